@@ -1,0 +1,39 @@
+# One command sets up and runs the main job; another sets up and runs the tests.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+RAW ?= raw
+OUT ?= output
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 300
+
+.PHONY: setup run test eval lint lock clean
+
+$(BIN)/partnerflow: requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(BIN)/partnerflow
+
+setup: $(BIN)/partnerflow
+
+run: setup
+	$(BIN)/partnerflow run --raw $(RAW) --out $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+eval: setup
+	$(BIN)/partnerflow eval --gold tests/gold --dataset $(OUT)/current
+
+lint: setup
+	$(BIN)/ruff check pipeline extractors schemas tests
+	$(BIN)/ruff format --check pipeline extractors schemas tests
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^partnerflow' > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) .prefect .pytest_cache

@@ -1,0 +1,107 @@
+"""What every document type's extractor shares: context, the draft it fills, and doc-wide facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.contacts import ContactDraft, address_country, email_value, phone_value
+from extractors.facts import FactBuilder
+from extractors.text import OffsetText
+from schemas.document import ParsedDocument
+from schemas.records import (
+    ContactRecord,
+    DateRecord,
+    EventRecord,
+    PartnerRecord,
+    TargetRecord,
+    WebsiteRecord,
+)
+
+
+@dataclass
+class ExtractionContext:
+    doc: ParsedDocument
+    doc_id: str
+    facts: FactBuilder
+
+    @classmethod
+    def create(cls, doc: ParsedDocument, doc_id: str) -> ExtractionContext:
+        return cls(doc=doc, doc_id=doc_id, facts=FactBuilder(doc, doc_id))
+
+
+@dataclass
+class Draft:
+    """Facts found so far for one document; contacts stay drafts until finalised."""
+
+    title: str | None = None
+    title_confidence: float = 0.0
+    acronym: str | None = None
+    dates: list[DateRecord] = field(default_factory=list)
+    partners: list[PartnerRecord] = field(default_factory=list)
+    contacts: list[ContactDraft] = field(default_factory=list)
+    contact_records: list[ContactRecord] = field(default_factory=list)
+    targets: list[TargetRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    websites: list[WebsiteRecord] = field(default_factory=list)
+
+
+_URL = re.compile(r"""(?:https?://|www\.)[^\s<>"'()\[\]{}]+""", re.I)
+
+
+def websites(ctx: ExtractionContext) -> list[WebsiteRecord]:
+    """Every URL printed anywhere in the document, once each."""
+    seen: set[str] = set()
+    records: list[WebsiteRecord] = []
+    text = ctx.doc.text
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:!?'\"’”>")
+        # A PDF line break can split a long URL; rejoin when the next line continues it.
+        end = match.start() + len(url)
+        key = url.casefold().rstrip("/")
+        if key in seen:
+            continue
+        seen.add(key)
+        record = ctx.facts.make(
+            WebsiteRecord, (match.start(), end), method="regex.url", confidence=0.97, url=url
+        )
+        if record:
+            records.append(record)
+    return records
+
+
+def finalise_contacts(
+    ctx: ExtractionContext, drafts: list[ContactDraft], *, method: str
+) -> list[ContactRecord]:
+    records: list[ContactRecord] = []
+    for draft in drafts:
+        if draft.is_empty():
+            continue
+        address = draft.address.text if draft.address else None
+        region = address_country(address) or address_country(
+            draft.organization.text if draft.organization else None
+        )
+        confidence = 0.9 if draft.name or draft.organization else 0.6
+        record = ctx.facts.make(
+            ContactRecord,
+            draft.span(),
+            method=method,
+            confidence=confidence,
+            role=draft.role,
+            name=_text(draft.name),
+            position=_text(draft.position),
+            organization=_text(draft.organization),
+            address=address,
+            phone=phone_value(draft.phone_raw, region),
+            fax=phone_value(draft.fax_raw, region),
+            email=email_value(draft.email),
+        )
+        if record:
+            records.append(record)
+    return records
+
+
+def _text(value: OffsetText | None) -> str | None:
+    if value is None:
+        return None
+    return value.text.strip() or None

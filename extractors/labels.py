@@ -1,0 +1,139 @@
+"""Label matching and form segmentation.
+
+Forms print a label then its value: on the same line ("Phone: +81..."), after
+a slash ("Leading Partner/ Kanagawa"), in the next lines, or in the next table
+cell. Labels are data (the rules files); matching tolerates case, spacing
+around '/', a trailing "(if any)" and a label wrapped over two lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from extractors.text import OffsetText
+from schemas.document import ParsedDocument, TextLine
+
+_SEPARATOR = r"\s*(?:\([^()\n]{0,40}\))?\s*(?::|/(?=\s)|/$|\s[-–—]\s|$)"
+
+
+def _label_regex(label: str) -> str:
+    tokens = [t for t in re.split(r"[\s/]+", label.strip()) if t]
+    return r"\s*[/\s]\s*".join(re.escape(t) for t in tokens)
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    key: str
+    label_end: int  # index in the matched string where the value starts
+
+
+class LabelMatcher:
+    """Matches any of a set of labels at the start of a line; the longest label wins."""
+
+    def __init__(self, labels: Mapping[str, Sequence[str]]) -> None:
+        entries = sorted(
+            ((key, label) for key, values in labels.items() for label in values),
+            key=lambda kv: len(kv[1]),
+            reverse=True,
+        )
+        self._patterns = [
+            (key, re.compile(r"^[\s\-•*·]*(?:\*\*)?" + _label_regex(label) + r"(?:\*\*)?" + _SEPARATOR, re.I))
+            for key, label in entries
+        ]
+
+    def match(self, text: str) -> LabelMatch | None:
+        for key, pattern in self._patterns:
+            found = pattern.match(text)
+            if found:
+                return LabelMatch(key, found.end())
+        return None
+
+
+@dataclass
+class Segment:
+    """A label and the value lines that follow it up to the next label."""
+
+    key: str
+    label: OffsetText | None
+    label_line: TextLine | None = None
+    # values[i] is the text of value_lines[i] (for the label's own line, the part after the label).
+    values: list[OffsetText] = field(default_factory=list)
+    value_lines: list[TextLine] = field(default_factory=list)
+
+    @property
+    def value_text(self) -> str:
+        return "\n".join(v.text for v in self.values)
+
+    def joined(self) -> OffsetText:
+        return OffsetText.join([v for v in self.values if v.text.strip()], " ")
+
+
+def line_text(doc: ParsedDocument, line: TextLine) -> OffsetText:
+    return OffsetText(doc.text[line.char_start : line.char_end], tuple(range(line.char_start, line.char_end)))
+
+
+# Given the current zone key, returns the matchers to try in order, each with the
+# key prefix its matches get ("" for the main labels).
+ZonePolicy = Callable[[str], Sequence[tuple[str, LabelMatcher]]]
+
+
+def segment_lines(
+    doc: ParsedDocument,
+    policy: ZonePolicy,
+    *,
+    zone_of: Callable[[str], str],
+    terminators: Callable[[TextLine, str], bool] | None = None,
+) -> list[Segment]:
+    """Split a document's lines into labelled segments.
+
+    ``policy(zone)`` lists the matchers active in a zone; ``zone_of(key)`` gives the
+    zone a matched key opens. A line ``terminators`` accepts closes the current
+    segment without a label (headings, unknown "Label:" lines).
+    """
+    segments: list[Segment] = [Segment(key="preamble", label=None)]
+    zone = "main"
+    lines = doc.lines
+    skip_next = False
+    for index, line in enumerate(lines):
+        if skip_next:
+            skip_next = False
+            continue
+        text = line_text(doc, line)
+        if not text.text.strip():
+            continue
+        found = _match_in_zone(text, policy(zone))
+        two_line = False
+        if found is None and index + 1 < len(lines) and len(text.text) < 200:
+            nxt = line_text(doc, lines[index + 1])
+            joined = OffsetText.join([text, nxt])
+            candidate = _match_in_zone(joined, policy(zone))
+            if candidate is not None and candidate[1] > len(text.text) + 1:
+                found, text, two_line = candidate, joined, True
+        if found is not None:
+            key, label_end = found
+            segment = Segment(key=key, label=text.slice(0, label_end), label_line=line)
+            rest = text.slice(label_end).strip()
+            if rest.text:
+                segment.values.append(rest)
+                segment.value_lines.append(lines[index + 1] if two_line else line)
+            skip_next = two_line
+            segments.append(segment)
+            zone = zone_of(key)
+            continue
+        if terminators is not None and terminators(line, zone):
+            segments.append(Segment(key="section", label=text, label_line=line))
+            zone = "main"
+            continue
+        segments[-1].values.append(text)
+        segments[-1].value_lines.append(line)
+    return segments
+
+
+def _match_in_zone(text: OffsetText, matchers: Sequence[tuple[str, LabelMatcher]]) -> tuple[str, int] | None:
+    for prefix, matcher in matchers:
+        found = matcher.match(text.text)
+        if found is not None:
+            return (f"{prefix}{found.key}", found.label_end)
+    return None

@@ -1,0 +1,148 @@
+"""Splitting printed lists of bodies into items.
+
+Lists come comma-separated in one paragraph, one per line, as bullets, or
+nested under sub-group labels ("-Citizens & NGOs: ...", "Cities in Asia",
+"-City of Surabaya (Indonesia);"). PDF lines also wrap in the middle of names,
+so line breaks are judged: a break after a complete name is a separator, a
+break inside one is a wrap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.normalize import country_code, country_in_name, country_of_place
+from extractors.text import (
+    OffsetText,
+    clean_value,
+    ends_with_org_head,
+    looks_like_acronym,
+    strip_bullet,
+    trailing_parenthetical,
+)
+from schemas.document import TextLine
+
+_CONNECTOR_END = re.compile(r"(?:\b(?:of|for|and|the|on|in|to|at|de|&)|[-&/])$", re.I)
+_SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?):\s*")
+_NOTE = re.compile(r"^\d+(\s+\w+)?$|^(approx\.?|about|some|over)\s+\d+", re.I)
+_DASH_COUNTRY = re.compile(r"\s[-–—]\s*(?P<country>[A-Z][A-Za-z .']{2,40})$")
+
+
+@dataclass(frozen=True)
+class ListItem:
+    name: OffsetText
+    acronym: str | None
+    country: str | None
+    country_source: str | None  # 'parenthesis', 'group', 'name' — for confidence
+    evidence: OffsetText
+
+
+def logical_lines(values: Sequence[OffsetText], lines: Sequence[TextLine]) -> list[OffsetText]:
+    """Join value lines that wrap inside a name; keep real line breaks."""
+    result: list[OffsetText] = []
+    previous_line: TextLine | None = None
+    for value, line in zip(values, lines, strict=False):
+        if not value.text.strip():
+            previous_line = line
+            continue
+        if (
+            result
+            and previous_line is not None
+            and _is_wrap(result[-1].text, value.text, previous_line, line)
+        ):
+            result[-1] = OffsetText.join([result[-1], value])
+        else:
+            result.append(value)
+        previous_line = line
+    return result
+
+
+def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLine) -> bool:
+    before = before.rstrip()
+    after = after.lstrip()
+    if before_line.block != after_line.block and before_line.char_start != after_line.char_start:
+        return False
+    if after_line.list_item or re.match(r"^[-•▪*·–]", after):
+        return False
+    if before.endswith(";"):
+        return False
+    if before.count("(") > before.count(")"):
+        return True
+    if _CONNECTOR_END.search(before) or after[:1].islower() or after.startswith("("):
+        return True
+    last_word = before.split()[-1] if before.split() else ""
+    return not (before.endswith((")", ",")) or ends_with_org_head(before) or looks_like_acronym(last_word))
+
+
+def split_items(
+    values: Sequence[OffsetText],
+    lines: Sequence[TextLine],
+    *,
+    group_patterns: Sequence[re.Pattern[str]],
+    noise: frozenset[str],
+) -> list[ListItem]:
+    items: list[ListItem] = []
+    group_country: str | None = None
+    for logical in logical_lines(values, lines):
+        raw = logical.text.strip()
+        text, bulleted = strip_bullet(logical.strip())
+        label = _SUB_LABEL.match(text.text)
+        if label and len(label.group("label").split()) <= 5:
+            text = text.slice(label.end())
+        elif bulleted and raw.endswith((";", ":")) and len(text.text.split()) <= 8:
+            # "-City of Surabaya (Indonesia);" heads the bodies that follow it.
+            name, paren = trailing_parenthetical(clean_value(text))
+            group_country = (country_code(paren.text) if paren else None) or country_of_place(name.text)
+            continue
+        body = clean_value(text)
+        if not body.text:
+            continue
+        if any(p.search(body.text) for p in group_patterns) and "," not in body.text:
+            group_country = country_in_name(body.text)
+            continue
+        for part in body.split_top_level(",;"):
+            item = _item(part, group_country, noise)
+            if item is not None:
+                items.append(item)
+    return items
+
+
+def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) -> ListItem | None:
+    evidence = part
+    name = clean_value(part)
+    if not name.text or name.text.casefold() in noise or not any(ch.isupper() for ch in name.text):
+        return None
+    name = name.sub(re.compile(r",?\s+etc\.?$", re.I))
+    acronym: str | None = None
+    country: str | None = None
+    source: str | None = None
+    for _ in range(3):
+        head, paren = trailing_parenthetical(name)
+        if paren is None:
+            break
+        code = country_code(paren.text)
+        if code and country is None:
+            country, source = code, "parenthesis"
+        elif looks_like_acronym(paren.text) and acronym is None:
+            acronym = paren.text
+        elif _NOTE.match(paren.text):
+            pass
+        else:
+            break
+        name = head
+    dash = _DASH_COUNTRY.search(name.text)
+    if dash and country is None and country_code(dash.group("country")):
+        country, source = country_code(dash.group("country")), "parenthesis"
+        name = name.slice(0, dash.start())
+    name = clean_value(name)
+    if len(name.text) < 2 or name.text.casefold() in noise:
+        return None
+    if country is None and group_country:
+        country, source = group_country, "group"
+    if country is None:
+        found = country_in_name(name.text)
+        if found:
+            country, source = found, "name"
+    return ListItem(name=name, acronym=acronym, country=country, country_source=source, evidence=evidence)

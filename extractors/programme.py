@@ -1,0 +1,144 @@
+"""Programme descriptions and brochures: the programme, its phases, adoption, who runs and funds it."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from extractors.common import Draft, ExtractionContext, websites
+from extractors.labels import line_text
+from extractors.normalize import country_in_name, find_dates, parse_date
+from extractors.prose import acronym_map, find_triggered_orgs
+from extractors.rules import programme_rules
+from extractors.text import OffsetText, clean_value, collapse_ws, fold, sentence_spans
+from schemas.records import DateRecord, PartnerRecord
+
+
+@lru_cache(maxsize=1)
+def _phase_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.I) for p in programme_rules().phase_patterns]
+
+
+def extract_programme(ctx: ExtractionContext) -> Draft:
+    draft = Draft()
+    title = _title(ctx)
+    if title is not None:
+        draft.title = title.text
+        draft.title_confidence = 0.8
+    _phases(ctx, draft)
+    if title is not None:
+        _adoption(ctx, draft, title.text)
+    _partners(ctx, draft)
+    draft.websites.extend(websites(ctx))
+    return draft
+
+
+def _title(ctx: ExtractionContext) -> OffsetText | None:
+    """The leading heading lines (a title set large may wrap over several lines)."""
+    doc = ctx.doc
+    lines = doc.lines
+    start = next((i for i, line in enumerate(lines[:15]) if line.heading_level > 0), None)
+    if start is None:
+        if doc.title_hint:
+            return None
+        return clean_value(line_text(doc, lines[0])) if lines else None
+    level = lines[start].heading_level
+    parts = [line_text(doc, lines[start])]
+    for line in lines[start + 1 : start + 4]:
+        if line.heading_level != level or line.block != lines[start].block and doc.n_pages is None:
+            break
+        parts.append(line_text(doc, line))
+    return clean_value(collapse_ws(OffsetText.join(parts))) or None
+
+
+def _phases(ctx: ExtractionContext, draft: Draft) -> None:
+    doc = ctx.doc
+    for line in doc.lines:
+        text = line_text(doc, line)
+        for pattern in _phase_patterns():
+            for match in pattern.finditer(text.text):
+                rest = text.slice(match.end())
+                mention = parse_date(rest.text[:40])
+                if mention is None or mention.offset > 3:
+                    continue
+                evidence = text.slice(match.start("label"), match.end() + mention.end_offset)
+                record = ctx.facts.make(
+                    DateRecord,
+                    evidence,
+                    method="programme.phase",
+                    confidence=0.9 if mention.end else 0.75,
+                    role="phase",
+                    start=mention.start,
+                    end=mention.end,
+                    text=evidence.text,
+                )
+                if record:
+                    draft.dates.append(record)
+
+
+def _adoption(ctx: ExtractionContext, draft: Draft, title: str) -> None:
+    text = ctx.doc.text
+    verbs = "|".join(re.escape(v) for v in programme_rules().adoption_verbs)
+    verb_pattern = re.compile(
+        rf"\b(?:was|were|has been|had been|is)\s+(?:formally\s+|officially\s+)?({verbs})\b", re.I
+    )
+    title_words = fold(title)
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        verb = verb_pattern.search(sentence)
+        if verb is None:
+            continue
+        subject = " ".join(sentence[: verb.start()].split())
+        if fuzz.partial_ratio(title_words, fold(subject)) < 90:
+            continue
+        dates = [d for d in find_dates(sentence) if d.end is None]
+        if not dates:
+            continue
+        date = min(dates, key=lambda d: abs(d.offset - verb.start()))
+        record = ctx.facts.make(
+            DateRecord,
+            (start + date.offset, start + date.end_offset),
+            method="programme.adoption",
+            confidence=0.8,
+            role="adoption",
+            start=date.start,
+            end=None,
+            text=date.text,
+        )
+        if record:
+            draft.dates.append(record)
+            return
+
+
+def _partners(ctx: ExtractionContext, draft: Draft) -> None:
+    text = ctx.doc.text
+    acronyms = acronym_map(text)
+    by_name = {fold(full): acr for acr, full in acronyms.items()}
+    for mention in find_triggered_orgs(text, programme_rules().partner_triggers):
+        name = mention.name
+        acronym = None
+        # A PDF line break can glue the next heading onto a name: cut at a defined full name.
+        for full_folded, acr in by_name.items():
+            if fold(name).startswith(full_folded):
+                name, acronym = name[: len(full_folded)], acr
+                break
+        if any(
+            p.category == mention.category and fuzz.token_set_ratio(fold(p.name), fold(name)) >= 90
+            for p in draft.partners
+        ):
+            continue
+        record = ctx.facts.make(
+            PartnerRecord,
+            (mention.start, mention.start + len(name)),
+            method=f"programme.prose.{mention.category}",
+            confidence=mention.confidence,
+            name=name,
+            acronym=acronym,
+            category=mention.category,
+            country=country_in_name(name),
+            lead=False,
+        )
+        if record:
+            draft.partners.append(record)

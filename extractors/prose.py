@@ -1,0 +1,102 @@
+"""Organisations in running text: acronym definitions and trigger phrases ("organised by X")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from extractors import nlp
+from extractors.normalize import country_code, country_in_name
+from extractors.rules import TriggerRule
+from extractors.text import (
+    OffsetText,
+    acronym_matches,
+    capture_name_phrase,
+    initials,
+    is_org_like,
+    sentence_spans,
+)
+
+_DEFINITION = re.compile(
+    r"(?P<name>[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-/]*|of|for|and|the|on|in|&))*)\s*\((?P<acr>[A-Z][A-Za-z/&.\-]{1,15})\)"
+)
+_CLAUSE = re.compile(
+    r",\s*(?:together|along|jointly|in cooperation|in collaboration|in partnership)\s+with\s+[^,]+,", re.I
+)
+_TRAILING_NAME = re.compile(r"(?P<name>[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|for|and|the|&))*)\s*,?\s*$")
+
+
+def acronym_map(text: str, names: Iterable[str] = ()) -> dict[str, str]:
+    """Acronym -> full name, from 'Full Name (ACR)' definitions and from known names' initials."""
+    found: dict[str, str] = {}
+    for match in _DEFINITION.finditer(text):
+        acronym = match.group("acr")
+        words = match.group("name").split()
+        # The definition's name may start earlier than the acronym covers: trim leading words.
+        for i in range(len(words)):
+            candidate = " ".join(words[i:])
+            if acronym_matches(acronym, candidate):
+                found.setdefault(acronym, candidate)
+                break
+    for name in names:
+        letters = initials(name)
+        if len(letters) >= 2:
+            found.setdefault(letters, name)
+    return found
+
+
+def resolve_acronym(acronym: str, known: dict[str, str]) -> str | None:
+    if acronym in known:
+        return known[acronym]
+    for name in known.values():
+        if acronym_matches(acronym, name):
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    name: str
+    start: int
+    end: int
+    category: str
+    confidence: float
+
+
+def find_triggered_orgs(text: str, triggers: Sequence[TriggerRule]) -> list[OrgMention]:
+    mentions: list[OrgMention] = []
+    sentences = sentence_spans(text)
+    for trigger in triggers:
+        for match in re.finditer(trigger.pattern, text, re.I):
+            if trigger.direction == "after":
+                span = capture_name_phrase(text, match.end())
+            else:
+                span = _name_before(text, sentences, match.start())
+            if span is None:
+                continue
+            start, end = span
+            name = text[start:end].strip()
+            if not _names_a_body(name):
+                continue
+            name = name[0].upper() + name[1:]
+            mentions.append(OrgMention(name, start, end, trigger.category, trigger.confidence))
+    return mentions
+
+
+def _name_before(text: str, sentences: Sequence[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    start = next((s for s, e in sentences if s <= position <= e), 0)
+    before = OffsetText.at(text[start:position], start).sub(_CLAUSE, " ")
+    match = _TRAILING_NAME.search(before.text)
+    if not match:
+        return None
+    piece = before.slice(match.start("name"), match.end("name"))
+    return piece.start, piece.end
+
+
+def _names_a_body(name: str) -> bool:
+    if len(name) < 3 or len(name.split()) > 14:
+        return False
+    if is_org_like(name) or country_in_name(name) or country_code(name):
+        return True
+    return nlp.is_organisation(name) or nlp.is_place(name)

@@ -1,0 +1,454 @@
+"""Seminar, workshop and meeting reports: the meeting, who took part, who spoke, whom to contact."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from extractors import nlp
+from extractors.common import Draft, ExtractionContext, websites
+from extractors.contacts import ContactDraft, looks_like_person, split_position_organization, strip_honorific
+from extractors.labels import LabelMatcher, Segment, line_text, segment_lines
+from extractors.lists import split_items
+from extractors.normalize import country_code, country_in_name, country_of_place, find_dates, parse_date
+from extractors.prose import OrgMention, acronym_map, find_triggered_orgs, resolve_acronym
+from extractors.rules import common_rules, report_rules
+from extractors.text import (
+    OffsetText,
+    clean_value,
+    collapse_ws,
+    fold,
+    is_org_like,
+    looks_like_acronym,
+    trailing_parenthetical,
+)
+from schemas.document import TextLine
+from schemas.records import DateRecord, EventRecord, PartnerRecord
+
+_EVENT_KEYS = ("date", "venue", "date_venue")
+_FILE_NOTE = re.compile(r"\b(pdf|powerpoint|ppt|doc|kb|mb|file|download|presentation \d)\b", re.I)
+_SPEAKER_ITEM = re.compile(r"^(?P<name>[^()]{3,60}?)\s*\((?P<detail>[^()]+)\)+\s*$")
+_CONTACT_LINE = re.compile(r"^\s*(e-?mail|tel|phone|fax|telephone|facsimile|web|website|url)\b\s*:?", re.I)
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> LabelMatcher:
+    return LabelMatcher(report_rules().labels)
+
+
+def _policy(zone: str) -> list[tuple[str, LabelMatcher]]:
+    return [("", _matchers())]
+
+
+def _terminates(line: TextLine, zone: str) -> bool:
+    return line.heading_level > 0
+
+
+def extract_report(ctx: ExtractionContext) -> Draft:
+    segments = segment_lines(ctx.doc, _policy, zone_of=lambda key: key, terminators=_terminates)
+    draft = Draft()
+    title = _title(ctx)
+    if title is not None:
+        draft.title = title.text
+        draft.title_confidence = 0.9
+    blocks = _contact_blocks(ctx, segments)
+    org_countries = {fold(b.organization.text.split(",")[0]): b for b in blocks if b.organization}
+    acronyms = acronym_map(
+        ctx.doc.text, [b.organization.text.split(",")[0] for b in blocks if b.organization]
+    )
+    _event(ctx, segments, draft, title)
+    _participants(ctx, segments, draft, acronyms, org_countries)
+    _organisers(ctx, draft)
+    _people(ctx, segments, draft)
+    draft.contacts.extend(blocks)
+    draft.websites.extend(websites(ctx))
+    return draft
+
+
+def _title(ctx: ExtractionContext) -> OffsetText | None:
+    doc = ctx.doc
+    heading = next((line for line in doc.lines if line.heading_level == 1), None)
+    if heading is None:
+        heading = next((line for line in doc.lines if line.heading_level > 0), None)
+    if heading is not None:
+        text = line_text(doc, heading)
+    elif doc.lines:
+        text = line_text(doc, doc.lines[0])
+    else:
+        return None
+    for pattern in report_rules().title_noise_patterns:
+        text = text.sub(re.compile(pattern, re.I))
+    text = clean_value(collapse_ws(text))
+    return text or None
+
+
+def _segment(segments: Sequence[Segment], *keys: str) -> Segment | None:
+    return next((s for s in segments if s.key in keys and s.values), None)
+
+
+def _event(
+    ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft, title: OffsetText | None
+) -> None:
+    date_seg = _segment(segments, "date", "date_venue")
+    venue_seg = _segment(segments, "venue")
+    when = None
+    when_evidence: OffsetText | None = None
+    where: OffsetText | None = None
+    if date_seg is not None:
+        first = date_seg.values[0]
+        mention = parse_date(first.text)
+        if mention is not None:
+            when = mention
+            when_evidence = first.slice(mention.offset, mention.end_offset)
+            if date_seg.key == "date_venue":
+                where = clean_value(first.slice(mention.end_offset))
+    if venue_seg is not None:
+        where = clean_value(venue_seg.values[0])
+    heading = ctx.doc.lines[0] if ctx.doc.lines else None
+    if when is None and heading is not None:
+        # "6th Thematic Seminar ... (2 July 2004, Kitakyushu, Japan)"
+        head = line_text(ctx.doc, heading)
+        found = find_dates(head.text)
+        if found:
+            when = found[0]
+            when_evidence = head.slice(when.offset, when.end_offset)
+    if when is None and where is None:
+        return
+    venue, city, country = _split_venue(where)
+    name = title.text if title is not None else None
+    evidence = when_evidence or where or title
+    event = ctx.facts.make(
+        EventRecord,
+        evidence,
+        method="report.event_fields",
+        confidence=0.85 if when is not None else 0.6,
+        name=name,
+        start=when.start if when else None,
+        end=when.end if when else None,
+        venue=venue,
+        city=city,
+        country=country,
+    )
+    if event:
+        draft.events.append(event)
+    if when is not None and when_evidence is not None:
+        date = ctx.facts.make(
+            DateRecord,
+            when_evidence,
+            method="report.event_date",
+            confidence=0.9,
+            role="event",
+            start=when.start,
+            end=when.end,
+            text=when.text,
+        )
+        if date:
+            draft.dates.append(date)
+
+
+def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str | None]:
+    """'Kitakyushu International Conference Centre (Kitakyushu, Japan)' -> venue, city, country."""
+    if where is None or not where.text:
+        return None, None, None
+    name, paren = trailing_parenthetical(where)
+    parts = [p.text for p in (paren.split_top_level(",") if paren else name.split_top_level(","))]
+    venue_text = name.text if paren is not None else (parts[0] if parts else None)
+    if paren is None:
+        parts = parts[1:]
+    country = None
+    city = None
+    for part in reversed(parts):
+        code = country_code(part)
+        if code and country is None:
+            country = code
+        elif city is None and part:
+            city = re.sub(r"\s*\d{3,}.*$", "", part).strip() or None
+    if country is None and city:
+        country = country_of_place(city)
+    if country is None and venue_text:
+        country = country_in_name(venue_text)
+    return (venue_text or None), city, country
+
+
+def _participants(
+    ctx: ExtractionContext,
+    segments: Sequence[Segment],
+    draft: Draft,
+    acronyms: dict[str, str],
+    org_blocks: dict[str, ContactDraft],
+) -> None:
+    noise = frozenset({"etc", "etc.", "and others", "others"})
+    for segment in segments:
+        if segment.key != "participants":
+            continue
+        for item in split_items(segment.values, segment.value_lines, group_patterns=[], noise=noise):
+            _add_partner(
+                ctx,
+                draft,
+                item.name,
+                "participant",
+                item.acronym,
+                item.country,
+                "report.label.participants",
+                0.9,
+            )
+    _participation_prose(ctx, draft)
+    _presenters(ctx, segments, draft, acronyms, org_blocks)
+
+
+def _participation_prose(ctx: ExtractionContext, draft: Draft) -> None:
+    """'...the participation of cities in Japan (Minamata, Sendai), as well as cities from Asia (Puchon (Korea))'."""
+    text = ctx.doc.text
+    for pattern in report_rules().participation_patterns:
+        for match in re.finditer(pattern, text, re.I):
+            group = match.group("group")
+            group_country = country_in_name(group) if group else None
+            listing = OffsetText.at(match.group("list"), match.start("list"))
+            for part in listing.split_top_level(",;"):
+                name, paren = trailing_parenthetical(clean_value(part))
+                country = country_code(paren.text) if paren else None
+                if not name.text or not name.text[0].isupper():
+                    continue
+                _add_partner(
+                    ctx,
+                    draft,
+                    name,
+                    "participant",
+                    None,
+                    country or group_country or country_of_place(name.text),
+                    "report.prose.participation",
+                    0.75,
+                )
+
+
+def _presenters(
+    ctx: ExtractionContext,
+    segments: Sequence[Segment],
+    draft: Draft,
+    acronyms: dict[str, str],
+    org_blocks: dict[str, ContactDraft],
+) -> None:
+    """Bodies that presented: a presenter column of a speakers table, or '(Body)' after a session title."""
+    doc = ctx.doc
+    for segment in segments:
+        if segment.key == "speakers":
+            for value, line in zip(segment.values, segment.value_lines, strict=False):
+                if line.table is None or not line.col or _FILE_NOTE.search(value.text):
+                    continue
+                parts = clean_value(value).split_top_level(",")
+                if not parts or len(parts) > 2 or len(parts[0].text.split()) > 8:
+                    continue
+                country = country_code(parts[1].text) if len(parts) == 2 else None
+                if len(parts) == 2 and country is None:
+                    continue
+                _add_partner(
+                    ctx, draft, parts[0], "participant", None, country, "report.table.presenter", 0.7
+                )
+    for line in doc.lines:
+        if not (line.heading_level or line.table is not None):
+            continue
+        text = line_text(doc, line)
+        for match in re.finditer(r"\(([^()]{2,90})\)", text.text):
+            inner = match.group(1).strip()
+            if _FILE_NOTE.search(inner) or re.search(r"\d", inner):
+                continue
+            evidence = text.slice(match.start(1), match.end(1))
+            if looks_like_acronym(inner):
+                full = resolve_acronym(inner, acronyms)
+                if full is None:
+                    continue
+                block = org_blocks.get(fold(full))
+                country = _block_country(block) or country_in_name(full)
+                _add_partner(
+                    ctx,
+                    draft,
+                    OffsetText(full, evidence.pos[:1] * len(full)),
+                    "participant",
+                    inner,
+                    country,
+                    "report.presenter.acronym",
+                    0.65,
+                    evidence=evidence,
+                )
+            elif is_org_like(inner) and inner[0].isupper():
+                _add_partner(
+                    ctx,
+                    draft,
+                    evidence,
+                    "participant",
+                    None,
+                    country_in_name(inner),
+                    "report.presenter.heading",
+                    0.65,
+                )
+
+
+def _block_country(block: ContactDraft | None) -> str | None:
+    from extractors.contacts import address_country
+
+    if block is None or block.address is None:
+        return None
+    return address_country(block.address.text)
+
+
+def _add_partner(
+    ctx: ExtractionContext,
+    draft: Draft,
+    name: OffsetText,
+    category: str,
+    acronym: str | None,
+    country: str | None,
+    method: str,
+    confidence: float,
+    *,
+    evidence: OffsetText | None = None,
+) -> None:
+    clean = clean_value(name).text
+    if len(clean) < 2:
+        return
+    for existing in draft.partners:
+        if existing.category == category and fuzz.token_set_ratio(fold(existing.name), fold(clean)) >= 90:
+            if existing.acronym is None and acronym:
+                existing.acronym = acronym
+            return
+        if acronym and existing.acronym == acronym and existing.category == category:
+            return
+    record = ctx.facts.make(
+        PartnerRecord,
+        evidence or name,
+        method=method,
+        confidence=confidence,
+        name=clean,
+        acronym=acronym,
+        category=category,
+        country=country,
+        lead=False,
+    )
+    if record:
+        draft.partners.append(record)
+
+
+def _organisers(ctx: ExtractionContext, draft: Draft) -> None:
+    mentions: list[OrgMention] = find_triggered_orgs(ctx.doc.text, report_rules().partner_triggers)
+    for mention in mentions:
+        name = OffsetText.at(mention.name, mention.start)
+        country = country_in_name(mention.name) or country_of_place(mention.name)
+        _add_partner(
+            ctx,
+            draft,
+            name,
+            mention.category,
+            None,
+            country,
+            f"report.prose.{mention.category}",
+            mention.confidence,
+        )
+
+
+def _people(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
+    """Speakers listed as 'Name (Position, Organisation)', chairs by label or beside the event details."""
+    roles = report_rules().contact_roles
+    chair_keys = {fold(k) for k in roles["chair"]}
+    for segment in segments:
+        if segment.key in ("speakers", "chair"):
+            role = "chair" if segment.key == "chair" else "speaker"
+            for value, line in zip(segment.values, segment.value_lines, strict=False):
+                if line.table is not None:
+                    continue
+                contact = _person_line(value, role)
+                if contact is not None:
+                    draft.contacts.append(contact)
+        elif segment.key in _EVENT_KEYS:
+            # A lone 'Professor X, Org' line among the event details names its chair.
+            for value in segment.values[1:]:
+                contact = _person_line(value, "chair")
+                if contact is not None:
+                    draft.contacts.append(contact)
+        elif segment.label is not None and fold(segment.label.text).rstrip(":") in chair_keys:
+            pass
+
+
+def _person_line(value: OffsetText, role: str) -> ContactDraft | None:
+    text = clean_value(value)
+    match = _SPEAKER_ITEM.match(text.text)
+    if match:
+        name = text.slice(match.start("name"), match.end("name")).strip()
+        detail = text.slice(match.start("detail"), match.end("detail")).strip()
+    else:
+        parts = text.split_top_level(",")
+        if len(parts) < 2:
+            return None
+        name = parts[0]
+        detail = text.slice(text.text.index(parts[1].text, len(parts[0].text)))
+    name, honorific = strip_honorific(name)
+    if not looks_like_person(name.text):
+        return None
+    contact = ContactDraft(role=role, name=name, evidence=[value])
+    parts = detail.split_top_level(",")
+    if honorific and not match:
+        contact.position = OffsetText(honorific, value.pos[: len(honorific)])
+        contact.organization = clean_value(detail)
+        return contact
+    if parts and _is_position_text(parts[0].text):
+        contact.position = parts[0]
+        rest = detail.slice(detail.text.index(parts[1].text, len(parts[0].text))) if len(parts) > 1 else None
+        contact.organization = clean_value(rest) if rest is not None else None
+    else:
+        position, organization = split_position_organization(detail)
+        contact.position, contact.organization = position, organization
+    return contact
+
+
+def _is_position_text(text: str) -> bool:
+    folded = fold(text)
+    return any(
+        folded == p or folded.startswith(p + " ") or folded.endswith(" " + p)
+        for p in common_rules().position_words
+    )
+
+
+def _contact_blocks(ctx: ExtractionContext, segments: Sequence[Segment]) -> list[ContactDraft]:
+    """Office blocks: an organisation heading, its units, address lines, then email/phone lines."""
+    blocks: list[ContactDraft] = []
+    street = common_rules().street_words
+    for segment in segments:
+        if segment.label is None or segment.key not in ("section", "secretariat"):
+            continue
+        heading = clean_value(segment.label)
+        values = [v for v in segment.values if v.text.strip()]
+        if not values or len(values) > 10 or any(len(v.text) > 120 for v in values):
+            continue
+        if segment.key == "section" and not (is_org_like(heading.text) or nlp.is_organisation(heading.text)):
+            continue
+        organisation = [heading] if segment.key == "section" else []
+        address: list[OffsetText] = []
+        block = ContactDraft(role="secretariat", evidence=[segment.label])
+        for value in values:
+            text = value.text.strip()
+            contact_line = _CONTACT_LINE.match(text)
+            if contact_line:
+                field = contact_line.group(1).casefold()
+                rest = clean_value(value.slice(contact_line.end()))
+                if field.startswith("e"):
+                    block.email = rest
+                elif field in ("fax", "facsimile"):
+                    block.fax_raw = rest
+                elif field in ("tel", "phone", "telephone"):
+                    block.phone_raw = rest
+                block.evidence.append(value)
+                continue
+            addressy = bool(re.search(r"\d", text)) or any(w in text.casefold() for w in street)
+            if address or addressy:
+                address.append(clean_value(value))
+            else:
+                organisation.append(clean_value(value))
+            block.evidence.append(value)
+        if not address:
+            continue
+        block.organization = OffsetText.join(organisation, ", ") if organisation else None
+        block.address = OffsetText.join(address, ", ")
+        blocks.append(block)
+    return blocks

@@ -1,0 +1,179 @@
+"""Extraction rules are data: JSON files in ``extractors/rules/``, validated on load.
+
+Each document type has one rules file; adding a label variant or a trigger
+phrase means editing that file, not code. A malformed file fails loudly at
+load time (``RulesError``), not halfway through a run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from extractors.errors import RulesError
+from schemas.types import ContactRole, DocType, PartnerCategory
+
+
+class _Rules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_regexes(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+    return patterns
+
+
+class ClassifySignal(_Rules):
+    pattern: str
+    weight: float = Field(gt=0)
+    in_title: float | None = Field(default=None, gt=0)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        return _check_regexes([value])[0]
+
+
+class ClassifyRules(_Rules):
+    version: int
+    min_score: float
+    signals: dict[DocType, list[ClassifySignal]]
+
+
+class SheetRules(_Rules):
+    version: int
+    doc_type: DocType
+    comment: str = ""
+    labels: dict[str, list[str]]
+    partner_sections: dict[PartnerCategory, list[str]]
+    contact_fields: dict[str, list[str]]
+    target_labels: dict[str, list[str]]
+    partner_group_patterns: list[str]
+    partner_noise: list[str]
+
+    @field_validator("partner_group_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        return _check_regexes(value)
+
+    @field_validator("labels")
+    @classmethod
+    def _required_labels(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        required = {"title", "initiation", "completion", "partners", "lead", "focal_point", "form_filler"}
+        missing = required - value.keys()
+        if missing:
+            raise ValueError(f"labels lack {sorted(missing)}")
+        return value
+
+
+class TriggerRule(_Rules):
+    """A phrase that introduces organisations in prose ("organised by", "funding from")."""
+
+    pattern: str
+    category: PartnerCategory
+    confidence: float = Field(ge=0, le=1)
+    # before: the organisation precedes the phrase ("X organised this conference").
+    direction: str = Field(default="after", pattern="^(after|before)$")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        return _check_regexes([value])[0]
+
+
+class ReportRules(_Rules):
+    version: int
+    doc_type: DocType
+    comment: str = ""
+    labels: dict[str, list[str]]
+    contact_roles: dict[ContactRole, list[str]]
+    partner_triggers: list[TriggerRule]
+    participation_patterns: list[str]
+    title_noise_patterns: list[str]
+
+    @field_validator("participation_patterns", "title_noise_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        return _check_regexes(value)
+
+
+class ProgrammeRules(_Rules):
+    version: int
+    doc_type: DocType
+    comment: str = ""
+    phase_patterns: list[str]
+    adoption_verbs: list[str]
+    partner_triggers: list[TriggerRule]
+    target_labels: list[str]
+
+    @field_validator("phase_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        return _check_regexes(value)
+
+
+class CommonRules(_Rules):
+    version: int
+    comment: str = ""
+    org_head_words: list[str]
+    org_unit_words: list[str]
+    street_words: list[str]
+    honorifics: list[str]
+    position_words: list[str]
+    name_connectors: list[str]
+
+
+def _load(name: str, model: type[BaseModel]) -> Any:
+    try:
+        raw = resources.files("extractors.rules").joinpath(name).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError) as exc:
+        raise RulesError(f"rules file {name} is missing: {exc}") from exc
+    try:
+        return model.model_validate(json.loads(raw))
+    except json.JSONDecodeError as exc:
+        raise RulesError(f"rules file {name} is not valid JSON: {exc}") from exc
+    except ValidationError as exc:
+        raise RulesError(f"rules file {name} is invalid: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def classify_rules() -> ClassifyRules:
+    return _load("classify.json", ClassifyRules)
+
+
+@lru_cache(maxsize=1)
+def sheet_rules() -> SheetRules:
+    return _load("information_sheet.json", SheetRules)
+
+
+@lru_cache(maxsize=1)
+def report_rules() -> ReportRules:
+    return _load("seminar_report.json", ReportRules)
+
+
+@lru_cache(maxsize=1)
+def programme_rules() -> ProgrammeRules:
+    return _load("programme.json", ProgrammeRules)
+
+
+@lru_cache(maxsize=1)
+def common_rules() -> CommonRules:
+    return _load("common.json", CommonRules)
+
+
+def load_all_rules() -> None:
+    """Load and validate every rules file (fails fast at start-up)."""
+    classify_rules()
+    sheet_rules()
+    report_rules()
+    programme_rules()
+    common_rules()

@@ -1,0 +1,296 @@
+"""Partnership information sheets: a filled form of labelled fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from extractors.common import Draft, ExtractionContext, websites
+from extractors.contacts import (
+    ContactDraft,
+    looks_like_person,
+    split_position_organization,
+    strip_honorific,
+)
+from extractors.labels import LabelMatcher, Segment, segment_lines
+from extractors.lists import split_items
+from extractors.normalize import country_in_name, parse_date
+from extractors.rules import SheetRules, sheet_rules
+from extractors.text import OffsetText, clean_value, fold, looks_like_acronym, trailing_parenthetical
+from schemas.document import TextLine
+from schemas.records import DateRecord, PartnerRecord, TargetRecord
+
+_CONTACT_KEYS = ("focal_point", "form_filler")
+_YEAR_ITEM = re.compile(r"^\s*(?:[-•*]\s*)?(?P<year>(?:19|20)\d{2})\s*(?:[:\-–—.)]|\s-\s)\s*")
+_UNKNOWN_LABEL = re.compile(r"^[A-Z][\w\s/&()'’-]{1,60}:\s*$")
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> dict[str, LabelMatcher]:
+    rules = sheet_rules()
+    return {
+        "main": LabelMatcher(rules.labels),
+        "partners": LabelMatcher(rules.partner_sections),
+        "contact": LabelMatcher(rules.contact_fields),
+        "targets": LabelMatcher(rules.target_labels),
+    }
+
+
+def _policy(zone: str) -> list[tuple[str, LabelMatcher]]:
+    m = _matchers()
+    if zone == "partners":
+        return [("partners:", m["partners"]), ("", m["main"])]
+    if zone in _CONTACT_KEYS:
+        return [(f"{zone}:", m["contact"]), ("", m["main"])]
+    if zone == "targets":
+        return [("targets:", m["targets"]), ("", m["main"])]
+    return [("", m["main"])]
+
+
+def _zone_of(key: str) -> str:
+    base = key.split(":", 1)[0]
+    if base in ("partners", "targets") or base in _CONTACT_KEYS:
+        return base
+    return "main"
+
+
+def _terminates(line: TextLine, zone: str) -> bool:
+    return zone == "main" and line.heading_level > 0
+
+
+def extract_sheet(ctx: ExtractionContext) -> Draft:
+    rules = sheet_rules()
+    segments = segment_lines(ctx.doc, _policy, zone_of=_zone_of, terminators=_terminates)
+    draft = Draft()
+    _title(ctx, segments, draft)
+    _dates(ctx, segments, draft)
+    _partners(ctx, segments, draft, rules)
+    _contacts(ctx, segments, draft)
+    _targets(ctx, segments, draft)
+    draft.websites.extend(websites(ctx))
+    return draft
+
+
+def _first(segments: Sequence[Segment], key: str) -> Segment | None:
+    return next((s for s in segments if s.key == key and any(v.text.strip() for v in s.values)), None)
+
+
+def _title(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
+    segment = _first(segments, "title")
+    if segment is None:
+        return
+    # The title runs until a blank-line block change; one or two lines in practice.
+    value = clean_value(segment.joined())
+    name, paren = trailing_parenthetical(value)
+    if paren is not None and looks_like_acronym(paren.text):
+        draft.acronym = paren.text
+        value = name
+    draft.title = clean_value(value)
+    draft.title_confidence = 0.95
+
+
+def _dates(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
+    for key, role in (("initiation", "initiation"), ("completion", "completion"), ("duration", None)):
+        segment = _first(segments, key)
+        if segment is None:
+            continue
+        value = segment.values[0]
+        mention = parse_date(value.text)
+        if mention is None:
+            continue
+        evidence = value.slice(mention.offset, mention.end_offset) if mention.end_offset else value
+        if role is None:
+            if mention.end is None:
+                continue
+            pairs = [("initiation", mention.start), ("completion", mention.end)]
+        elif mention.end is not None and role == "initiation":
+            pairs = [(role, mention.start)]
+        elif mention.end is not None and role == "completion":
+            pairs = [(role, mention.end)]
+        else:
+            pairs = [(role, mention.start)]
+        for date_role, iso in pairs:
+            if any(d.role == date_role for d in draft.dates):
+                continue
+            record = ctx.facts.make(
+                DateRecord,
+                evidence,
+                method=f"sheet.label.{key}",
+                confidence=0.95,
+                role=date_role,
+                start=iso,
+                end=None,
+                text=mention.text,
+            )
+            if record:
+                draft.dates.append(record)
+
+
+def _partners(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft, rules: SheetRules) -> None:
+    group_patterns = [re.compile(p, re.I) for p in rules.partner_group_patterns]
+    noise = frozenset(fold(n) for n in rules.partner_noise)
+    for segment in segments:
+        if segment.key.startswith("partners:"):
+            category = segment.key.split(":", 1)[1]
+        elif segment.key == "partners":
+            category = None
+        else:
+            continue
+        items = split_items(segment.values, segment.value_lines, group_patterns=group_patterns, noise=noise)
+        for item in items:
+            confidence = 0.9 if category else 0.6
+            record = ctx.facts.make(
+                PartnerRecord,
+                item.evidence,
+                method=f"sheet.section.{category or 'partners'}",
+                confidence=confidence,
+                name=item.name.text,
+                acronym=item.acronym,
+                category=category,
+                country=item.country,
+                lead=False,
+            )
+            if record:
+                draft.partners.append(record)
+    lead = _first(segments, "lead")
+    if lead is not None:
+        items = split_items(lead.values[:2], lead.value_lines[:2], group_patterns=[], noise=noise)
+        for item in items[:1]:
+            record = ctx.facts.make(
+                PartnerRecord,
+                item.evidence,
+                method="sheet.label.lead",
+                confidence=0.95,
+                name=item.name.text,
+                acronym=item.acronym,
+                category=None,
+                country=item.country or country_in_name(item.name.text),
+                lead=True,
+            )
+            if record:
+                draft.partners.append(record)
+
+
+def _contacts(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
+    current: ContactDraft | None = None
+    for segment in segments:
+        base, _, field = segment.key.partition(":")
+        if base not in _CONTACT_KEYS:
+            if current is not None and _zone_of(segment.key) == "main":
+                draft.contacts.append(current)
+                current = None
+            continue
+        if not field:
+            if current is not None:
+                draft.contacts.append(current)
+            current = ContactDraft(role=base)
+            if segment.label:
+                current.evidence.append(segment.label)
+            value = clean_value(segment.joined())
+            if value.text:
+                _fill_name_line(current, value)
+            continue
+        if current is None:
+            current = ContactDraft(role=base)
+        _fill_field(current, field, segment)
+    if current is not None:
+        draft.contacts.append(current)
+
+
+def _fill_name_line(contact: ContactDraft, value: OffsetText) -> None:
+    """'Koichi Sueyoshi, Mayor' or 'Hiroshi Okazaki, Governor of Kanagawa Prefecture'."""
+    contact.evidence.append(value)
+    parts = value.split_top_level(",")
+    head, title = strip_honorific(parts[0])
+    if looks_like_person(head.text):
+        contact.name = head
+        rest = value.slice(value.text.index(parts[1].text, len(parts[0].text))) if len(parts) > 1 else None
+        if rest is not None:
+            position, organization = split_position_organization(rest)
+            contact.position = position
+            contact.organization = organization
+        elif title:
+            contact.position = None
+    elif looks_like_person(value.text):
+        contact.name = value
+    else:
+        contact.organization = value
+
+
+def _fill_field(contact: ContactDraft, field: str, segment: Segment) -> None:
+    value = clean_value(segment.joined()) if field in ("address", "position", "organization") else None
+    first = segment.values[0].strip() if segment.values else None
+    if segment.label:
+        contact.evidence.append(segment.label)
+    if field == "name" and first:
+        _fill_name_line(contact, clean_value(first))
+    elif field == "position" and value:
+        position, organization = split_position_organization(value)
+        contact.position = position
+        if organization and contact.organization is None:
+            contact.organization = organization
+        contact.evidence.append(value)
+    elif field == "organization" and value:
+        contact.organization = value
+        contact.evidence.append(value)
+    elif field == "address" and value:
+        contact.address = value
+        contact.evidence.append(value)
+    elif field in ("phone", "fax", "email") and first:
+        label = fold(segment.label.text) if segment.label else ""
+        if field == "phone":
+            contact.phone_raw = first
+            if "fax" in label:
+                contact.fax_raw = first
+        elif field == "fax":
+            contact.fax_raw = first
+        else:
+            contact.email = first
+        contact.evidence.append(first)
+
+
+def _targets(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
+    for segment in segments:
+        if segment.key == "targets:skip" or not (
+            segment.key == "targets" or segment.key.startswith("targets:")
+        ):
+            continue
+        undated_label = segment.key == "targets:undated"
+        items: list[tuple[int | None, list[OffsetText]]] = []
+        previous: TextLine | None = None
+        for value, line in zip(segment.values, segment.value_lines, strict=False):
+            year = _YEAR_ITEM.match(value.text)
+            if year:
+                items.append((int(year.group("year")), [value.slice(year.end())]))
+            elif (
+                items
+                and previous is not None
+                and _continues(previous, line, items[-1][1][-1].text, value.text)
+            ):
+                items[-1][1].append(value)
+            elif undated_label or items or line.list_item:
+                items.append((None, [value]))
+            previous = line
+        for year, pieces in items:
+            text = clean_value(OffsetText.join(pieces))
+            if len(text.text) < 4:
+                continue
+            record = ctx.facts.make(
+                TargetRecord,
+                text,
+                method="sheet.targets.dated" if year else "sheet.targets.label",
+                confidence=0.9 if year else 0.8,
+                year=year,
+                text=text.text,
+            )
+            if record:
+                draft.targets.append(record)
+
+
+def _continues(previous: TextLine, line: TextLine, before: str, after: str) -> bool:
+    if line.list_item or _UNKNOWN_LABEL.match(after):
+        return False
+    if previous.block != line.block:
+        return False
+    return not before.rstrip().endswith(".") or after[:1].islower()

@@ -1,0 +1,1 @@
+"""Orchestration at the edge: settings, Prefect flows and tasks, publishing and the CLI."""

@@ -1,0 +1,176 @@
+"""Prefect flow: discover raw files, process each document in its own task, publish a release."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from extractors import EXTRACTOR_VERSION
+from extractors.rules import load_all_rules
+from pipeline.processing import DocumentResult, failed_result, process_bytes
+from pipeline.progress import progress_display
+from pipeline.publish import publish_release, records_to_frame
+from pipeline.settings import Settings
+from schemas.records import FACT_MODELS, TABLE_MODELS
+
+
+@dataclass(frozen=True)
+class RawFile:
+    source: str  # relative to the raw folder, '/'-separated
+    path: Path
+    size: int
+    sha256: str
+
+
+@dataclass
+class RunSummary:
+    release: str | None
+    documents: int
+    by_status: dict[str, int]
+    by_type: dict[str, int]
+    rows: dict[str, int]
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    needs_review: list[str] = field(default_factory=list)
+
+    def to_markdown(self) -> str:
+        lines = [
+            f"# partnerflow run: release `{self.release}`",
+            "",
+            f"**{self.documents} documents**: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items())),
+            "",
+            "| table | rows |",
+            "| --- | ---: |",
+            *[f"| {t} | {n} |" for t, n in self.rows.items()],
+            "",
+            "Document types: " + ", ".join(f"{k} {v}" for k, v in sorted(self.by_type.items())),
+        ]
+        if self.failures:
+            lines += ["", "## Failed", *[f"- {f}" for f in self.failures]]
+        if self.needs_review:
+            lines += ["", "## Needs review", *[f"- {f}" for f in self.needs_review]]
+        if self.duplicates:
+            lines += ["", "## Duplicates (same content, processed once)"]
+            lines += [f"- `{dup}` = `{orig}`" for dup, orig in self.duplicates]
+        return "\n".join(lines)
+
+
+def discover(raw_dir: Path) -> list[RawFile]:
+    """Every regular, non-hidden file under raw_dir, in a stable order."""
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"raw folder {raw_dir} does not exist")
+    files: list[RawFile] = []
+    for path in sorted(raw_dir.rglob("*")):
+        rel = path.relative_to(raw_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file() or path.is_symlink():
+            continue
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        files.append(RawFile(rel.as_posix(), path, path.stat().st_size, digest.hexdigest()))
+    return files
+
+
+@task(name="process-document", task_run_name="process {raw.source}", cache_policy=NO_CACHE)
+def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
+    # Size is checked before reading so a huge file never lands in memory.
+    if raw.size > settings.max_file_bytes:
+        return failed_result(
+            raw.source,
+            raw.sha256,
+            f"the file is {raw.size:,} bytes, over the limit of {settings.max_file_bytes:,}; "
+            "raise PARTNERFLOW_MAX_FILE_BYTES to accept it",
+        )
+    try:
+        data = raw.path.read_bytes()
+    except OSError as exc:
+        return failed_result(raw.source, raw.sha256, f"cannot read the file ({exc.strerror or exc})")
+    return process_bytes(
+        data,
+        source=raw.source,
+        review_threshold=settings.review_threshold,
+        max_bytes=settings.max_file_bytes,
+        max_pages=settings.max_pages,
+    )
+
+
+def assemble_tables(results: list[DocumentResult]) -> dict[str, object]:
+    documents = [r.document for r in results]
+    pages = [p for r in results for p in r.pages]
+    tables = {
+        "documents": records_to_frame("documents", documents),
+        "pages": records_to_frame("pages", pages),
+    }
+    for model in FACT_MODELS:
+        rows = [row for r in results for row in r.facts.get(model.table, [])]
+        tables[model.table] = records_to_frame(model.table, rows)
+    assert set(tables) == set(TABLE_MODELS)
+    return tables
+
+
+@flow(name="partnerflow-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def ingest(raw_dir: str | None = None, out_dir: str | None = None) -> RunSummary:
+    """Ingest every document of the raw folder and publish a new release."""
+    settings = Settings()
+    raw_path = settings.resolve(Path(raw_dir)) if raw_dir else settings.raw_path
+    out_path = settings.resolve(Path(out_dir)) if out_dir else settings.out_path
+    logger = get_run_logger()
+    load_all_rules()
+    files = discover(raw_path)
+    unique: dict[str, RawFile] = {}
+    duplicates: list[tuple[str, str]] = []
+    for raw in files:
+        if raw.sha256 in unique:
+            duplicates.append((raw.source, unique[raw.sha256].source))
+        else:
+            unique[raw.sha256] = raw
+    logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))
+
+    results: list[DocumentResult] = []
+    futures = {process_document.submit(raw, settings): raw for raw in unique.values()}
+    with progress_display(len(futures)) as advance:
+        for future in as_completed(list(futures)):
+            raw = futures[future]
+            state = future.state
+            if state.is_completed():
+                result = future.result()
+            else:  # the task itself crashed: the document still gets a verdict
+                result = failed_result(raw.source, raw.sha256, f"processing crashed ({state.message})")
+            results.append(result)
+            advance(f"{raw.source}: {result.document.status}")
+    results.sort(key=lambda r: r.document.source)
+
+    tables = assemble_tables(results)
+    raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
+    release = publish_release(
+        tables, out_path, raw_dir=raw_path, raw_files=raw_files, code_version=EXTRACTOR_VERSION
+    )
+    summary = RunSummary(
+        release=release.name,
+        documents=len(results),
+        by_status=dict(Counter(r.document.status for r in results)),
+        by_type=dict(Counter(r.document.doc_type for r in results)),
+        rows={name: len(frame) for name, frame in tables.items()},
+        duplicates=duplicates,
+        failures=[r.document.error or r.document.source for r in results if r.document.status == "failed"],
+        needs_review=[
+            f"{r.document.source}: {r.document.error}" for r in results if r.document.status == "needs_review"
+        ],
+    )
+    create_markdown_artifact(
+        markdown=summary.to_markdown(),
+        key="partnerflow-run-summary",
+        description="Documents by status and rows per table",
+    )
+    logger.info("published release %s", release.name)
+    return summary

@@ -1,0 +1,1 @@
+"""Pydantic models: the parsed document, extracted records and the published tables."""

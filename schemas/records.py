@@ -1,0 +1,206 @@
+"""Record models of the published dataset (``DATASET.md``).
+
+One model per table. ``schema.json`` is generated from these models, so the
+field descriptions here are the dataset's data dictionary. Adding a field to
+a table means adding it here (plus its extraction and tests); nothing else
+lists columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.types import (
+    Confidence,
+    ContactRole,
+    CountryCode,
+    DateRole,
+    DocStatus,
+    DocType,
+    Email,
+    IsoPartialDate,
+    NonEmptyText,
+    PartnerCategory,
+    PhoneNumber,
+    Sha256,
+)
+
+SCHEMA_VERSION = "1.0.0"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DocumentRecord(Record):
+    table: ClassVar[str] = "documents"
+    id_field: ClassVar[str] = "doc_id"
+
+    doc_id: str = Field(description="Stable id of the document's content (prefix of its sha256).")
+    source: str = Field(description="Path of the file relative to the raw folder, with '/' separators.")
+    sha256: Sha256 = Field(description="SHA-256 of the file's bytes.")
+    media_type: str = Field(description="Media type sniffed from the content, e.g. application/pdf.")
+    doc_type: DocType = Field(description="Document type, from its content.")
+    title: str | None = Field(default=None, description="Title of the initiative, seminar or programme.")
+    acronym: str | None = Field(default=None, description="Acronym of the title, if printed.")
+    language: str | None = Field(default=None, description="ISO 639-1 code of the text's language.")
+    n_pages: int | None = Field(default=None, ge=0, description="Pages; null for formats without pages.")
+    status: DocStatus = Field(description="ok, needs_review (low confidence or invalid rows) or failed.")
+    error: str | None = Field(
+        default=None, description="Why the document failed or needs review, for people."
+    )
+    extracted_at: datetime = Field(description="When this document was extracted (UTC).")
+    extractor_version: str = Field(description="Version of the extraction code that produced the rows.")
+
+
+class PageRecord(Record):
+    table: ClassVar[str] = "pages"
+    id_field: ClassVar[str] = "page_id"
+
+    page_id: str = Field(description="Stable id of the page row.")
+    doc_id: str = Field(description="The document (see documents).")
+    page: int | None = Field(description="1-based page number; null for formats without pages.")
+    char_start: int = Field(ge=0, description="Start of this page in the document's text.")
+    char_end: int = Field(ge=0, description="End (exclusive) of this page in the document's text.")
+    text: str = Field(description="The page's extracted text.")
+
+
+class FactRecord(Record):
+    """Provenance carried by every row of an extracted-fact table."""
+
+    table: ClassVar[str]
+    id_field: ClassVar[str]
+    # Fields that identify the fact within its document; the row id is derived
+    # from them so it survives re-extraction (reviewers' corrections key on it).
+    identity: ClassVar[tuple[str, ...]]
+
+    doc_id: str = Field(description="The document it came from (see documents).")
+    page: int | None = Field(default=None, ge=1, description="1-based page; null for formats without pages.")
+    char_start: int = Field(ge=0, description="Start of the evidence in the document's text (pages joined).")
+    char_end: int = Field(ge=0, description="End (exclusive) of the evidence in the document's text.")
+    method: str = Field(description="What produced the row: a rule's name, spacy:ORG, reviewer.")
+    confidence: Confidence = Field(description="Probability that the row is right, 0-1.")
+    corrected: bool = Field(default=False, description="A reviewer's correction is applied to this row.")
+
+    @model_validator(mode="after")
+    def _span_is_ordered(self) -> FactRecord:
+        if self.char_end < self.char_start:
+            raise ValueError(f"char_end {self.char_end} < char_start {self.char_start}")
+        return self
+
+    def identity_key(self) -> str:
+        parts = [self.doc_id, self.table] + [_fold(getattr(self, name)) for name in self.identity]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _fold(value: object) -> str:
+    return " ".join(str(value).casefold().split()) if value is not None else ""
+
+
+class DateRecord(FactRecord):
+    table: ClassVar[str] = "dates"
+    id_field: ClassVar[str] = "date_id"
+    identity: ClassVar[tuple[str, ...]] = ("role", "start", "end")
+
+    date_id: str = Field(default="", description="Stable id of the row.")
+    role: DateRole = Field(description="initiation, completion, event, phase, milestone or adoption.")
+    start: IsoPartialDate = Field(description="ISO 8601 at the text's precision (2002-10).")
+    end: IsoPartialDate | None = Field(default=None, description="End of a span; null for a single point.")
+    text: str = Field(description="The date as printed.")
+
+    @model_validator(mode="after")
+    def _start_not_after_end(self) -> DateRecord:
+        if self.end is not None and self.end[: len(self.start)] < self.start[: len(self.end)]:
+            raise ValueError(f"date span ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class PartnerRecord(FactRecord):
+    table: ClassVar[str] = "partners"
+    id_field: ClassVar[str] = "partner_id"
+    identity: ClassVar[tuple[str, ...]] = ("name", "category", "lead")
+
+    partner_id: str = Field(default="", description="Stable id of the row.")
+    name: NonEmptyText = Field(description="The body's name as printed, without acronym or notes.")
+    acronym: str | None = Field(default=None, description="Acronym printed in parentheses after the name.")
+    category: PartnerCategory | None = Field(
+        default=None,
+        description="Form section (sheets) or participant/organizer/funder (reports, programmes).",
+    )
+    country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 country, if known.")
+    lead: bool = Field(default=False, description="The lead partner as printed in its own field.")
+
+
+class ContactRecord(FactRecord):
+    table: ClassVar[str] = "contacts"
+    id_field: ClassVar[str] = "contact_id"
+    identity: ClassVar[tuple[str, ...]] = ("role", "name", "organization")
+
+    contact_id: str = Field(default="", description="Stable id of the row.")
+    role: ContactRole = Field(description="focal_point, form_filler, secretariat, speaker or chair.")
+    name: str | None = Field(default=None, description="Person's name.")
+    position: str | None = Field(default=None, description="Position or title as printed.")
+    organization: str | None = Field(default=None, description="Organisation as printed in the block.")
+    address: str | None = Field(default=None, description="Postal address as printed.")
+    phone: PhoneNumber | None = Field(default=None, description="E.164 when the country code is known.")
+    fax: PhoneNumber | None = Field(default=None, description="E.164 when the country code is known.")
+    email: Email | None = Field(default=None, description="Lower-case email address.")
+
+
+class TargetRecord(FactRecord):
+    table: ClassVar[str] = "targets"
+    id_field: ClassVar[str] = "target_id"
+    identity: ClassVar[tuple[str, ...]] = ("year", "text")
+
+    target_id: str = Field(default="", description="Stable id of the row.")
+    year: int | None = Field(
+        default=None, ge=1900, le=2200, description="Year of a dated step; null if undated."
+    )
+    text: NonEmptyText = Field(description="The target as printed.")
+
+
+class EventRecord(FactRecord):
+    table: ClassVar[str] = "events"
+    id_field: ClassVar[str] = "event_id"
+    identity: ClassVar[tuple[str, ...]] = ("name", "start")
+
+    event_id: str = Field(default="", description="Stable id of the row.")
+    name: str | None = Field(default=None, description="Name of the meeting.")
+    start: IsoPartialDate | None = Field(default=None, description="When it started, ISO 8601.")
+    end: IsoPartialDate | None = Field(default=None, description="When it ended, for multi-day meetings.")
+    venue: str | None = Field(default=None, description="Venue as printed.")
+    city: str | None = Field(default=None, description="City.")
+    country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 country.")
+
+
+class WebsiteRecord(FactRecord):
+    table: ClassVar[str] = "websites"
+    id_field: ClassVar[str] = "website_id"
+    identity: ClassVar[tuple[str, ...]] = ("url",)
+
+    website_id: str = Field(default="", description="Stable id of the row.")
+    url: NonEmptyText = Field(description="The URL as printed.")
+
+
+FACT_MODELS: tuple[type[FactRecord], ...] = (
+    DateRecord,
+    PartnerRecord,
+    ContactRecord,
+    TargetRecord,
+    EventRecord,
+    WebsiteRecord,
+)
+TABLE_MODELS: dict[str, type[Record]] = {
+    "documents": DocumentRecord,
+    "pages": PageRecord,
+    **{model.table: model for model in FACT_MODELS},
+}
+
+
+def with_stable_id(record: FactRecord) -> FactRecord:
+    """Return the record with its id field set from its identity."""
+    return record.model_copy(update={record.id_field: record.identity_key()})

@@ -1,0 +1,112 @@
+"""The ingest flow end to end on the bundled corpus, under a throwaway Prefect server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+from pipeline.evaluation import load_gold, load_predictions, score
+from pipeline.flows import ingest
+
+from .conftest import GOLD, RAW
+
+pytestmark = pytest.mark.flow
+
+DATASET_COLUMNS = {
+    "documents": [
+        "doc_id",
+        "source",
+        "sha256",
+        "media_type",
+        "doc_type",
+        "title",
+        "acronym",
+        "language",
+        "n_pages",
+        "status",
+        "error",
+        "extracted_at",
+    ],
+    "pages": ["doc_id", "page", "char_start", "char_end", "text"],
+    "partners": ["partner_id", "name", "acronym", "category", "country", "lead"],
+    "contacts": [
+        "contact_id",
+        "role",
+        "name",
+        "position",
+        "organization",
+        "address",
+        "phone",
+        "fax",
+        "email",
+    ],
+    "dates": ["date_id", "role", "start", "end", "text"],
+    "targets": ["target_id", "year", "text"],
+    "events": ["event_id", "name", "start", "end", "venue", "city", "country"],
+    "websites": ["url"],
+}
+PROVENANCE = ["doc_id", "page", "char_start", "char_end", "method", "confidence", "corrected"]
+
+
+@pytest.fixture(scope="module")
+def harness():
+    with prefect_test_harness(server_startup_timeout=600):
+        yield
+
+
+@pytest.fixture(scope="module")
+def published(harness, tmp_path_factory) -> tuple[Path, object]:
+    workdir = tmp_path_factory.mktemp("run")
+    raw = workdir / "raw"
+    shutil.copytree(RAW, raw)
+    # Hostile neighbours: the run must go on and explain each.
+    (raw / "empty.pdf").write_bytes(b"")
+    (raw / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntrailer\n%%EOF")
+    (raw / "notes.txt").write_bytes(b"\xff\xfe\x00garbage \x00 bytes")
+    shutil.copy(raw / "aspro_sheet.pdf", raw / "aspro_copy.pdf")
+    out = workdir / "output"
+    summary = ingest(raw_dir=str(raw), out_dir=str(out))
+    return out, summary
+
+
+def test_release_has_every_table_of_the_contract(published) -> None:
+    out, _ = published
+    current = out / "current"
+    assert current.is_symlink() and current.resolve().parent.name == "releases"
+    for table, columns in DATASET_COLUMNS.items():
+        frame = pd.read_parquet(current / f"{table}.parquet")
+        expected = columns + (PROVENANCE if table not in ("documents", "pages") else [])
+        assert set(expected) <= set(frame.columns), (table, set(expected) - set(frame.columns))
+        csv = pd.read_csv(current / f"{table}.csv", dtype=str, keep_default_na=False)
+        assert list(csv.columns) == list(frame.columns)
+        assert len(csv) == len(frame)
+    manifest = json.loads((current / "manifest.json").read_text())
+    assert manifest["row_counts"]["documents"] == 8  # 9 files, one duplicate
+    assert (current / "schema.json").exists()
+
+
+def test_every_document_gets_a_verdict_and_bad_ones_say_why(published) -> None:
+    out, summary = published
+    docs = pd.read_parquet(out / "current" / "documents.parquet").set_index("source")
+    assert docs.loc["empty.pdf", "status"] == "failed"
+    assert "empty.pdf" in docs.loc["empty.pdf", "error"]
+    assert docs.loc["broken.pdf", "status"] == "failed"
+    assert set(docs["status"]) <= {"ok", "needs_review", "failed"}
+    for stem in ("aspro_sheet.pdf", "kanagawa_declaration_sheet.pdf", "thematic_seminar_6_2004.html"):
+        assert docs.loc[stem, "status"] in ("ok", "needs_review")
+    assert "aspro_copy.pdf" not in docs.index
+    assert ("aspro_copy.pdf", "aspro_sheet.pdf") in summary.duplicates
+    assert summary.by_status.get("failed", 0) >= 2
+
+
+def test_published_dataset_reaches_the_quality_floor(published) -> None:
+    out, _ = published
+    report = score(load_gold(GOLD), load_predictions(out / "current"))
+    assert report.overall.f1 >= 0.90, report.families
+    for family, counts in report.families.items():
+        assert counts.f1 >= 0.80, (family, counts)
