@@ -122,6 +122,10 @@ def segment_lines(
             segments.append(segment)
             zone = zone_of(key)
             continue
+        if segments[-1].key == "section" and _continues_heading(segments[-1].label_line, line, segments[-1].values):
+            # A long heading wraps over several lines of one block.
+            segments[-1].label = OffsetText.join([segments[-1].label, text])
+            continue
         if terminators is not None and terminators(line, zone):
             segments.append(Segment(key="section", label=text, label_line=line))
             zone = "main"
@@ -129,6 +133,27 @@ def segment_lines(
         segments[-1].values.append(text)
         segments[-1].value_lines.append(line)
     return segments
+
+
+def _continues_heading(heading: TextLine | None, line: TextLine, values: list[OffsetText]) -> bool:
+    return (
+        heading is not None
+        and not values
+        and heading.heading_level > 0
+        and line.heading_level == heading.heading_level
+        and line.block == heading.block
+    )
+
+
+def heading_run(doc: ParsedDocument, start: int) -> OffsetText:
+    """The heading at line ``start`` with the lines it wraps onto (same level, same block)."""
+    first = doc.lines[start]
+    parts = [line_text(doc, first)]
+    for line in doc.lines[start + 1 :]:
+        if line.heading_level != first.heading_level or line.block != first.block:
+            break
+        parts.append(line_text(doc, line))
+    return OffsetText.join(parts)
 
 
 def _match_in_zone(text: OffsetText, matchers: Sequence[tuple[str, LabelMatcher]]) -> tuple[str, int] | None:

@@ -25,6 +25,11 @@ from extractors.text import (
 from schemas.document import TextLine
 
 _CONNECTOR_END = re.compile(r"(?:\b(?:of|for|and|the|on|in|to|at|de|&)|[-&/])$", re.I)
+# A line opening with "The ..." or "Institute for ..." starts a new name.
+_STARTS_NAME = re.compile(
+    r"^(?:The\s+[A-Z]|(?:Institute|University|Association|Ministry|Department|Centre|Center|Council|"
+    r"Committee|Agency|Bank|Foundation|Federation|Office|Government|City|Municipality)\s+(?:of|for|on)\b)"
+)
 _SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?):\s*")
 _NOTE = re.compile(r"^\d+(\s+\w+)?$|^(approx\.?|about|some|over)\s+\d+", re.I)
 _DASH_COUNTRY = re.compile(r"\s[-–—]\s*(?P<country>[A-Z][A-Za-z .']{2,40})$")
@@ -62,7 +67,10 @@ def logical_lines(values: Sequence[OffsetText], lines: Sequence[TextLine]) -> li
 def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLine) -> bool:
     before = before.rstrip()
     after = after.lstrip()
-    if before_line.block != after_line.block and before_line.char_start != after_line.char_start:
+    # Paged layouts (PDF) break paragraphs wherever the writer pressed enter, so only
+    # the text decides there; elsewhere a new block is a new element (cell, item, paragraph).
+    paged = before_line.page is not None
+    if not paged and before_line.block != after_line.block and before_line.char_start != after_line.char_start:
         return False
     if after_line.list_item or re.match(r"^[-•▪*·–]", after):
         return False
@@ -72,6 +80,8 @@ def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLin
         return True
     if _CONNECTOR_END.search(before) or after[:1].islower() or after.startswith("("):
         return True
+    if _STARTS_NAME.match(after) and not _CONNECTOR_END.search(before):
+        return False
     last_word = before.split()[-1] if before.split() else ""
     return not (before.endswith((")", ",")) or ends_with_org_head(before) or looks_like_acronym(last_word))
 

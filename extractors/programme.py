@@ -41,9 +41,7 @@ def _title(ctx: ExtractionContext) -> OffsetText | None:
     lines = doc.lines
     start = next((i for i, line in enumerate(lines[:15]) if line.heading_level > 0), None)
     if start is None:
-        if doc.title_hint:
-            return None
-        return clean_value(line_text(doc, lines[0])) if lines else None
+        return _title_from_text(ctx)
     level = lines[start].heading_level
     parts = [line_text(doc, lines[start])]
     for line in lines[start + 1 : start + 4]:
@@ -51,6 +49,24 @@ def _title(ctx: ExtractionContext) -> OffsetText | None:
             break
         parts.append(line_text(doc, line))
     return clean_value(collapse_ws(OffsetText.join(parts))) or None
+
+
+def _title_from_text(ctx: ExtractionContext) -> OffsetText | None:
+    """Without layout cues: the opening line, continued while the next short line carries on the phrase."""
+    doc = ctx.doc
+    if not doc.lines:
+        return None
+    parts = [line_text(doc, doc.lines[0])]
+    for line in doc.lines[1:4]:
+        text = line_text(doc, line)
+        carries_on = text.text[:1].islower() or re.search(r"\b(of|for|and|the|on|in)$", parts[-1].text)
+        if len(text.text) > 60 or parts[-1].text.rstrip().endswith((".", ":")) or not carries_on:
+            break
+        parts.append(text)
+    title = clean_value(collapse_ws(OffsetText.join(parts)))
+    if len(title.text) > 150 or title.text.endswith("."):
+        return None
+    return title or None
 
 
 def _phases(ctx: ExtractionContext, draft: Draft) -> None:

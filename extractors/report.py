@@ -10,8 +10,14 @@ from rapidfuzz import fuzz
 
 from extractors import nlp
 from extractors.common import Draft, ExtractionContext, websites
-from extractors.contacts import ContactDraft, looks_like_person, split_position_organization, strip_honorific
-from extractors.labels import LabelMatcher, Segment, line_text, segment_lines
+from extractors.contacts import (
+    ContactDraft,
+    address_country,
+    looks_like_person,
+    split_position_organization,
+    strip_honorific,
+)
+from extractors.labels import LabelMatcher, Segment, heading_run, line_text, segment_lines
 from extractors.lists import split_items
 from extractors.normalize import country_code, country_in_name, country_of_place, find_dates, parse_date
 from extractors.prose import OrgMention, acronym_map, find_triggered_orgs, resolve_acronym
@@ -63,6 +69,7 @@ def extract_report(ctx: ExtractionContext) -> Draft:
     _participants(ctx, segments, draft, acronyms, org_countries)
     _organisers(ctx, draft)
     _people(ctx, segments, draft)
+    _countries_from_blocks(draft, org_countries)
     draft.contacts.extend(blocks)
     draft.websites.extend(websites(ctx))
     return draft
@@ -70,11 +77,11 @@ def extract_report(ctx: ExtractionContext) -> Draft:
 
 def _title(ctx: ExtractionContext) -> OffsetText | None:
     doc = ctx.doc
-    heading = next((line for line in doc.lines if line.heading_level == 1), None)
-    if heading is None:
-        heading = next((line for line in doc.lines if line.heading_level > 0), None)
-    if heading is not None:
-        text = line_text(doc, heading)
+    index = next((i for i, line in enumerate(doc.lines) if line.heading_level == 1), None)
+    if index is None:
+        index = next((i for i, line in enumerate(doc.lines) if line.heading_level > 0), None)
+    if index is not None:
+        text = heading_run(doc, index)
     elif doc.lines:
         text = line_text(doc, doc.lines[0])
     else:
@@ -107,10 +114,9 @@ def _event(
                 where = clean_value(first.slice(mention.end_offset))
     if venue_seg is not None:
         where = clean_value(venue_seg.values[0])
-    heading = ctx.doc.lines[0] if ctx.doc.lines else None
-    if when is None and heading is not None:
+    if when is None and ctx.doc.lines:
         # "6th Thematic Seminar ... (2 July 2004, Kitakyushu, Japan)"
-        head = line_text(ctx.doc, heading)
+        head = heading_run(ctx.doc, 0)
         found = find_dates(head.text)
         if found:
             when = found[0]
@@ -247,8 +253,9 @@ def _presenters(
                 _add_partner(
                     ctx, draft, parts[0], "participant", None, country, "report.table.presenter", 0.7
                 )
+    agenda = {id(line) for s in segments if s.key == "programme" for line in s.value_lines}
     for line in doc.lines:
-        if not (line.heading_level or line.table is not None):
+        if not (line.heading_level or line.table is not None or id(line) in agenda):
             continue
         text = line_text(doc, line)
         for match in re.finditer(r"\(([^()]{2,90})\)", text.text):
@@ -286,9 +293,15 @@ def _presenters(
                 )
 
 
-def _block_country(block: ContactDraft | None) -> str | None:
-    from extractors.contacts import address_country
+def _countries_from_blocks(draft: Draft, org_blocks: dict[str, ContactDraft]) -> None:
+    """A body whose office address the report prints is in that address's country."""
+    for partner in draft.partners:
+        if partner.country is None:
+            block = org_blocks.get(fold(partner.name))
+            partner.country = _block_country(block)
 
+
+def _block_country(block: ContactDraft | None) -> str | None:
     if block is None or block.address is None:
         return None
     return address_country(block.address.text)
@@ -419,7 +432,7 @@ def _contact_blocks(ctx: ExtractionContext, segments: Sequence[Segment]) -> list
             continue
         heading = clean_value(segment.label)
         values = [v for v in segment.values if v.text.strip()]
-        if not values or len(values) > 10 or any(len(v.text) > 120 for v in values):
+        if not values or len(values) > 10 or any(len(v.text.split()) > 10 for v in values):
             continue
         if segment.key == "section" and not (is_org_like(heading.text) or nlp.is_organisation(heading.text)):
             continue

@@ -86,7 +86,7 @@ def _title(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) ->
     if paren is not None and looks_like_acronym(paren.text):
         draft.acronym = paren.text
         value = name
-    draft.title = clean_value(value)
+    draft.title = clean_value(value).text or None
     draft.title_confidence = 0.95
 
 
