@@ -141,11 +141,11 @@ def ingest(raw_dir: str | None = None, out_dir: str | None = None) -> RunSummary
     with progress_display(len(futures)) as advance:
         for future in as_completed(list(futures)):
             raw = futures[future]
-            state = future.state
-            if state.is_completed():
-                result = future.result()
+            outcome = future.result(raise_on_failure=False)
+            if isinstance(outcome, DocumentResult):
+                result = outcome
             else:  # the task itself crashed: the document still gets a verdict
-                result = failed_result(raw.source, raw.sha256, f"processing crashed ({state.message})")
+                result = failed_result(raw.source, raw.sha256, f"processing crashed ({outcome!r})")
             results.append(result)
             advance(f"{raw.source}: {result.document.status}")
     results.sort(key=lambda r: r.document.source)

@@ -68,7 +68,7 @@ def published(harness, tmp_path_factory) -> tuple[Path, object]:
     (raw / "empty.pdf").write_bytes(b"")
     (raw / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntrailer\n%%EOF")
     (raw / "notes.txt").write_bytes(b"\xff\xfe\x00garbage \x00 bytes")
-    shutil.copy(raw / "aspro_sheet.pdf", raw / "aspro_copy.pdf")
+    shutil.copy(raw / "aspro_sheet.pdf", raw / "zz_aspro_copy.pdf")
     out = workdir / "output"
     summary = ingest(raw_dir=str(raw), out_dir=str(out))
     return out, summary
@@ -99,8 +99,8 @@ def test_every_document_gets_a_verdict_and_bad_ones_say_why(published) -> None:
     assert set(docs["status"]) <= {"ok", "needs_review", "failed"}
     for stem in ("aspro_sheet.pdf", "kanagawa_declaration_sheet.pdf", "thematic_seminar_6_2004.html"):
         assert docs.loc[stem, "status"] in ("ok", "needs_review")
-    assert "aspro_copy.pdf" not in docs.index
-    assert ("aspro_copy.pdf", "aspro_sheet.pdf") in summary.duplicates
+    assert "zz_aspro_copy.pdf" not in docs.index
+    assert ("zz_aspro_copy.pdf", "aspro_sheet.pdf") in summary.duplicates
     assert summary.by_status.get("failed", 0) >= 2
 
 

@@ -236,9 +236,9 @@ def _looks_like_date(candidate: str) -> bool:
 def find_phones(text: str, default_region: str | None = None) -> list[tuple[str, int, int]]:
     """Phone-like numbers in text as (normalised value, start, end).
 
-    A number without a country code counts only after a phone label ("Tel:"), or when it reads as a
-    national number (trunk "0", nine digits or more) or validates for ``default_region``; so postcodes
-    ("803-8501"), years ("2005-2010") and addresses ("3-9-30") are not phones.
+    A number without a printed country code counts only after a phone label ("Tel:") or when it has
+    the shape of a national number (trunk "0", nine digits or more); ``default_region`` then makes it
+    E.164. So postcodes ("803-8501"), years ("2005-2010") and addresses ("3-9-30") are not phones.
     """
     if not text:
         return []
