@@ -17,6 +17,7 @@ def _run(args: argparse.Namespace) -> int:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from pipeline.flows import ingest
+    from pipeline.locking import RunLockedError
     from pipeline.settings import Settings
 
     settings = Settings()
@@ -25,9 +26,17 @@ def _run(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         print(f"partnerflow: raw folder {raw} does not exist", file=sys.stderr)
         return 2
-    flow = ingest.with_options(task_runner=ThreadPoolTaskRunner(max_workers=args.workers or settings.workers))
+    workers = args.workers or settings.workers
+    # Task threads only wait on worker processes: one thread per worker is enough.
+    flow = ingest.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
     started = time.perf_counter()
-    summary = flow(raw_dir=str(raw.resolve()), out_dir=str(out.resolve()))
+    try:
+        summary = flow(
+            raw_dir=str(raw.resolve()), out_dir=str(out.resolve()), workers=workers, wait=args.wait
+        )
+    except RunLockedError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return 3
     elapsed = time.perf_counter() - started
     print()
     print(summary.to_markdown())
@@ -63,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", help="folder of raw documents (default: settings raw_dir, 'raw')")
     run.add_argument("--out", help="output folder (default: settings out_dir, 'output')")
     run.add_argument("--workers", type=int, help="documents processed at once (default: settings, 2)")
+    run.add_argument("--wait", action="store_true", help="if another run holds the output, wait for it")
     run.set_defaults(handler=_run)
 
     evaluate = commands.add_parser("eval", help="score a published dataset against gold annotations")

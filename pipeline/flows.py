@@ -15,10 +15,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors import EXTRACTOR_VERSION
 from extractors.rules import load_all_rules
-from pipeline.processing import DocumentResult, failed_result, process_bytes
+from pipeline.locking import run_lock
+from pipeline.processing import DocumentResult, failed_result
 from pipeline.progress import progress_display
 from pipeline.publish import publish_release, records_to_frame
 from pipeline.settings import Settings
+from pipeline.workers import Budget, DocumentPool
 from schemas.records import FACT_MODELS, TABLE_MODELS
 
 
@@ -81,6 +83,9 @@ def discover(raw_dir: Path) -> list[RawFile]:
     return files
 
 
+_active_pool: DocumentPool | None = None
+
+
 @task(name="process-document", task_run_name="process {raw.source}", cache_policy=NO_CACHE)
 def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
     # Size is checked before reading so a huge file never lands in memory.
@@ -91,16 +96,18 @@ def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
             f"the file is {raw.size:,} bytes, over the limit of {settings.max_file_bytes:,}; "
             "raise PARTNERFLOW_MAX_FILE_BYTES to accept it",
         )
-    try:
-        data = raw.path.read_bytes()
-    except OSError as exc:
-        return failed_result(raw.source, raw.sha256, f"cannot read the file ({exc.strerror or exc})")
-    return process_bytes(
-        data,
-        source=raw.source,
-        review_threshold=settings.review_threshold,
+    if _active_pool is None:
+        raise RuntimeError("process_document runs inside the ingest flow's worker pool")
+    return _active_pool.process(raw.path, raw.source, raw.sha256)
+
+
+def _budget(settings: Settings) -> Budget:
+    return Budget(
+        seconds=settings.doc_timeout_seconds,
+        memory_mb=settings.doc_memory_mb,
         max_bytes=settings.max_file_bytes,
         max_pages=settings.max_pages,
+        review_threshold=settings.review_threshold,
     )
 
 
@@ -119,42 +126,27 @@ def assemble_tables(results: list[DocumentResult]) -> dict[str, object]:
 
 
 @flow(name="partnerflow-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
-def ingest(raw_dir: str | None = None, out_dir: str | None = None) -> RunSummary:
+def ingest(
+    raw_dir: str | None = None, out_dir: str | None = None, workers: int | None = None, wait: bool = False
+) -> RunSummary:
     """Ingest every document of the raw folder and publish a new release."""
     settings = Settings()
+    if workers:
+        settings = settings.model_copy(update={"workers": workers})
     raw_path = settings.resolve(Path(raw_dir)) if raw_dir else settings.raw_path
     out_path = settings.resolve(Path(out_dir)) if out_dir else settings.out_path
     logger = get_run_logger()
     load_all_rules()
-    files = discover(raw_path)
-    unique: dict[str, RawFile] = {}
-    duplicates: list[tuple[str, str]] = []
-    for raw in files:
-        if raw.sha256 in unique:
-            duplicates.append((raw.source, unique[raw.sha256].source))
-        else:
-            unique[raw.sha256] = raw
-    logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))
-
-    results: list[DocumentResult] = []
-    futures = {process_document.submit(raw, settings): raw for raw in unique.values()}
-    with progress_display(len(futures)) as advance:
-        for future in as_completed(list(futures)):
-            raw = futures[future]
-            outcome = future.result(raise_on_failure=False)
-            if isinstance(outcome, DocumentResult):
-                result = outcome
-            else:  # the task itself crashed: the document still gets a verdict
-                result = failed_result(raw.source, raw.sha256, f"processing crashed ({outcome!r})")
-            results.append(result)
-            advance(f"{raw.source}: {result.document.status}")
-    results.sort(key=lambda r: r.document.source)
-
-    tables = assemble_tables(results)
-    raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
-    release = publish_release(
-        tables, out_path, raw_dir=raw_path, raw_files=raw_files, code_version=EXTRACTOR_VERSION
-    )
+    with run_lock(out_path, wait=wait):
+        files = discover(raw_path)
+        unique, duplicates = _deduplicate(files)
+        logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))
+        results = _process_all(list(unique.values()), settings)
+        tables = assemble_tables(results)
+        raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
+        release = publish_release(
+            tables, out_path, raw_dir=raw_path, raw_files=raw_files, code_version=EXTRACTOR_VERSION
+        )
     summary = RunSummary(
         release=release.name,
         documents=len(results),
@@ -174,3 +166,38 @@ def ingest(raw_dir: str | None = None, out_dir: str | None = None) -> RunSummary
     )
     logger.info("published release %s", release.name)
     return summary
+
+
+def _deduplicate(files: list[RawFile]) -> tuple[dict[str, RawFile], list[tuple[str, str]]]:
+    """Same content under two names is processed once; the copy is reported."""
+    unique: dict[str, RawFile] = {}
+    duplicates: list[tuple[str, str]] = []
+    for raw in files:
+        if raw.sha256 in unique:
+            duplicates.append((raw.source, unique[raw.sha256].source))
+        else:
+            unique[raw.sha256] = raw
+    return unique, duplicates
+
+
+def _process_all(files: list[RawFile], settings: Settings) -> list[DocumentResult]:
+    """One Prefect task per document; the tasks hand the work to the worker processes."""
+    global _active_pool
+    results: list[DocumentResult] = []
+    with DocumentPool(settings.workers, _budget(settings)) as pool:
+        _active_pool = pool
+        try:
+            futures = {process_document.submit(raw, settings): raw for raw in files}
+            with progress_display(len(futures)) as advance:
+                for future in as_completed(list(futures)):
+                    raw = futures[future]
+                    outcome = future.result(raise_on_failure=False)
+                    if isinstance(outcome, DocumentResult):
+                        result = outcome
+                    else:  # the task itself crashed: the document still gets a verdict
+                        result = failed_result(raw.source, raw.sha256, f"processing crashed ({outcome!r})")
+                    results.append(result)
+                    advance(f"{raw.source}: {result.document.status}")
+        finally:
+            _active_pool = None
+    return sorted(results, key=lambda r: r.document.source)

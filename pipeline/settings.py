@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     )
     max_file_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="Larger files fail unread.")
     max_pages: int = Field(default=500, ge=1, description="Documents with more pages fail.")
+    doc_timeout_seconds: float = Field(
+        default=120.0, gt=0, description="A document still processing after this long is stopped and fails."
+    )
+    doc_memory_mb: int = Field(
+        default=4096, ge=0, description="Address-space limit of a worker process (0: no limit)."
+    )
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else (self.root / path)

@@ -88,7 +88,11 @@ def lines_containing(doc: ParsedDocument, fragment: str) -> list[TextLine]:
 
 # --- the dev corpus ---------------------------------------------------------------------------------
 
-CORPUS = [*sorted(RAW.iterdir()), ALTERNATES / "kanagawa_declaration_sheet.docx", ALTERNATES / "thematic_seminar_6_2004.pdf"]
+CORPUS = [
+    *sorted(RAW.iterdir()),
+    ALTERNATES / "kanagawa_declaration_sheet.docx",
+    ALTERNATES / "thematic_seminar_6_2004.pdf",
+]
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
@@ -132,7 +136,10 @@ def test_aspro_pdf_lists_and_contacts() -> None:
     assert line_with(doc, "Expected date of initiation: 2002 October").block != (
         line_with(doc, "Expected date of completion: 2010").block
     )
-    for text in ("a) Steady improvement of urban environment in Asian Region", "-Academes: The University of Kitakyushu"):
+    for text in (
+        "a) Steady improvement of urban environment in Asian Region",
+        "-Academes: The University of Kitakyushu",
+    ):
         assert line_with(doc, text).list_item
     # The last partner line of page 1 ends a field: the next page's label is not its continuation.
     last = line_with(doc, "Philippines Inc. (PCAPI), Citizens in Barangays")
@@ -184,8 +191,14 @@ def test_japan_html_decodes_entities_and_keeps_cjk() -> None:
     assert [(line.table, line.heading_level) for line in same_text] == [(0, 0), (None, 3)]
     cell = line_with(doc, "(Japanese only) 仙台市地球温暖化対策推進協議会について")
     assert cell.table == 0 and cell.col == 0
-    assert line_with(doc, "Citizens and City government's Cooperation towards Zero-emission City: "
-                     "The case study of Bucheon City, Korea").row == 1
+    assert (
+        line_with(
+            doc,
+            "Citizens and City government's Cooperation towards Zero-emission City: "
+            "The case study of Bucheon City, Korea",
+        ).row
+        == 1
+    )
     assert line_with(doc, "Yoshihiko Kono (Advisor, JBIC)").list_item
 
 
@@ -352,7 +365,10 @@ def test_sniff_zip_kinds() -> None:
 
 
 def make_pdf(
-    pages: list[list[tuple[float, float, float, str, str]]], *, ops: dict[int, str] | None = None, title: str = ""
+    pages: list[list[tuple[float, float, float, str, str]]],
+    *,
+    ops: dict[int, str] | None = None,
+    title: str = "",
 ) -> bytes:
     """A minimal PDF: per page, (x, top, size, font, text) with F1 Helvetica, F2 Helvetica-Bold.
 
@@ -384,7 +400,9 @@ def make_pdf(
                 f"/Resources << /Font << {resources} >> >> /Contents {content} 0 R >>".encode()
             )
         )
-    objects[pages_id - 1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
+    objects[pages_id - 1] = (
+        f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
+    )
     catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode())
     info = add(f"<< /Title ({title}) >>".encode()) if title else None
     out = bytearray(b"%PDF-1.4\n")
@@ -401,7 +419,23 @@ def make_pdf(
     return bytes(out)
 
 
-WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore".split()
+WORDS = [
+    "lorem",
+    "ipsum",
+    "dolor",
+    "sit",
+    "amet",
+    "consectetur",
+    "adipiscing",
+    "elit",
+    "sed",
+    "do",
+    "eiusmod",
+    "tempor",
+    "incididunt",
+    "ut",
+    "labore",
+]
 
 
 def prose(tag: str, i: int) -> str:
@@ -424,7 +458,18 @@ def test_pdf_two_columns_read_left_column_first() -> None:
 
 
 def test_pdf_label_value_form_is_not_read_as_columns() -> None:
-    labels = ["Name:", "Phone:", "Fax:", "E-mail:", "Address:", "Position:", "Country:", "City:", "Web:", "Date:"]
+    labels = [
+        "Name:",
+        "Phone:",
+        "Fax:",
+        "E-mail:",
+        "Address:",
+        "Position:",
+        "Country:",
+        "City:",
+        "Web:",
+        "Date:",
+    ]
     texts = []
     for i in range(30):
         texts.append((72, 80 + i * 20, 10, "F2", labels[i % 10]))
@@ -492,7 +537,7 @@ def test_pdf_duplicate_glyphs_are_dropped() -> None:
 
 
 def test_pdf_some_pages_without_text_warn() -> None:
-    image = "q 400 0 0 500 100 150 cm BI /W 2 /H 2 /BPC 8 /CS /G ID \x80\x40\x20\x10 EI Q"
+    image = "q 400 0 0 500 100 150 cm BI /W 2 /H 2 /BPC 8 /CS /G ID abcd EI Q"
     doc = parse_pdf(make_pdf([[(72, 72, 10, "F1", "Typed page.")], []], ops={1: image}))
     assert_invariants(doc)
     assert doc.needs_ocr and [s.page for s in doc.pages] == [1, 2]
@@ -563,7 +608,10 @@ def test_docx_unpacking_limits() -> None:
         parse_docx(data, max_unpacked_bytes=1000)
     # A member that inflates a thousandfold: the default ratio limit stops it.
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
         for item in source.infolist():
             bomb.writestr(item, source.read(item.filename))
         bomb.writestr("word/media/padding.bin", b"\x00" * (8 * 1024 * 1024))
@@ -621,7 +669,10 @@ def test_html_structure_and_noise_removal() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b'<html><head><meta charset="windows-1252"></head><body><p>\x93Quoted\x94 caf\xe9</p></body></html>', "“Quoted” café"),
+        (
+            b'<html><head><meta charset="windows-1252"></head><body><p>\x93Quoted\x94 caf\xe9</p></body></html>',
+            "“Quoted” café",
+        ),
         (b"<html><head><meta charset='iso-8859-1'></head><body><p>\x93Q\x94</p></body></html>", "“Q”"),
         (b"<html><body><p>caf\xe9 \x96 bad utf-8</p></body></html>", "café – bad utf-8"),
         ("<html><body><p>Ünïcödé ✓</p></body></html>".encode("utf-16"), "Ünïcödé ✓"),

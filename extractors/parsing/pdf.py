@@ -463,6 +463,7 @@ def _mark_blocks(lines: Sequence[_Line]) -> None:
             and prev.region == line.region
             and _DOT_ENUMERATOR.match(line.text)
             and _wraps(prev.text)
+            and line.top - prev.top <= 1.5 * max(line.height, prev.height)
         ):
             # "...Local Agenda / 21. However": a number that a wrapped sentence put at a line start.
             line.list_item = False

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, replace
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import (
+    BeautifulSoup,
+    Comment,
+    Declaration,
+    Doctype,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+)
 from bs4.element import CData, Script, Stylesheet, TemplateString
 
 from extractors.errors import CorruptDocumentError, EmptyDocumentError
@@ -273,7 +283,10 @@ def parse_html(data: bytes) -> ParsedDocument:
     )
     text, _ = decode_text(data, declared)
     try:
-        soup = BeautifulSoup(text, "lxml")
+        with warnings.catch_warnings():
+            # Short pages like "index.html" look like file names to bs4; we always pass markup.
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            soup = BeautifulSoup(text, "lxml")
     except Exception as exc:  # lxml rejects little, but a parser crash must still name the document's fault
         raise CorruptDocumentError(
             f"the HTML cannot be parsed: {str(exc)[:120] or type(exc).__name__}"

@@ -1,0 +1,60 @@
+"""One run at a time per output folder.
+
+Two runs publishing into the same output would interleave releases; the
+second one waits for the first or refuses with a message naming the holder.
+The lock is an OS file lock (``flock``): it vanishes with its process, so a
+killed run never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extractors.errors import PartnerflowError
+
+LOCK_NAME = ".partnerflow.lock"
+
+
+class RunLockedError(PartnerflowError):
+    """Another run holds the output folder."""
+
+
+@contextmanager
+def run_lock(out_dir: Path, *, wait: bool = False, poll_seconds: float = 0.5) -> Iterator[None]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK_NAME
+    handle = path.open("a+")
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not wait:
+                    raise RunLockedError(
+                        f"another partnerflow run is writing to {out_dir} ({_holder(path)}); "
+                        "wait for it to finish, or pass --wait to queue behind it"
+                    ) from None
+                time.sleep(poll_seconds)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"pid": os.getpid(), "since": datetime.now(UTC).isoformat()}))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _holder(path: Path) -> str:
+    try:
+        info = json.loads(path.read_text() or "{}")
+    except (OSError, json.JSONDecodeError):
+        return "holder unknown"
+    return f"pid {info.get('pid', '?')}, since {info.get('since', '?')}"

@@ -1,0 +1,118 @@
+"""Worker processes with a time and memory budget per document.
+
+Parsing untrusted files can hang or balloon (damaged PDFs, decompression
+bombs), and parsing plus NLP is CPU-bound. Each document therefore runs in a
+pool of worker processes (pebble): a document that exceeds its time budget has
+its worker killed and fails alone with the limit named; a worker that dies
+(out of memory, a crash in a C extension) is replaced. spaCy and the rules are
+loaded once per worker, not per document.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from pebble import ProcessExpired, ProcessPool
+
+from pipeline.processing import DocumentResult, failed_result, process_bytes
+
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Budget:
+    seconds: float
+    memory_mb: int
+    max_bytes: int
+    max_pages: int
+    review_threshold: float
+
+
+def _init_worker(memory_mb: int) -> None:
+    if memory_mb > 0:
+        # Address space, not RSS: the only limit the kernel enforces for sure; a
+        # document that needs more raises MemoryError inside the worker.
+        limit = memory_mb * _MB
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
+    from extractors.nlp import load_nlp
+    from extractors.rules import load_all_rules
+
+    load_all_rules()
+    load_nlp()
+
+
+def _process_file(path: str, source: str, budget: Budget) -> DocumentResult:
+    data = Path(path).read_bytes()
+    try:
+        return process_bytes(
+            data,
+            source=source,
+            review_threshold=budget.review_threshold,
+            max_bytes=budget.max_bytes,
+            max_pages=budget.max_pages,
+        )
+    except MemoryError:
+        import hashlib
+
+        return failed_result(
+            source,
+            hashlib.sha256(data).hexdigest(),
+            f"processing needed more than the memory limit of {budget.memory_mb} MB; "
+            "raise PARTNERFLOW_DOC_MEMORY_MB to accept it",
+        )
+
+
+class DocumentPool:
+    """A pool of worker processes that turns files into DocumentResults within a budget."""
+
+    def __init__(self, workers: int, budget: Budget) -> None:
+        self.budget = budget
+        self._pool = ProcessPool(
+            max_workers=workers,
+            initializer=_init_worker,
+            initargs=(budget.memory_mb,),
+            # Forking a process that runs Prefect's threads and event loop is unsafe.
+            context=multiprocessing.get_context("spawn"),
+        )
+
+    def __enter__(self) -> DocumentPool:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join(timeout=30)
+        self._pool.stop()
+
+    def process(self, path: Path, source: str, sha256: str) -> DocumentResult:
+        future = self._pool.schedule(
+            _process_file, args=(str(path), source, self.budget), timeout=self.budget.seconds
+        )
+        try:
+            return future.result()
+        except FutureTimeout:
+            return failed_result(
+                source,
+                sha256,
+                f"processing took longer than the limit of {self.budget.seconds:g} s and was stopped "
+                "(a damaged or very large file?); raise PARTNERFLOW_DOC_TIMEOUT_SECONDS to allow more",
+            )
+        except ProcessExpired as exc:
+            return failed_result(
+                source,
+                sha256,
+                f"the worker processing the file died (exit code {exc.exitcode}); it may have exceeded "
+                f"the memory limit of {self.budget.memory_mb} MB",
+            )
+        except Exception as exc:  # an error outside process_bytes' own handling
+            return failed_result(source, sha256, f"processing crashed ({type(exc).__name__}: {exc})")
