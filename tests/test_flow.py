@@ -110,3 +110,17 @@ def test_published_dataset_reaches_the_quality_floor(published) -> None:
     assert report.overall.f1 >= 0.90, report.families
     for family, counts in report.families.items():
         assert counts.f1 >= 0.80, (family, counts)
+
+
+def test_running_twice_gives_the_same_tables(published, tmp_path_factory) -> None:
+    out, _ = published
+    first = out / "current"
+    first_target = first.resolve()
+    raw = out.parent / "raw"
+    ingest(raw_dir=str(raw), out_dir=str(out))
+    second = (out / "current").resolve()
+    assert second != first_target and first_target.exists()  # a new release; the old one is kept
+    for table in DATASET_COLUMNS:
+        a = pd.read_parquet(first_target / f"{table}.parquet").drop(columns=["extracted_at"], errors="ignore")
+        b = pd.read_parquet(second / f"{table}.parquet").drop(columns=["extracted_at"], errors="ignore")
+        pd.testing.assert_frame_equal(a, b, check_like=False)
