@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,6 +77,7 @@ def check_zip_limits(
         EOFError,
         ValueError,
         NotImplementedError,
+        zlib.error,
     ) as exc:
         raise CorruptDocumentError(f"the DOCX archive is damaged: {exc}") from exc
 
