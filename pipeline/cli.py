@@ -44,6 +44,17 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dask_runner(address: str, workers: int):
+    from prefect_dask import DaskTaskRunner
+
+    if address == "local":
+        # Processes, one thread each: parsing and NLP are CPU-bound.
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
+        )
+    return DaskTaskRunner(address=address)
+
+
 def _eval(args: argparse.Namespace) -> int:
     from pipeline.evaluation import format_report, load_gold, load_predictions, score
 
@@ -73,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default: settings out_dir, 'output')")
     run.add_argument("--workers", type=int, help="documents processed at once (default: settings, 2)")
     run.add_argument("--wait", action="store_true", help="if another run holds the output, wait for it")
+    run.add_argument(
+        "--no-cache", action="store_true", help="process every document again, ignoring the cache"
+    )
+    run.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run documents on a Dask cluster (tcp://scheduler:8786), or 'local' for a local cluster of --workers",
+    )
     run.set_defaults(handler=_run)
 
     evaluate = commands.add_parser("eval", help="score a published dataset against gold annotations")

@@ -15,8 +15,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors import EXTRACTOR_VERSION
 from extractors.rules import load_all_rules
+from pipeline.cache import ResultCache
 from pipeline.locking import run_lock
-from pipeline.processing import DocumentResult, failed_result
+from pipeline.processing import DocumentResult, failed_result, process_bytes
 from pipeline.progress import progress_display
 from pipeline.publish import publish_release, records_to_frame
 from pipeline.settings import Settings
@@ -40,6 +41,8 @@ class RunSummary:
     by_type: dict[str, int]
     rows: dict[str, int]
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    processed: int = 0  # documents parsed and extracted in this run
+    reused: int = 0  # unchanged documents whose cached results were reused
     failures: list[str] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
 
@@ -49,6 +52,8 @@ class RunSummary:
             "",
             f"**{self.documents} documents**: "
             + ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items())),
+            "",
+            f"{self.processed} new or changed documents processed, {self.reused} unchanged reused from cache.",
             "",
             "| table | rows |",
             "| --- | ---: |",
@@ -96,9 +101,22 @@ def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
             f"the file is {raw.size:,} bytes, over the limit of {settings.max_file_bytes:,}; "
             "raise PARTNERFLOW_MAX_FILE_BYTES to accept it",
         )
-    if _active_pool is None:
-        raise RuntimeError("process_document runs inside the ingest flow's worker pool")
-    return _active_pool.process(raw.path, raw.source, raw.sha256)
+    if _active_pool is not None:
+        return _active_pool.process(raw.path, raw.source, raw.sha256)
+    # On a Dask worker the task already runs in its own process: process it here.
+    # The raw folder must be reachable at the same path from every worker.
+    try:
+        data = raw.path.read_bytes()
+    except OSError as exc:
+        return failed_result(raw.source, raw.sha256, f"cannot read the file ({exc.strerror or exc})")
+    budget = _budget(settings)
+    return process_bytes(
+        data,
+        source=raw.source,
+        review_threshold=budget.review_threshold,
+        max_bytes=budget.max_bytes,
+        max_pages=budget.max_pages,
+    )
 
 
 def _budget(settings: Settings) -> Budget:
@@ -121,13 +139,19 @@ def assemble_tables(results: list[DocumentResult]) -> dict[str, object]:
     for model in FACT_MODELS:
         rows = [row for r in results for row in r.facts.get(model.table, [])]
         tables[model.table] = records_to_frame(model.table, rows)
-    assert set(tables) == set(TABLE_MODELS)
+    for name in TABLE_MODELS.keys() - tables.keys():
+        tables[name] = records_to_frame(name, [])
     return tables
 
 
 @flow(name="partnerflow-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def ingest(
-    raw_dir: str | None = None, out_dir: str | None = None, workers: int | None = None, wait: bool = False
+    raw_dir: str | None = None,
+    out_dir: str | None = None,
+    workers: int | None = None,
+    wait: bool = False,
+    use_cache: bool = True,
+    process_pool: bool = True,
 ) -> RunSummary:
     """Ingest every document of the raw folder and publish a new release."""
     settings = Settings()
@@ -141,7 +165,8 @@ def ingest(
         files = discover(raw_path)
         unique, duplicates = _deduplicate(files)
         logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))
-        results = _process_all(list(unique.values()), settings)
+        cache = ResultCache(out_path / "cache", _settings_key(settings)) if use_cache else None
+        results, reused = _process_all(list(unique.values()), settings, cache, process_pool=process_pool)
         tables = assemble_tables(results)
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
         release = publish_release(
@@ -154,6 +179,8 @@ def ingest(
         by_type=dict(Counter(r.document.doc_type for r in results)),
         rows={name: len(frame) for name, frame in tables.items()},
         duplicates=duplicates,
+        processed=len(results) - reused,
+        reused=reused,
         failures=[r.document.error or r.document.source for r in results if r.document.status == "failed"],
         needs_review=[
             f"{r.document.source}: {r.document.error}" for r in results if r.document.status == "needs_review"
@@ -180,14 +207,30 @@ def _deduplicate(files: list[RawFile]) -> tuple[dict[str, RawFile], list[tuple[s
     return unique, duplicates
 
 
-def _process_all(files: list[RawFile], settings: Settings) -> list[DocumentResult]:
-    """One Prefect task per document; the tasks hand the work to the worker processes."""
+def _settings_key(settings: Settings) -> str:
+    """The settings that change a document's result (not paths or worker counts)."""
+    return f"{settings.review_threshold}|{settings.max_pages}|{settings.max_file_bytes}"
+
+
+def _process_all(
+    files: list[RawFile], settings: Settings, cache: ResultCache | None, *, process_pool: bool = True
+) -> tuple[list[DocumentResult], int]:
+    """Cached results for unchanged files; one Prefect task per other document."""
     global _active_pool
     results: list[DocumentResult] = []
-    with DocumentPool(settings.workers, _budget(settings)) as pool:
+    misses: list[RawFile] = []
+    for raw in files:
+        hit = cache.get(raw.sha256, raw.source) if cache is not None else None
+        if hit is not None:
+            results.append(hit)
+        else:
+            misses.append(raw)
+    reused = len(results)
+    if misses:
+        pool = DocumentPool(settings.workers, _budget(settings)) if process_pool else None
         _active_pool = pool
         try:
-            futures = {process_document.submit(raw, settings): raw for raw in files}
+            futures = {process_document.submit(raw, settings): raw for raw in misses}
             with progress_display(len(futures)) as advance:
                 for future in as_completed(list(futures)):
                     raw = futures[future]
@@ -195,9 +238,15 @@ def _process_all(files: list[RawFile], settings: Settings) -> list[DocumentResul
                     if isinstance(outcome, DocumentResult):
                         result = outcome
                     else:  # the task itself crashed: the document still gets a verdict
-                        result = failed_result(raw.source, raw.sha256, f"processing crashed ({outcome!r})")
+                        result = failed_result(
+                            raw.source, raw.sha256, f"processing crashed ({outcome!r})", cacheable=False
+                        )
+                    if cache is not None:
+                        cache.put(result)
                     results.append(result)
                     advance(f"{raw.source}: {result.document.status}")
         finally:
             _active_pool = None
-    return sorted(results, key=lambda r: r.document.source)
+            if pool is not None:
+                pool.close()
+    return sorted(results, key=lambda r: r.document.source), reused

@@ -29,6 +29,8 @@ class DocumentResult:
     pages: list[PageRecord] = field(default_factory=list)
     facts: dict[str, list[FactRecord]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # False for verdicts that depend on the moment (a time-out on a busy machine), not the content.
+    cacheable: bool = True
 
 
 def doc_id_for(sha256: str) -> str:
@@ -85,6 +87,7 @@ def failed_result(
     *,
     media_type: str = "application/octet-stream",
     now: datetime | None = None,
+    cacheable: bool = True,
 ) -> DocumentResult:
     """A document that could not be processed: it is still listed, with why."""
     record = DocumentRecord(
@@ -98,7 +101,7 @@ def failed_result(
         extracted_at=now or datetime.now(UTC),
         extractor_version=EXTRACTOR_VERSION,
     )
-    return DocumentResult(document=record)
+    return DocumentResult(document=record, cacheable=cacheable)
 
 
 def _judge(base: dict, parsed: ParsedDocument, extraction: Extraction, threshold: float) -> DocumentResult:

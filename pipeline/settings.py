@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     doc_memory_mb: int = Field(
         default=4096, ge=0, description="Address-space limit of a worker process (0: no limit)."
     )
+    org_overrides_file: Path = Field(
+        default=Path("corrections/organizations.json"),
+        description="Reviewers' organisation merges and splits; outside out_dir so they survive regeneration.",
+    )
+    keep_releases: int = Field(
+        default=10, ge=1, description="Releases kept when pruning; the current one is never deleted."
+    )
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else (self.root / path)

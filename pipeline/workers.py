@@ -106,6 +106,7 @@ class DocumentPool:
                 sha256,
                 f"processing took longer than the limit of {self.budget.seconds:g} s and was stopped "
                 "(a damaged or very large file?); raise PARTNERFLOW_DOC_TIMEOUT_SECONDS to allow more",
+                cacheable=False,
             )
         except ProcessExpired as exc:
             return failed_result(
@@ -113,6 +114,9 @@ class DocumentPool:
                 sha256,
                 f"the worker processing the file died (exit code {exc.exitcode}); it may have exceeded "
                 f"the memory limit of {self.budget.memory_mb} MB",
+                cacheable=False,
             )
         except Exception as exc:  # an error outside process_bytes' own handling
-            return failed_result(source, sha256, f"processing crashed ({type(exc).__name__}: {exc})")
+            return failed_result(
+                source, sha256, f"processing crashed ({type(exc).__name__}: {exc})", cacheable=False
+            )

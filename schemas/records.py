@@ -133,6 +133,10 @@ class PartnerRecord(FactRecord):
     )
     country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 country, if known.")
     lead: bool = Field(default=False, description="The lead partner as printed in its own field.")
+    org_id: str | None = Field(
+        default=None,
+        description="The organisation this body resolves to (see organizations); null if unresolved.",
+    )
 
 
 class ContactRecord(FactRecord):
@@ -149,6 +153,10 @@ class ContactRecord(FactRecord):
     phone: PhoneNumber | None = Field(default=None, description="E.164 when the country code is known.")
     fax: PhoneNumber | None = Field(default=None, description="E.164 when the country code is known.")
     email: Email | None = Field(default=None, description="Lower-case email address.")
+    org_id: str | None = Field(
+        default=None,
+        description="The organisation of `organization` (see organizations); null when the block names none.",
+    )
 
 
 class TargetRecord(FactRecord):
@@ -186,6 +194,43 @@ class WebsiteRecord(FactRecord):
     url: NonEmptyText = Field(description="The URL as printed.")
 
 
+class OrganizationRecord(Record):
+    """One organisation, resolved across documents from partner names and contact organisations."""
+
+    table: ClassVar[str] = "organizations"
+    id_field: ClassVar[str] = "org_id"
+    # Columns holding a JSON array of strings: the dataset's column types are scalar, so CSV and
+    # Parquet carry the same text and a reader parses it with one json.loads.
+    json_list_fields: ClassVar[tuple[str, ...]] = ("aliases",)
+
+    org_id: str = Field(description="Stable id: a hash of the folded canonical name.")
+    name: NonEmptyText = Field(description="Canonical name: the full name printed in most documents.")
+    acronym: str | None = Field(default=None, description="Acronym printed most often, if any.")
+    country: CountryCode | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 country most often given for it, if any."
+    )
+    aliases: str = Field(description="JSON array of every distinct form printed (names and acronyms).")
+    parent_org_id: str | None = Field(
+        default=None,
+        description="The organisation this is a branch or unit of ('JICA Kyushu' -> JICA), if known.",
+    )
+    n_documents: int = Field(ge=0, description="Documents that mention it as a partner or contact.")
+
+
+class PersonRecord(Record):
+    """One person, from the named contacts of every document."""
+
+    table: ClassVar[str] = "people"
+    id_field: ClassVar[str] = "person_id"
+    json_list_fields: ClassVar[tuple[str, ...]] = ("organizations", "roles")
+
+    person_id: str = Field(description="Stable id: a hash of the folded name.")
+    name: NonEmptyText = Field(description="The name as printed most often.")
+    organizations: str = Field(description="JSON array of the org_id of every organisation given with them.")
+    roles: str = Field(description="JSON array of their contact roles (focal_point, speaker...).")
+    n_documents: int = Field(ge=0, description="Documents that list them as a contact.")
+
+
 FACT_MODELS: tuple[type[FactRecord], ...] = (
     DateRecord,
     PartnerRecord,
@@ -198,6 +243,8 @@ TABLE_MODELS: dict[str, type[Record]] = {
     "documents": DocumentRecord,
     "pages": PageRecord,
     **{model.table: model for model in FACT_MODELS},
+    "organizations": OrganizationRecord,
+    "people": PersonRecord,
 }
 
 

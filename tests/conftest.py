@@ -28,3 +28,12 @@ def gold_dir() -> Path:
 @pytest.fixture(scope="session")
 def alternates_dir() -> Path:
     return ALTERNATES
+
+
+@pytest.fixture(scope="session")
+def harness():
+    """One throwaway Prefect server for every flow test of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=600):
+        yield

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from pipeline.evaluation import load_gold, load_predictions, score
 from pipeline.flows import ingest
@@ -51,12 +50,6 @@ DATASET_COLUMNS = {
     "websites": ["url"],
 }
 PROVENANCE = ["doc_id", "page", "char_start", "char_end", "method", "confidence", "corrected"]
-
-
-@pytest.fixture(scope="module")
-def harness():
-    with prefect_test_harness(server_startup_timeout=600):
-        yield
 
 
 @pytest.fixture(scope="module")
