@@ -32,8 +32,9 @@ lint: setup
 	$(BIN)/ruff check pipeline extractors schemas tests
 	$(BIN)/ruff format --check pipeline extractors schemas tests
 
-lock:  ## re-pin from the current venv (keep the header comments)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^partnerflow' > requirements.lock.new && mv requirements.lock.new requirements.lock
+lock:  # re-pin from the current venv, keeping the header comments
+	{ grep '^#' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^partnerflow'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 clean:
 	rm -rf $(VENV) .prefect .pytest_cache
