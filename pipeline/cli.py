@@ -71,6 +71,27 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from prefect import serve
+
+    from pipeline.flows import build_deployment
+    from pipeline.settings import Settings
+
+    settings = Settings()
+    raw = Path(args.raw) if args.raw else settings.raw_path
+    out = Path(args.out) if args.out else settings.out_path
+    deployment = build_deployment(
+        raw_dir=str(raw.resolve()),
+        out_dir=str(out.resolve()),
+        cron=args.cron,
+        interval=args.interval,
+        workers=args.workers or settings.workers,
+    )
+    print(f"serving partnerflow-ingest on {args.cron or f'every {args.interval:g} s'}; Ctrl-C stops")
+    serve(deployment)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="partnerflow",
@@ -93,6 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="run documents on a Dask cluster (tcp://scheduler:8786), or 'local' for a local cluster of --workers",
     )
     run.set_defaults(handler=_run)
+
+    serve = commands.add_parser("serve", help="serve the ingest flow on a schedule (a Prefect deployment)")
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help="cron expression, e.g. '0 * * * *'")
+    when.add_argument("--interval", type=float, help="seconds between runs")
+    serve.add_argument("--raw", help="folder of raw documents")
+    serve.add_argument("--out", help="output folder")
+    serve.add_argument("--workers", type=int, help="documents processed at once")
+    serve.set_defaults(handler=_serve)
 
     evaluate = commands.add_parser("eval", help="score a published dataset against gold annotations")
     evaluate.add_argument(

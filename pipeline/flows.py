@@ -250,3 +250,18 @@ def _process_all(
             if pool is not None:
                 pool.close()
     return sorted(results, key=lambda r: r.document.source), reused
+
+
+def build_deployment(
+    *, raw_dir: str, out_dir: str, cron: str | None = None, interval: float | None = None, workers: int = 2
+):
+    """A deployment of the ingest flow on a schedule: each run processes only new or changed files."""
+    if (cron is None) == (interval is None):
+        raise ValueError("give exactly one of cron or interval")
+    return ingest.to_deployment(
+        name="partnerflow-scheduled",
+        cron=cron,
+        interval=interval,
+        parameters={"raw_dir": raw_dir, "out_dir": out_dir, "workers": workers, "wait": True},
+        description="Ingest new or changed documents of the raw folder and publish a release.",
+    )

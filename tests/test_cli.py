@@ -1,0 +1,42 @@
+"""The command line: a thin layer that refuses bad input clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import build_parser, main
+from pipeline.flows import build_deployment
+
+
+def test_help_lists_the_commands(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("run", "eval", "serve"):
+        assert command in out
+
+
+def test_run_refuses_a_missing_raw_folder(tmp_path: Path, capsys) -> None:
+    assert main(["run", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_eval_refuses_a_missing_dataset(tmp_path: Path, capsys) -> None:
+    assert main(["eval", "--gold", "tests/gold", "--dataset", str(tmp_path / "none")]) == 2
+    assert "partnerflow run" in capsys.readouterr().err
+
+
+def test_serve_needs_a_schedule() -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve"])
+
+
+def test_scheduled_deployment_runs_incrementally_into_the_given_folders(tmp_path: Path) -> None:
+    deployment = build_deployment(raw_dir=str(tmp_path / "raw"), out_dir=str(tmp_path / "out"), interval=3600)
+    assert deployment.parameters["raw_dir"] == str(tmp_path / "raw")
+    assert deployment.parameters["wait"] is True
+    assert deployment.schedules and deployment.schedules[0].schedule.interval.total_seconds() == 3600
+    with pytest.raises(ValueError):
+        build_deployment(raw_dir="r", out_dir="o")
