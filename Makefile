@@ -7,7 +7,7 @@ OUT ?= output
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 300
 
-.PHONY: setup run test eval lint lock clean
+.PHONY: setup system-deps run test eval lint lock clean
 
 $(BIN)/partnerflow: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -19,10 +19,14 @@ $(BIN)/partnerflow: requirements.lock pyproject.toml
 
 setup: $(BIN)/partnerflow
 
-run: setup
+# OCR of scanned PDFs needs Debian's tesseract; installed when missing and we are root (CI, containers).
+system-deps:
+	@command -v tesseract >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq tesseract-ocr >/dev/null) || echo "note: install tesseract-ocr for OCR of scans (apt-get install tesseract-ocr)"; }
+
+run: setup system-deps
 	$(BIN)/partnerflow run --raw $(RAW) --out $(OUT)
 
-test: setup
+test: setup system-deps
 	$(BIN)/python -m pytest
 
 eval: setup

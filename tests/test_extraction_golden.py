@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from extractors.errors import OcrRequiredError
 from extractors.extract import extract_document
-from extractors.parsing import parse_document
+from extractors.parsing import ocr_available, parse_document
 from pipeline.evaluation import score
 from schemas.extraction import Extraction
 
@@ -94,3 +95,24 @@ def test_row_ids_survive_re_extraction() -> None:
     second = _extract(path)
     assert [p.partner_id for p in first.partners] == [p.partner_id for p in second.partners]
     assert len({p.partner_id for p in first.partners}) == len(first.partners)
+
+
+@pytest.mark.skipif(not ocr_available(), reason="tesseract is not installed (make system-deps)")
+def test_scanned_sheet_extracts_nearly_as_well_as_its_text_twin() -> None:
+    stem = "kanagawa_declaration_sheet"
+    gold = {stem: _gold(stem)}
+    text_twin = score(gold, {stem: _as_gold_shape(stem, _extract(RAW / f"{stem}.pdf"))}).overall.f1
+    parsed = parse_document((ALTERNATES / f"{stem}.scanned.pdf").read_bytes(), "scan.pdf")
+    assert parsed.ocr_confidence is not None and 0.5 < parsed.ocr_confidence <= 1.0
+    extraction = extract_document(parsed, "scan")
+    scanned = score(gold, {stem: _as_gold_shape(stem, extraction)}).overall.f1
+    assert scanned >= text_twin - 0.05, (scanned, text_twin)
+    # OCR text is less certain than a text layer, and every row says so.
+    assert max(p.confidence for p in extraction.partners) <= parsed.ocr_confidence
+
+
+def test_a_scan_without_ocr_fails_clearly() -> None:
+    with pytest.raises(OcrRequiredError, match="OCR is needed"):
+        parse_document(
+            (ALTERNATES / "kanagawa_declaration_sheet.scanned.pdf").read_bytes(), "scan.pdf", ocr=False
+        )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from extractors.parsing import ocr_available
 from pipeline.workers import Budget, DocumentPool
 
 from .conftest import RAW
@@ -51,8 +52,10 @@ def test_known_real_world_verdicts(pool) -> None:
     folder = ROBUSTNESS / "pdfplumber"
     assert "password" in _verdict(pool, folder / "password-example.pdf").error
     assert _verdict(pool, folder / "empty.pdf").status == "failed"
+    # An image-only PDF is read by OCR when tesseract is there, and says so either way.
     scan = _verdict(pool, folder / "issue-203-decimalize.pdf")
-    assert scan.status == "failed" and "OCR" in scan.error
+    assert "OCR" in scan.error
+    assert scan.status == ("needs_review" if ocr_available() else "failed")
     # A readable PDF about something else is read, but is not a partnership document.
     other = _verdict(pool, folder / "scotus-transcript-p1.pdf")
     assert other.status == "needs_review" and other.doc_type == "unknown"

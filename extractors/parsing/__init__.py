@@ -7,7 +7,8 @@ file I/O; every failure is one of the errors in ``extractors.errors``.
 
 from __future__ import annotations
 
-from extractors.errors import EmptyDocumentError
+from extractors.errors import EmptyDocumentError, OcrRequiredError
+from extractors.parsing.ocr import ocr_available, ocr_pdf
 from extractors.parsing.pdf import parse_pdf
 from extractors.parsing.plaintext import parse_text
 from extractors.parsing.sniff import DOCX, HTML, MARKDOWN, PDF, TEXT, sniff_media_type
@@ -21,6 +22,8 @@ __all__ = [
     "MARKDOWN",
     "PDF",
     "TEXT",
+    "ocr_available",
+    "ocr_pdf",
     "parse_document",
     "parse_docx",
     "parse_html",
@@ -30,7 +33,7 @@ __all__ = [
 ]
 
 
-def parse_document(data: bytes, name: str = "", *, max_pages: int = 500) -> ParsedDocument:
+def parse_document(data: bytes, name: str = "", *, max_pages: int = 500, ocr: bool = True) -> ParsedDocument:
     """Parse a document of any supported format (PDF, DOCX, HTML, plain text, Markdown).
 
     Raises EmptyDocumentError for no bytes or no text, UnsupportedFormatError for other
@@ -41,7 +44,13 @@ def parse_document(data: bytes, name: str = "", *, max_pages: int = 500) -> Pars
         raise EmptyDocumentError("the file is empty (0 bytes)")
     media_type = sniff_media_type(data, name)
     if media_type == PDF:
-        return parse_pdf(data, max_pages=max_pages)
+        try:
+            return parse_pdf(data, max_pages=max_pages)
+        except OcrRequiredError:
+            if not ocr:
+                raise
+            # ocr_pdf raises OcrRequiredError itself when tesseract is missing.
+            return ocr_pdf(data, max_pages=max_pages)
     if media_type == DOCX:
         return parse_docx(data)
     if media_type == HTML:
