@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from extractors.contacts import ContactDraft, address_country, email_value, phone_value
 from extractors.facts import FactBuilder
+from extractors.parsing.sniff import DOCX as DOCX_MEDIA_TYPE
+from extractors.parsing.sniff import HTML as HTML_MEDIA_TYPE
 from extractors.text import OffsetText
 from schemas.document import ParsedDocument
 from schemas.records import (
@@ -24,6 +26,11 @@ class ExtractionContext:
     doc: ParsedDocument
     doc_id: str
     facts: FactBuilder
+
+    @property
+    def explicit_breaks(self) -> bool:
+        """Line breaks in HTML and Word documents were put there by the writer, not by layout."""
+        return self.doc.media_type in (HTML_MEDIA_TYPE, DOCX_MEDIA_TYPE)
 
     @classmethod
     def create(cls, doc: ParsedDocument, doc_id: str) -> ExtractionContext:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractors import nlp
+from extractors.labels import Segment
 from extractors.normalize import find_countries, find_emails, normalize_email, normalize_phone
 from extractors.rules import common_rules
 from extractors.text import OffsetText, clean_value, fold, is_org_like
@@ -115,3 +117,140 @@ def email_value(raw: OffsetText | None) -> str | None:
         return value
     found = find_emails(raw.text)
     return found[0][0] if found else None
+
+
+_INLINE_FIELD = re.compile(
+    r"(?:(?<=^)|(?<=[\s;,.(]))(?P<label>e-?mail|tel(?:ephone)?\.?(?:\s*/\s*fax)?|phone(?:\s*/\s*fax)?|fax|facsimile"
+    r"|mobile)\b\s*[:.]?\s*",
+    re.I,
+)
+_LEAD_IN = re.compile(
+    r"^(?:the\s+)?(?:[\w-]+\s+){0,5}?(?:focal\s+point|contact(?:\s+person)?|coordinator)\b[^,]{0,40}?\b(?:is|are)\s+",
+    re.I,
+)
+
+
+def _addressy(text: str) -> bool:
+    lowered = text.casefold()
+    return (
+        bool(re.search(r"\d", text))
+        or any(w in lowered for w in common_rules().street_words)
+        or bool(find_countries(text) and len(text.split()) <= 4)
+    )
+
+
+def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
+    """Fill a contact from an unlabelled block: 'Name, Position, Organisation, Address. Tel: ...; Fax: ...'.
+
+    Printed on one line the parts are comma-separated; on several lines each line
+    is one part (a line may hold 'Position, Unit'). Inline 'Tel:'/'Fax:'/'E-mail:'
+    fields are cut out first, wherever they stand.
+    """
+    identity: list[OffsetText] = []
+    for line in lines:
+        rest = _cut_inline_fields(contact, line)
+        if rest.text.strip(" .;,"):
+            identity.append(rest.strip(" .;,"))
+    if not identity:
+        return
+    if len(identity) == 1:
+        head = identity[0]
+        lead = _LEAD_IN.match(head.text)
+        if lead:
+            head = head.slice(lead.end())
+        parts = head.split_top_level(",")
+    else:
+        lead = _LEAD_IN.match(identity[0].text)
+        parts = [identity[0].slice(lead.end()) if lead else identity[0], *identity[1:]]
+    parts = [clean_value(p) for p in parts if clean_value(p).text]
+    if not parts:
+        return
+    name, honorific = strip_honorific(parts[0])
+    if contact.name is None and looks_like_person(name.text):
+        contact.name = name
+        contact.evidence.append(parts[0])
+        parts = parts[1:]
+    elif contact.name is None:
+        person = _person_inside(parts[0])
+        if person is not None:
+            contact.name = person
+            parts = parts[1:]
+    position: list[OffsetText] = []
+    while parts and not _addressy(parts[0].text):
+        if position and (is_org_like(parts[0].text) or nlp.is_organisation(parts[0].text)):
+            break
+        if not position and not is_position(parts[0].text) and is_org_like(parts[0].text):
+            break
+        position.append(parts.pop(0))
+        if len(lines) > 1:
+            break  # one line, one part: the position line is done
+    if position and contact.position is None:
+        contact.position = OffsetText.join(position, ", ")
+    if parts and not _addressy(parts[0].text) and contact.organization is None:
+        contact.organization = parts.pop(0)
+    if parts and contact.address is None:
+        contact.address = OffsetText.join(parts, ", ")
+    contact.evidence.extend(lines)
+
+
+def _person_inside(text: OffsetText) -> OffsetText | None:
+    for label, _, start, end in nlp.entities(text.text):
+        if label == "PERSON":
+            return text.slice(start, end)
+    return None
+
+
+def _cut_inline_fields(contact: ContactDraft, line: OffsetText) -> OffsetText:
+    matches = list(_INLINE_FIELD.finditer(line.text))
+    if not matches:
+        return line
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line.text)
+        value = clean_value(line.slice(match.end(), end))
+        if not value.text:
+            continue
+        label = match.group("label").casefold()
+        if label.startswith("e"):
+            contact.email = contact.email or value
+        elif "fax" in label or label.startswith("facs"):
+            contact.fax_raw = contact.fax_raw or value
+            if label.startswith(("tel", "phone")):
+                contact.phone_raw = contact.phone_raw or value
+        else:
+            contact.phone_raw = contact.phone_raw or value
+        contact.evidence.append(value)
+    return line.slice(0, matches[0].start())
+
+
+def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -> list[ContactDraft]:
+    """Office contact blocks: an organisation heading (or a 'Secretariat'/'Contact' label), its units,
+    address lines, then phone/fax/email lines. Prose sections are not blocks."""
+    blocks: list[ContactDraft] = []
+    for segment in segments:
+        if segment.label is None or segment.key not in ("section", *block_keys):
+            continue
+        values = [v for v in segment.values if v.text.strip()]
+        if not values or len(values) > 10 or any(len(v.text.split()) > 14 for v in values):
+            continue
+        heading = clean_value(segment.label)
+        is_heading_org = is_org_like(heading.text) or nlp.is_organisation(heading.text)
+        if segment.key == "section" and not is_heading_org:
+            continue
+        block = ContactDraft(role="secretariat", evidence=[segment.label])
+        organisation = [heading] if segment.key == "section" else []
+        address: list[OffsetText] = []
+        for value in values:
+            rest = _cut_inline_fields(block, value).strip(" .;,·|")
+            if not rest.text:
+                continue
+            if address or _addressy(rest.text):
+                address.append(clean_value(rest))
+            else:
+                organisation.append(clean_value(rest))
+            block.evidence.append(value)
+        if not address:
+            continue
+        block.organization = OffsetText.join(organisation, ", ") if organisation else None
+        block.address = OffsetText.join(address, ", ")
+        blocks.append(block)
+    return blocks

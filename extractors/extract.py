@@ -32,7 +32,30 @@ _CONTACT_METHOD = {
     "programme": "programme.contact_block",
 }
 
-_EN_WORDS = frozenset(["the", "of", "and", "to", "in", "for", "is", "on", "that", "by", "with", "as", "are", "this", "be", "from", "at", "an", "will", "which"])
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+        "is",
+        "on",
+        "that",
+        "by",
+        "with",
+        "as",
+        "are",
+        "this",
+        "be",
+        "from",
+        "at",
+        "an",
+        "will",
+        "which",
+    ]
+)
 
 
 def detect_language(text: str) -> str | None:

@@ -122,7 +122,9 @@ def segment_lines(
             segments.append(segment)
             zone = zone_of(key)
             continue
-        if segments[-1].key == "section" and _continues_heading(segments[-1].label_line, line, segments[-1].values):
+        if segments[-1].key == "section" and _continues_heading(
+            segments[-1].label_line, line, segments[-1].values
+        ):
             # A long heading wraps over several lines of one block.
             segments[-1].label = OffsetText.join([segments[-1].label, text])
             continue

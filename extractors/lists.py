@@ -44,8 +44,13 @@ class ListItem:
     evidence: OffsetText
 
 
-def logical_lines(values: Sequence[OffsetText], lines: Sequence[TextLine]) -> list[OffsetText]:
-    """Join value lines that wrap inside a name; keep real line breaks."""
+def logical_lines(
+    values: Sequence[OffsetText], lines: Sequence[TextLine], *, explicit_breaks: bool = False
+) -> list[OffsetText]:
+    """Join value lines that wrap inside a name; keep real line breaks.
+
+    ``explicit_breaks``: every line break was put there by the writer (HTML, DOCX), none by layout.
+    """
     result: list[OffsetText] = []
     previous_line: TextLine | None = None
     for value, line in zip(values, lines, strict=False):
@@ -55,6 +60,7 @@ def logical_lines(values: Sequence[OffsetText], lines: Sequence[TextLine]) -> li
         if (
             result
             and previous_line is not None
+            and not explicit_breaks
             and _is_wrap(result[-1].text, value.text, previous_line, line)
         ):
             result[-1] = OffsetText.join([result[-1], value])
@@ -70,7 +76,11 @@ def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLin
     # Paged layouts (PDF) break paragraphs wherever the writer pressed enter, so only
     # the text decides there; elsewhere a new block is a new element (cell, item, paragraph).
     paged = before_line.page is not None
-    if not paged and before_line.block != after_line.block and before_line.char_start != after_line.char_start:
+    if (
+        not paged
+        and before_line.block != after_line.block
+        and before_line.char_start != after_line.char_start
+    ):
         return False
     if after_line.list_item or re.match(r"^[-•▪*·–]", after):
         return False

@@ -526,6 +526,17 @@ def person_key(name: str) -> str:
     return " ".join(tokens)
 
 
+def _display_name(forms: Counter[str]) -> str:
+    """The form printed most often; on a tie one without a title, then one not in capitals."""
+
+    def rank(form: str) -> tuple[int, int, int, str]:
+        titled = len(form.split()) > len(person_key(form).split())
+        shouting = sum(1 for word in form.split() if len(word) > 1 and word.isupper())
+        return (-forms[form], titled, shouting, form)
+
+    return min(forms, key=rank)
+
+
 def resolve_people(mentions: Sequence[PersonMention]) -> tuple[Person, ...]:
     """People from named contacts, one per folded name (names are too short to match fuzzily safely)."""
     groups: dict[str, list[PersonMention]] = defaultdict(list)
@@ -537,7 +548,7 @@ def resolve_people(mentions: Sequence[PersonMention]) -> tuple[Person, ...]:
         people.append(
             Person(
                 person_id=_hash_id("person", key),
-                name=_most_common(Counter(printed(m.name or "") for m in members)),
+                name=_display_name(Counter(printed(m.name or "") for m in members)),
                 org_ids=tuple(sorted({m.org_id for m in members if m.org_id})),
                 roles=tuple(sorted({m.role for m in members if m.role})),
                 doc_ids=tuple(sorted({m.doc_id for m in members})),

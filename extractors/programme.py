@@ -8,10 +8,13 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from extractors.common import Draft, ExtractionContext, websites
-from extractors.labels import line_text
+from extractors.contacts import office_blocks
+from extractors.labels import LabelMatcher, line_text, segment_lines
+from extractors.lists import split_items
 from extractors.normalize import country_in_name, find_dates, parse_date
-from extractors.prose import acronym_map, find_triggered_orgs
+from extractors.prose import acronym_map, find_triggered_orgs, title_acronym
 from extractors.rules import programme_rules
+from extractors.targets import extract_targets
 from extractors.text import OffsetText, clean_value, collapse_ws, fold, sentence_spans
 from schemas.records import DateRecord, PartnerRecord
 
@@ -21,18 +24,78 @@ def _phase_patterns() -> list[re.Pattern[str]]:
     return [re.compile(p, re.I) for p in programme_rules().phase_patterns]
 
 
+@lru_cache(maxsize=1)
+def _matcher() -> LabelMatcher:
+    return LabelMatcher(programme_rules().labels)
+
+
 def extract_programme(ctx: ExtractionContext) -> Draft:
     draft = Draft()
+    segments = segment_lines(
+        ctx.doc,
+        lambda zone: [("", _matcher())],
+        zone_of=lambda key: key,
+        terminators=lambda line, zone: line.heading_level > 0,
+    )
     title = _title(ctx)
     if title is not None:
         draft.title = title.text
         draft.title_confidence = 0.8
+        draft.acronym = title_acronym(ctx.doc.text, title.text)
     _phases(ctx, draft)
     if title is not None:
-        _adoption(ctx, draft, title.text)
+        _adoption(ctx, draft, title.text, draft.acronym)
     _partners(ctx, draft)
+    _participants(ctx, segments, draft)
+    extract_targets(ctx, segments, draft, method="programme.targets")
+    draft.contacts.extend(office_blocks(segments, block_keys=("secretariat",)))
     draft.websites.extend(websites(ctx))
     return draft
+
+
+def _participants(ctx: ExtractionContext, segments, draft: Draft) -> None:
+    for segment in segments:
+        if segment.key not in ("participants", "organizers", "funders"):
+            continue
+        category = {"participants": "participant", "organizers": "organizer", "funders": "funder"}[
+            segment.key
+        ]
+        items = split_items(segment.values, segment.value_lines, group_patterns=[], noise=_NOISE)
+        for item in items:
+            _add(
+                ctx,
+                draft,
+                item.name.text,
+                (item.evidence.start, item.evidence.end),
+                category,
+                item.acronym,
+                item.country,
+                f"programme.section.{segment.key}",
+                0.85,
+            )
+
+
+_NOISE = frozenset({"etc", "etc.", "and others", "others"})
+
+
+def _add(
+    ctx, draft: Draft, name: str, span: tuple[int, int], category: str, acronym, country, method, confidence
+):
+    if any(p.category == category and fuzz.ratio(fold(p.name), fold(name)) >= 90 for p in draft.partners):
+        return
+    record = ctx.facts.make(
+        PartnerRecord,
+        span,
+        method=method,
+        confidence=confidence,
+        name=name,
+        acronym=acronym,
+        category=category,
+        country=country or country_in_name(name),
+        lead=False,
+    )
+    if record:
+        draft.partners.append(record)
 
 
 def _title(ctx: ExtractionContext) -> OffsetText | None:
@@ -94,7 +157,7 @@ def _phases(ctx: ExtractionContext, draft: Draft) -> None:
                     draft.dates.append(record)
 
 
-def _adoption(ctx: ExtractionContext, draft: Draft, title: str) -> None:
+def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None) -> None:
     text = ctx.doc.text
     verbs = "|".join(re.escape(v) for v in programme_rules().adoption_verbs)
     verb_pattern = re.compile(
@@ -107,7 +170,14 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str) -> None:
         if verb is None:
             continue
         subject = " ".join(sentence[: verb.start()].split())
-        if fuzz.partial_ratio(title_words, fold(subject)) < 90:
+        names_it = fuzz.partial_ratio(title_words, fold(subject)) >= 90 or (
+            acronym is not None and acronym in subject
+        )
+        # "It was established in 2005": a pronoun right after the programme was named.
+        refers_to_it = re.fullmatch(
+            r"(?i)(it|this|the (programme|program|initiative|network|partnership))", subject
+        ) and (title_words in fold(text[max(0, start - 400) : start]))
+        if not (names_it or refers_to_it):
             continue
         dates = [d for d in find_dates(sentence) if d.end is None]
         if not dates:
@@ -134,7 +204,7 @@ def _partners(ctx: ExtractionContext, draft: Draft) -> None:
     by_name = {fold(full): acr for acr, full in acronyms.items()}
     for mention in find_triggered_orgs(text, programme_rules().partner_triggers):
         name = mention.name
-        acronym = None
+        acronym = mention.acronym
         # A PDF line break can glue the next heading onto a name: cut at a defined full name.
         for full_folded, acr in by_name.items():
             if fold(name).startswith(full_folded):

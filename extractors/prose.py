@@ -62,6 +62,11 @@ class OrgMention:
     end: int
     category: str
     confidence: float
+    acronym: str | None = None
+
+
+_ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9/&.\-]{1,15})\)")
+_NEXT_IN_LIST = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?(?=[A-Z])")
 
 
 def find_triggered_orgs(text: str, triggers: Sequence[TriggerRule]) -> list[OrgMention]:
@@ -70,18 +75,64 @@ def find_triggered_orgs(text: str, triggers: Sequence[TriggerRule]) -> list[OrgM
     for trigger in triggers:
         for match in re.finditer(trigger.pattern, text, re.I):
             if trigger.direction == "after":
-                span = capture_name_phrase(text, match.end())
-            else:
-                span = _name_before(text, sentences, match.start())
+                mentions.extend(_names_after(text, match.end(), trigger))
+                continue
+            span = _name_before(text, sentences, match.start())
             if span is None:
                 continue
             start, end = span
             name = text[start:end].strip()
-            if not _names_a_body(name):
-                continue
-            name = name[0].upper() + name[1:]
-            mentions.append(OrgMention(name, start, end, trigger.category, trigger.confidence))
+            if _names_a_body(name):
+                mentions.append(
+                    OrgMention(name[0].upper() + name[1:], start, end, trigger.category, trigger.confidence)
+                )
     return mentions
+
+
+def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMention]:
+    """'funding from the X (XA) and the Y': every body of the list the phrase introduces."""
+    found: list[OrgMention] = []
+    while len(found) < 8:
+        span = capture_name_phrase(text, position)
+        if span is None:
+            break
+        start, end = span
+        name = text[start:end].strip()
+        # "X and Y" captured as one phrase: split where both halves name bodies.
+        parts = [p for p in re.split(r"\s+and\s+(?:the\s+)?", name) if p]
+        if len(parts) > 1 and all(_names_a_body(p) and is_org_like(p) for p in parts):
+            offset = start
+            for part in parts:
+                at = text.index(part, offset)
+                found.append(
+                    OrgMention(
+                        part[0].upper() + part[1:], at, at + len(part), trigger.category, trigger.confidence
+                    )
+                )
+                offset = at + len(part)
+        elif _names_a_body(name):
+            acronym = _ACRONYM_AFTER.match(text, end)
+            found.append(
+                OrgMention(
+                    name[0].upper() + name[1:],
+                    start,
+                    end,
+                    trigger.category,
+                    trigger.confidence,
+                    acronym.group("acr") if acronym else None,
+                )
+            )
+        else:
+            break
+        position = end
+        acronym = _ACRONYM_AFTER.match(text, position)
+        if acronym:
+            position = acronym.end()
+        nxt = _NEXT_IN_LIST.match(text, position)
+        if nxt is None:
+            break
+        position = nxt.end()
+    return found
 
 
 def _name_before(text: str, sentences: Sequence[tuple[int, int]], position: int) -> tuple[int, int] | None:
@@ -100,3 +151,12 @@ def _names_a_body(name: str) -> bool:
     if is_org_like(name) or country_in_name(name) or country_code(name):
         return True
     return nlp.is_organisation(name) or nlp.is_place(name)
+
+
+def title_acronym(text: str, title: str) -> str | None:
+    """The acronym printed in parentheses right after the title ('... Programme (C3RP)')."""
+    pattern = re.compile(
+        re.escape(title).replace(r"\ ", r"\s+") + r"\s*\((?P<acr>[A-Z][A-Za-z0-9/&.\-]{1,15})\)", re.I
+    )
+    match = pattern.search(text)
+    return match.group("acr") if match else None

@@ -8,12 +8,12 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from extractors import nlp
 from extractors.common import Draft, ExtractionContext, websites
 from extractors.contacts import (
     ContactDraft,
     address_country,
     looks_like_person,
+    office_blocks,
     split_position_organization,
     strip_honorific,
 )
@@ -37,7 +37,6 @@ from schemas.records import DateRecord, EventRecord, PartnerRecord
 _EVENT_KEYS = ("date", "venue", "date_venue")
 _FILE_NOTE = re.compile(r"\b(pdf|powerpoint|ppt|doc|kb|mb|file|download|presentation \d)\b", re.I)
 _SPEAKER_ITEM = re.compile(r"^(?P<name>[^()]{3,60}?)\s*\((?P<detail>[^()]+)\)+\s*$")
-_CONTACT_LINE = re.compile(r"^\s*(e-?mail|tel|phone|fax|telephone|facsimile|web|website|url)\b\s*:?", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +59,7 @@ def extract_report(ctx: ExtractionContext) -> Draft:
     if title is not None:
         draft.title = title.text
         draft.title_confidence = 0.9
-    blocks = _contact_blocks(ctx, segments)
+    blocks = office_blocks(segments, block_keys=("secretariat",))
     org_countries = {fold(b.organization.text.split(",")[0]): b for b in blocks if b.organization}
     acronyms = acronym_map(
         ctx.doc.text, [b.organization.text.split(",")[0] for b in blocks if b.organization]
@@ -421,47 +420,3 @@ def _is_position_text(text: str) -> bool:
         folded == p or folded.startswith(p + " ") or folded.endswith(" " + p)
         for p in common_rules().position_words
     )
-
-
-def _contact_blocks(ctx: ExtractionContext, segments: Sequence[Segment]) -> list[ContactDraft]:
-    """Office blocks: an organisation heading, its units, address lines, then email/phone lines."""
-    blocks: list[ContactDraft] = []
-    street = common_rules().street_words
-    for segment in segments:
-        if segment.label is None or segment.key not in ("section", "secretariat"):
-            continue
-        heading = clean_value(segment.label)
-        values = [v for v in segment.values if v.text.strip()]
-        if not values or len(values) > 10 or any(len(v.text.split()) > 10 for v in values):
-            continue
-        if segment.key == "section" and not (is_org_like(heading.text) or nlp.is_organisation(heading.text)):
-            continue
-        organisation = [heading] if segment.key == "section" else []
-        address: list[OffsetText] = []
-        block = ContactDraft(role="secretariat", evidence=[segment.label])
-        for value in values:
-            text = value.text.strip()
-            contact_line = _CONTACT_LINE.match(text)
-            if contact_line:
-                field = contact_line.group(1).casefold()
-                rest = clean_value(value.slice(contact_line.end()))
-                if field.startswith("e"):
-                    block.email = rest
-                elif field in ("fax", "facsimile"):
-                    block.fax_raw = rest
-                elif field in ("tel", "phone", "telephone"):
-                    block.phone_raw = rest
-                block.evidence.append(value)
-                continue
-            addressy = bool(re.search(r"\d", text)) or any(w in text.casefold() for w in street)
-            if address or addressy:
-                address.append(clean_value(value))
-            else:
-                organisation.append(clean_value(value))
-            block.evidence.append(value)
-        if not address:
-            continue
-        block.organization = OffsetText.join(organisation, ", ") if organisation else None
-        block.address = OffsetText.join(address, ", ")
-        blocks.append(block)
-    return blocks

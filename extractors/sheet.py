@@ -10,16 +10,18 @@ from extractors.common import Draft, ExtractionContext, websites
 from extractors.contacts import (
     ContactDraft,
     looks_like_person,
+    parse_contact_block,
     split_position_organization,
     strip_honorific,
 )
 from extractors.labels import LabelMatcher, Segment, segment_lines
-from extractors.lists import split_items
+from extractors.lists import logical_lines, split_items
 from extractors.normalize import country_in_name, parse_date
 from extractors.rules import SheetRules, sheet_rules
+from extractors.targets import extract_targets
 from extractors.text import OffsetText, clean_value, fold, looks_like_acronym, trailing_parenthetical
 from schemas.document import TextLine
-from schemas.records import DateRecord, PartnerRecord, TargetRecord
+from schemas.records import DateRecord, PartnerRecord
 
 _CONTACT_KEYS = ("focal_point", "form_filler")
 _YEAR_ITEM = re.compile(r"^\s*(?:[-•*]\s*)?(?P<year>(?:19|20)\d{2})\s*(?:[:\-–—.)]|\s-\s)\s*")
@@ -67,7 +69,7 @@ def extract_sheet(ctx: ExtractionContext) -> Draft:
     _dates(ctx, segments, draft)
     _partners(ctx, segments, draft, rules)
     _contacts(ctx, segments, draft)
-    _targets(ctx, segments, draft)
+    extract_targets(ctx, segments, draft, method="sheet.targets")
     draft.websites.extend(websites(ctx))
     return draft
 
@@ -187,9 +189,8 @@ def _contacts(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft)
             current = ContactDraft(role=base)
             if segment.label:
                 current.evidence.append(segment.label)
-            value = clean_value(segment.joined())
-            if value.text:
-                _fill_name_line(current, value)
+            block = logical_lines(segment.values, segment.value_lines, explicit_breaks=ctx.explicit_breaks)
+            parse_contact_block(current, block)
             continue
         if current is None:
             current = ContactDraft(role=base)
@@ -248,49 +249,3 @@ def _fill_field(contact: ContactDraft, field: str, segment: Segment) -> None:
         else:
             contact.email = first
         contact.evidence.append(first)
-
-
-def _targets(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
-    for segment in segments:
-        if segment.key == "targets:skip" or not (
-            segment.key == "targets" or segment.key.startswith("targets:")
-        ):
-            continue
-        undated_label = segment.key == "targets:undated"
-        items: list[tuple[int | None, list[OffsetText]]] = []
-        previous: TextLine | None = None
-        for value, line in zip(segment.values, segment.value_lines, strict=False):
-            year = _YEAR_ITEM.match(value.text)
-            if year:
-                items.append((int(year.group("year")), [value.slice(year.end())]))
-            elif (
-                items
-                and previous is not None
-                and _continues(previous, line, items[-1][1][-1].text, value.text)
-            ):
-                items[-1][1].append(value)
-            elif undated_label or items or line.list_item:
-                items.append((None, [value]))
-            previous = line
-        for year, pieces in items:
-            text = clean_value(OffsetText.join(pieces))
-            if len(text.text) < 4:
-                continue
-            record = ctx.facts.make(
-                TargetRecord,
-                text,
-                method="sheet.targets.dated" if year else "sheet.targets.label",
-                confidence=0.9 if year else 0.8,
-                year=year,
-                text=text.text,
-            )
-            if record:
-                draft.targets.append(record)
-
-
-def _continues(previous: TextLine, line: TextLine, before: str, after: str) -> bool:
-    if line.list_item or _UNKNOWN_LABEL.match(after):
-        return False
-    if previous.block != line.block:
-        return False
-    return not before.rstrip().endswith(".") or after[:1].islower()

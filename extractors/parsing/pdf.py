@@ -571,6 +571,16 @@ def _page_list(pages: Sequence[int]) -> str:
     return shown + (f" and {len(pages) - 10} more" if len(pages) > 10 else "")
 
 
+def _close_quietly(pdf: Any) -> None:
+    # Closing walks the page tree again; on a broken file that fails, and must not hide the real error.
+    try:
+        pdf.close()
+    except Exception:
+        stream = getattr(pdf, "stream", None)
+        if stream is not None:
+            stream.close()
+
+
 def parse_pdf(data: bytes, *, max_pages: int = 500) -> ParsedDocument:
     """Parse PDF bytes into lines in reading order.
 
@@ -583,7 +593,7 @@ def parse_pdf(data: bytes, *, max_pages: int = 500) -> ParsedDocument:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises anything on broken input
         raise _error_for(exc) from exc
-    with pdf:
+    try:
         try:
             pages = pdf.pages
         except Exception as exc:
@@ -624,6 +634,8 @@ def parse_pdf(data: bytes, *, max_pages: int = 500) -> ParsedDocument:
                 )
             raise EmptyDocumentError("the PDF holds no text")
         title = _metadata_title(pdf)
+    finally:
+        _close_quietly(pdf)
     if scanned:
         warnings.append(
             f"page(s) {_page_list(scanned)} have no text layer (scanned images): their content needs OCR"

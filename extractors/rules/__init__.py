@@ -110,6 +110,7 @@ class ProgrammeRules(_Rules):
     version: int
     doc_type: DocType
     comment: str = ""
+    labels: dict[str, list[str]]
     phase_patterns: list[str]
     adoption_verbs: list[str]
     partner_triggers: list[TriggerRule]

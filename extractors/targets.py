@@ -1,0 +1,87 @@
+"""Targets: items of a section headed as targets or goals, each dated step with its year."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractors.common import Draft, ExtractionContext
+from extractors.labels import Segment
+from extractors.text import OffsetText, clean_value
+from schemas.document import TextLine
+from schemas.records import TargetRecord
+
+_YEAR_ITEM = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?:(?:by|in|until|before|end of|end-)\s*)?(?P<year>(?:19|20)\d{2})\s*(?:[:\-–—.)]|\s-\s)\s*",
+    re.I,
+)
+_UNDATED_ITEM = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?:overall|main|general|long-term)?\s*(?:target|goal)s?\s*:\s*", re.I
+)
+# "By 2007: A. By 2008: B." printed in one paragraph holds two dated items.
+_INLINE_SPLIT = re.compile(r"(?<=[.;])\s+(?=(?:by|in|until)?\s*(?:19|20)\d{2}\s*[:\-–—])", re.I)
+_UNKNOWN_LABEL = re.compile(r"^[A-Z][\w\s/&()'’-]{1,60}:\s*$")
+
+
+def is_targets_key(key: str) -> bool:
+    return key != "targets:skip" and (key == "targets" or key.startswith("targets:"))
+
+
+def extract_targets(
+    ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft, *, method: str
+) -> None:
+    for segment in segments:
+        if not is_targets_key(segment.key):
+            continue
+        undated_label = segment.key == "targets:undated"
+        items: list[tuple[int | None, list[OffsetText]]] = []
+        previous: TextLine | None = None
+        for whole, line in zip(segment.values, segment.value_lines, strict=False):
+            for value in _split_inline(whole):
+                year = _YEAR_ITEM.match(value.text)
+                undated = _UNDATED_ITEM.match(value.text)
+                if year:
+                    items.append((int(year.group("year")), [value.slice(year.end())]))
+                elif undated:
+                    items.append((None, [value.slice(undated.end())]))
+                elif (
+                    items
+                    and previous is not None
+                    and _continues(previous, line, items[-1][1][-1].text, value.text)
+                ):
+                    items[-1][1].append(value)
+                elif undated_label or items or line.list_item:
+                    items.append((None, [value]))
+                previous = line
+        for year, pieces in items:
+            text = clean_value(OffsetText.join(pieces))
+            if len(text.text) < 4:
+                continue
+            record = ctx.facts.make(
+                TargetRecord,
+                text,
+                method=f"{method}.dated" if year else f"{method}.undated",
+                confidence=0.9 if year else 0.8,
+                year=year,
+                text=text.text,
+            )
+            if record:
+                draft.targets.append(record)
+
+
+def _split_inline(value: OffsetText) -> list[OffsetText]:
+    cuts = [m.end() for m in _INLINE_SPLIT.finditer(value.text)]
+    if not cuts:
+        return [value]
+    bounds = [0, *cuts, len(value.text)]
+    return [
+        value.slice(a, b).strip() for a, b in zip(bounds, bounds[1:], strict=False) if value.text[a:b].strip()
+    ]
+
+
+def _continues(previous: TextLine, line: TextLine, before: str, after: str) -> bool:
+    if line.list_item or _UNKNOWN_LABEL.match(after):
+        return False
+    if previous.block != line.block:
+        return False
+    return not before.rstrip().endswith(".") or after[:1].islower()
