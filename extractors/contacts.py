@@ -229,25 +229,27 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
     for segment in segments:
         if segment.label is None or segment.key not in ("section", *block_keys):
             continue
-        values = [v for v in segment.values if v.text.strip()]
-        if not values or len(values) > 10 or any(len(v.text.split()) > 14 for v in values):
+        block = ContactDraft(role="secretariat", evidence=[segment.label])
+        rests = [r for r in (_cut_inline_fields(block, v).strip(" .;,·|") for v in segment.values) if r.text]
+        if not rests or len(rests) > 10 or any(len(r.text.split()) > 24 for r in rests):
             continue
         heading = clean_value(segment.label)
         is_heading_org = is_org_like(heading.text) or nlp.is_organisation(heading.text)
         if segment.key == "section" and not is_heading_org:
             continue
-        block = ContactDraft(role="secretariat", evidence=[segment.label])
+        if len(rests) == 1:
+            # 'Body, 12 Some Street, City, Country' printed on one line.
+            rests = rests[0].split_top_level(",")
+        elif any(len(r.text.split()) > 14 for r in rests):
+            continue  # several long lines: prose, not an office block
         organisation = [heading] if segment.key == "section" else []
         address: list[OffsetText] = []
-        for value in values:
-            rest = _cut_inline_fields(block, value).strip(" .;,·|")
-            if not rest.text:
-                continue
+        for rest in rests:
             if address or _addressy(rest.text):
                 address.append(clean_value(rest))
             else:
                 organisation.append(clean_value(rest))
-            block.evidence.append(value)
+            block.evidence.append(rest)
         if not address:
             continue
         block.organization = OffsetText.join(organisation, ", ") if organisation else None

@@ -240,6 +240,28 @@ def _presenters(
     doc = ctx.doc
     for segment in segments:
         if segment.key == "speakers":
+            rows = sorted(table_cells(segment).items())
+            columns: dict[str, int] = {}
+            for _key, cells in rows:
+                header = header_columns(cells)
+                if header:
+                    columns = header
+                    continue
+                if columns:
+                    org = cells.get(columns.get("organization", -1))
+                    if org is not None and clean_value(org).text:
+                        _add_partner(
+                            ctx,
+                            draft,
+                            clean_value(org),
+                            "participant",
+                            None,
+                            None,
+                            "report.table.presenter",
+                            0.7,
+                        )
+            if columns:
+                continue
             for value, line in zip(segment.values, segment.value_lines, strict=False):
                 if line.table is None or not line.col or _FILE_NOTE.search(value.text):
                     continue
@@ -367,6 +389,7 @@ def _people(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -
     for segment in segments:
         if segment.key in ("speakers", "chair"):
             role = "chair" if segment.key == "chair" else "speaker"
+            draft.contacts.extend(_people_table(segment, role))
             for value, line in zip(segment.values, segment.value_lines, strict=False):
                 if line.table is not None:
                     continue
@@ -381,6 +404,66 @@ def _people(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -
                     draft.contacts.append(contact)
         elif segment.label is not None and fold(segment.label.text).rstrip(":") in chair_keys:
             pass
+
+
+_COLUMN_ROLES = {
+    "name": (
+        "name",
+        "speaker",
+        "speakers",
+        "presenter",
+        "panellist",
+        "panelist",
+        "participant",
+        "resource person",
+    ),
+    "position": ("position", "title", "designation", "function", "role"),
+    "organization": ("organisation", "organization", "affiliation", "institution", "agency", "city", "body"),
+}
+
+
+def table_cells(segment: Segment) -> dict[tuple[int, int], dict[int, OffsetText]]:
+    """Cells of the tables in a segment: {(table, row): {col: text}}, wrapped cell lines joined."""
+    rows: dict[tuple[int, int], dict[int, OffsetText]] = {}
+    for value, line in zip(segment.values, segment.value_lines, strict=False):
+        if line.table is None or line.row is None or line.col is None:
+            continue
+        row = rows.setdefault((line.table, line.row), {})
+        row[line.col] = OffsetText.join([row[line.col], value]) if line.col in row else value
+    return rows
+
+
+def header_columns(cells: dict[int, OffsetText]) -> dict[str, int]:
+    """Column roles from a header row ('Speaker | Position | Organisation'); empty if it is not one."""
+    found: dict[str, int] = {}
+    for col, text in cells.items():
+        folded = fold(text.text).strip(" :")
+        for role, names in _COLUMN_ROLES.items():
+            if folded in names and role not in found:
+                found[role] = col
+    return found if "name" in found or "organization" in found else {}
+
+
+def _people_table(segment: Segment, role: str) -> list[ContactDraft]:
+    people: list[ContactDraft] = []
+    columns: dict[str, int] = {}
+    for _key, cells in sorted(table_cells(segment).items()):
+        header = header_columns(cells)
+        if header:
+            columns = header
+            continue
+        if "name" not in columns or columns["name"] not in cells:
+            continue
+        name, _ = strip_honorific(clean_value(cells[columns["name"]]))
+        if not looks_like_person(name.text):
+            continue
+        contact = ContactDraft(role=role, name=name, evidence=list(cells.values()))
+        if "position" in columns and columns["position"] in cells:
+            contact.position = clean_value(cells[columns["position"]]) or None
+        if "organization" in columns and columns["organization"] in cells:
+            contact.organization = clean_value(cells[columns["organization"]]) or None
+        people.append(contact)
+    return people
 
 
 def _person_line(value: OffsetText, role: str) -> ContactDraft | None:
