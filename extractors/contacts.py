@@ -230,7 +230,9 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         if segment.label is None or segment.key not in ("section", *block_keys):
             continue
         block = ContactDraft(role="secretariat", evidence=[segment.label])
-        rests = [r for r in (_cut_inline_fields(block, v).strip(" .;,·|") for v in segment.values) if r.text]
+        rests = [
+            r for r in (_cut_inline_fields(block, v).strip(" .;,·|") for v in _paragraphs(segment)) if r.text
+        ]
         if not rests or len(rests) > 10 or any(len(r.text.split()) > 24 for r in rests):
             continue
         heading = clean_value(segment.label)
@@ -256,3 +258,23 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         block.address = OffsetText.join(address, ", ")
         blocks.append(block)
     return blocks
+
+
+def _paragraphs(segment: Segment) -> list[OffsetText]:
+    """Value lines, with the lines a PDF paragraph wraps over joined back together."""
+    joined: list[OffsetText] = []
+    previous = None
+    for value, line in zip(segment.values, segment.value_lines, strict=False):
+        # A long line ending inside a paragraph was wrapped by layout; a short one was broken by hand.
+        if (
+            joined
+            and previous is not None
+            and line.page is not None
+            and line.block == previous.block
+            and len(joined[-1].text.split("\n")[-1]) > 60
+        ):
+            joined[-1] = OffsetText.join([joined[-1], value])
+        else:
+            joined.append(value)
+        previous = line
+    return joined

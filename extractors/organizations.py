@@ -45,15 +45,18 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, process
 
 from extractors.rules import common_rules
-from extractors.text import acronym_matches, fold, looks_like_acronym
+from extractors.text import fold, initials, looks_like_acronym
 
 ORG_SIMILARITY = 90.0
+_BLOCK = 512  # rows of names scored at once in the fuzzy pass
+T = TypeVar("T")
 _ID_LENGTH = 16
 _NON_WORD = re.compile(r"[^\w]+")
 _WS = re.compile(r"\s+")
@@ -303,15 +306,22 @@ def _join_similar_names(forms: list[_Form], clusters: _Clusters) -> None:
             first_of.setdefault(form.key, i)
     names = sorted(first_of)
     best: dict[tuple[int, int], float] = {}
-    # rapidfuzz finds the candidates in C, one query at a time (a full matrix would not fit for
-    # large corpora); _similar then applies the distinctive-words check to the few candidates.
+    # rapidfuzz scores the candidates in C, a block of rows at a time (a full matrix would not
+    # fit for large corpora); _similar then applies the distinctive-words check to the few kept.
     for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
-        for a, name in enumerate(names):
-            for _, score, b in process.extract(
-                name, names, scorer=scorer, score_cutoff=ORG_SIMILARITY, limit=None
-            ):
+        for offset in range(0, len(names), _BLOCK):
+            block = process.cdist(
+                names[offset : offset + _BLOCK],
+                names,
+                scorer=scorer,
+                score_cutoff=ORG_SIMILARITY,
+                dtype=np.uint8,
+                workers=1,
+            )
+            for row, col in zip(*np.nonzero(block), strict=True):
+                a, b = offset + int(row), int(col)
                 if b > a:
-                    best[(a, b)] = max(best.get((a, b), 0.0), score)
+                    best[(a, b)] = max(best.get((a, b), 0.0), float(block[row, col]))
     pairs = sorted((-score, names[a], names[b]) for (a, b), score in best.items())
     # Best pairs first, so a mention without a country joins its closest match.
     for _, a, b in pairs:
@@ -331,14 +341,41 @@ def _join_acronyms(forms: list[_Form], clusters: _Clusters) -> None:
     # The initials rule only names a cluster that has no full name yet ("JBIC" alone): an acronym
     # printed after a name belongs to that name even if its initials spell another one's.
     has_name = {clusters.find(i) for i, f in enumerate(forms) if f.full_name}
-    spelled_names = [(i, f.name) for i, f in enumerate(forms) if f.full_name and " " in f.name]
+    spells = _Initials((i, f.name) for i, f in enumerate(forms) if f.full_name and " " in f.name)
     for token in sorted(owners):
         own = clusters.find(owners[token][0])
         if own in has_name:
             continue
-        spelled = {clusters.find(i) for i, name in spelled_names if acronym_matches(token, name)}
+        spelled = {clusters.find(i) for i in spells.matching(token)}
         if len(spelled) == 1:  # two names with these initials: ambiguous, join neither
             clusters.union(own, spelled.pop())
+
+
+class _Initials:
+    """Names indexed by their initials, so an acronym finds the names it abbreviates in one look-up.
+
+    Same test as ``extractors.text.acronym_matches``: the initials of the significant words,
+    or the same with 'UN' dropped once from both ('UNESCAP' = 'ESCAP' for 'United Nations ...').
+    """
+
+    def __init__(self, names: Iterable[tuple[T, str]]) -> None:
+        self.exact: dict[str, set[T]] = defaultdict(set)
+        self.without_un: dict[str, set[T]] = defaultdict(set)
+        for item, name in names:
+            full = initials(name)
+            if full:
+                self.exact[full].add(item)
+                if "UN" in full:
+                    self.without_un[full.replace("UN", "", 1)].add(item)
+
+    def matching(self, acronym: str) -> set[T]:
+        letters = re.sub(r"[^A-Za-z]", "", acronym).upper()
+        if len(letters) < 2:
+            return set()
+        found = set(self.exact.get(letters, ()))
+        if len(letters) >= 3:
+            found |= self.without_un.get(letters.replace("UN", "", 1), set())
+        return found
 
 
 class _Group:
@@ -487,25 +524,30 @@ def _unit_head(name: str) -> str | None:
 
 
 def _assign_parents(drafts: list[dict]) -> None:
+    by_acronym: dict[str, set[str]] = defaultdict(set)
+    names: list[tuple[str, str]] = []  # (folded alias, org_id) of every multi-word alias
+    for draft in drafts:
+        for alias in draft["aliases"]:
+            if " " in alias:
+                names.append((org_key(alias), draft["org_id"]))
+            elif acronym_key(alias):
+                by_acronym[acronym_key(alias)].add(draft["org_id"])
+    spells = _Initials((org_id, alias) for alias, org_id in ((a, o) for a, o in names))
+    keys = [key for key, _ in names]
     for draft in drafts:
         draft["parent_org_id"] = None
         head = _unit_head(draft["name"])
         if not head:
             continue
-        head_key, head_acronym = org_key(head), acronym_key(head)
-        is_acronym = " " not in head and looks_like_acronym(head)
-        candidates = set()
-        for other in drafts:
-            if other is draft:
-                continue
-            names = [a for a in other["aliases"] if " " in a]
-            acronyms = {acronym_key(a) for a in other["aliases"] if " " not in a}
-            if is_acronym:
-                hit = head_acronym in acronyms or any(acronym_matches(head, n) for n in names)
-            else:
-                hit = any(_similar(head_key, org_key(n)) for n in names)
-            if hit:
-                candidates.add(other["org_id"])
+        if " " not in head and looks_like_acronym(head):
+            candidates = by_acronym.get(acronym_key(head), set()) | spells.matching(head)
+        else:
+            head_key = org_key(head)
+            found = process.extract(
+                head_key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=ORG_SIMILARITY - 10, limit=None
+            )
+            candidates = {names[i][1] for key, _, i in found if _similar(head_key, key)}
+        candidates.discard(draft["org_id"])
         if len(candidates) == 1:
             draft["parent_org_id"] = candidates.pop()
 
