@@ -84,7 +84,7 @@ def segment_lines(
     policy: ZonePolicy,
     *,
     zone_of: Callable[[str], str],
-    terminators: Callable[[TextLine, str], bool] | None = None,
+    terminators: Callable[..., bool] | None = None,
 ) -> list[Segment]:
     """Split a document's lines into labelled segments.
 
@@ -128,13 +128,20 @@ def segment_lines(
             # A long heading wraps over several lines of one block.
             segments[-1].label = OffsetText.join([segments[-1].label, text])
             continue
-        if terminators is not None and terminators(line, zone):
+        if terminators is not None and _call_terminator(terminators, line, zone, text.text):
             segments.append(Segment(key="section", label=text, label_line=line))
             zone = "main"
             continue
         segments[-1].values.append(text)
         segments[-1].value_lines.append(line)
     return segments
+
+
+def _call_terminator(terminator: Callable[..., bool], line: TextLine, zone: str, text: str) -> bool:
+    try:
+        return terminator(line, zone, text)
+    except TypeError:
+        return terminator(line, zone)
 
 
 def _continues_heading(heading: TextLine | None, line: TextLine, values: list[OffsetText]) -> bool:

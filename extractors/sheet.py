@@ -57,8 +57,15 @@ def _zone_of(key: str) -> str:
     return "main"
 
 
-def _terminates(line: TextLine, zone: str) -> bool:
-    return zone == "main" and line.heading_level > 0
+_LABEL_LIKE = re.compile(r"^[A-Z][A-Za-z/&()' -]{2,40}:\s+\S")
+
+
+def _terminates(line: TextLine, zone: str, text: str = "") -> bool:
+    if line.heading_level > 0:
+        # Sub-headings inside the partners part group bodies ("Cities in Asia"); others end a part.
+        return not (zone == "partners" and line.heading_level >= 3)
+    # An unknown "Some label: value" line ends the previous field instead of running into it.
+    return zone == "main" and bool(_LABEL_LIKE.match(text)) and len(text.split(":")[0].split()) <= 5
 
 
 def extract_sheet(ctx: ExtractionContext) -> Draft:
@@ -66,6 +73,8 @@ def extract_sheet(ctx: ExtractionContext) -> Draft:
     segments = segment_lines(ctx.doc, _policy, zone_of=_zone_of, terminators=_terminates)
     draft = Draft()
     _title(ctx, segments, draft)
+    if draft.title is None:
+        _title_from_heading(ctx, draft)
     _dates(ctx, segments, draft)
     _partners(ctx, segments, draft, rules)
     _contacts(ctx, segments, draft)
@@ -90,6 +99,22 @@ def _title(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) ->
         value = name
     draft.title = clean_value(value).text or None
     draft.title_confidence = 0.95
+
+
+def _title_from_heading(ctx: ExtractionContext, draft: Draft) -> None:
+    """No title field: the page's first heading, else the document's own title (less site names)."""
+    doc = ctx.doc
+    generic = re.compile(r"(?i)^(partnership\s+)?(initiatives?\s+)?information\s+sheet$|^partnership information")
+    for line in doc.lines[:30]:
+        text = doc.text[line.char_start : line.char_end]
+        if line.heading_level and not generic.search(text.strip()):
+            draft.title = clean_value(OffsetText.at(text, line.char_start)).text or None
+            draft.title_confidence = 0.6
+            return
+    if doc.title_hint and not doc.title_hint.islower():
+        title = re.split(r"\s+[|–—-]\s+", doc.title_hint)[0].strip()
+        if title and not generic.search(title):
+            draft.title, draft.title_confidence = title, 0.5
 
 
 def _dates(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
