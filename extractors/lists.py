@@ -122,11 +122,55 @@ def split_items(
         if any(p.search(body.text) for p in group_patterns) and "," not in body.text:
             group_country = country_in_name(body.text)
             continue
-        for part in body.split_top_level(",;"):
-            item = _item(part, group_country, noise)
-            if item is not None:
-                items.append(item)
+        body = _strip_lead_in(body)
+        for sentence in _sentences(body):
+            for part in sentence.split_top_level(",;"):
+                for piece in _split_and(part):
+                    item = _item(_strip_lead_in(piece), group_country, noise)
+                    if item is not None:
+                        items.append(item)
     return items
+
+
+# "The partners are the ...", "The intergovernmental partner is the ...", "Partners include ..."
+_LEAD_IN = re.compile(
+    r"^(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:partners?|members?|participants?|bodies|organi[sz]ations?)\s+"
+    r"(?:are|is|include[sd]?|comprise[sd]?|were)\s+(?:the\s+)?",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
+
+
+def _strip_lead_in(text: OffsetText) -> OffsetText:
+    match = _LEAD_IN.match(text.text)
+    return text.slice(match.end()) if match else text
+
+
+def _sentences(text: OffsetText) -> list[OffsetText]:
+    cuts = [m.start() + 1 for m in _SENTENCE_END.finditer(text.text)]
+    bounds = [0, *cuts, len(text.text)]
+    return [text.slice(a, b).strip() for a, b in zip(bounds, bounds[1:], strict=False) if text.text[a:b].strip()]
+
+
+def _split_and(part: OffsetText) -> list[OffsetText]:
+    """'X and the Y' names two bodies when both halves are names; 'Science and Technology' stays one."""
+    match = re.search(r"\s+and\s+(?:the\s+)?(?=[A-Z])", part.text)
+    if not match:
+        return [part]
+    left, right = part.slice(0, match.start()).strip(), part.slice(match.end()).strip()
+    if _names_body(left.text) and _names_body(right.text):
+        return [left, *_split_and(right)]
+    return [part]
+
+
+def _names_body(text: str) -> bool:
+    text = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip()
+    words = text.split()
+    if not words or not words[0][:1].isupper():
+        return False
+    if country_of_place(text) or country_code(text):
+        return True
+    return len(words) >= 2 and (ends_with_org_head(text) or words[-1][:1].isupper() and len(words) <= 8)
 
 
 def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) -> ListItem | None:
