@@ -124,7 +124,7 @@ def split_items(
             continue
         body = _strip_lead_in(body)
         for sentence in _sentences(body):
-            for part in sentence.split_top_level(",;"):
+            for part in _merge_ministry_lists(sentence.split_top_level(",;")):
                 for piece in _split_and(part):
                     item = _item(_strip_lead_in(piece), group_country, noise)
                     if item is not None:
@@ -154,23 +154,48 @@ def _sentences(text: OffsetText) -> list[OffsetText]:
 
 def _split_and(part: OffsetText) -> list[OffsetText]:
     """'X and the Y' names two bodies when both halves are names; 'Science and Technology' stays one."""
-    match = re.search(r"\s+and\s+(?:the\s+)?(?=[A-Z])", part.text)
+    match = re.search(r"\s+and\s+(the\s+)?(?=[A-Z])", part.text)
     if not match:
         return [part]
     left, right = part.slice(0, match.start()).strip(), part.slice(match.end()).strip()
-    if _names_body(left.text) and _names_body(right.text):
+    # "X and the Y" almost always joins two bodies; "Water and Sanitation" needs both halves to be names.
+    if match.group(1) and _names_body(left.text, strict=True) and right.text[:1].isupper():
+        return [left, *_split_and(right)]
+    if _names_body(left.text, strict=True) and _names_body(right.text, strict=True):
         return [left, *_split_and(right)]
     return [part]
 
 
-def _names_body(text: str) -> bool:
+def _names_body(text: str, *, strict: bool = False) -> bool:
+    had_paren = bool(re.search(r"\)\s*$", text))
     text = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip()
     words = text.split()
     if not words or not words[0][:1].isupper():
         return False
-    if country_of_place(text) or country_code(text):
+    if country_of_place(text) or country_code(text) or ends_with_org_head(text) or had_paren:
         return True
-    return len(words) >= 2 and (ends_with_org_head(text) or words[-1][:1].isupper() and len(words) <= 8)
+    return not strict and len(words) >= 2 and words[-1][:1].isupper() and len(words) <= 8
+
+
+_GROUP_WORDS = re.compile(
+    r"(?i)^(?:(?:national|local|international|regional|government|other|private)\s+)?"
+    r"(?:agencies|governments?|ngos|academe|academia|private sector|civil society|citizens\s*&\s*ngos|"
+    r"major groups?|others?|partners|intergovernmental organi[sz]ations|companies|universities|cities|"
+    r"country|city|organi[sz]ation|name)$"
+)
+_PERSON_DETAIL = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}\s*\((?:[A-Z][a-z]+\s+){0,3}[A-Za-z]+,")
+
+
+def _plausible_name(text: str) -> bool:
+    """A body's name, not a sentence, a sub-group label or a person with their position."""
+    if _GROUP_WORDS.match(text.strip()) or _PERSON_DETAIL.match(text):
+        return False
+    words = re.sub(r"\([^()]*\)", "", text).split()
+    lower = [w for w in words if w[:1].islower() and w.casefold() not in _LOWER_OK]
+    return len(words) <= 16 and len(lower) < 2
+
+
+_LOWER_OK = frozenset("of for and the on in to at de du des la le da del di van von y e et & du".split())
 
 
 def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) -> ListItem | None:
@@ -201,7 +226,7 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
         country, source = country_code(dash.group("country")), "parenthesis"
         name = name.slice(0, dash.start())
     name = clean_value(name)
-    if len(name.text) < 2 or name.text.casefold() in noise:
+    if len(name.text) < 2 or name.text.casefold() in noise or not _plausible_name(name.text):
         return None
     if country is None and group_country:
         country, source = group_country, "group"
@@ -210,3 +235,25 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
         if found:
             country, source = found, "name"
     return ListItem(name=name, acronym=acronym, country=country, country_source=source, evidence=evidence)
+
+
+_MINISTRY = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Office|Commission|Bureau)\s+(?:of|for)\s+", re.I)
+
+
+def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
+    """'Ministry of Communication, Transport, Post and Construction' is one body, not four."""
+    merged: list[OffsetText] = []
+    for part in parts:
+        words = part.text.split()
+        if (
+            merged
+            and _MINISTRY.match(merged[-1].text)
+            and 1 <= len(words) <= 3
+            and not ends_with_org_head(part.text)
+            and not country_of_place(part.text)
+            and not part.text.endswith(")")
+        ):
+            merged[-1] = OffsetText.join([merged[-1], part], ", ")
+        else:
+            merged.append(part)
+    return merged

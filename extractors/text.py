@@ -229,6 +229,8 @@ def capture_name_phrase(text: str, start: int, *, allow_lower_first: bool = True
             break  # punctuation between words ends the phrase
         if _CAP_WORD.fullmatch(word.rstrip(".")) or (first and allow_lower_first and word.isalpha()):
             last_good = i + match.end()
+            if word.endswith(".") and len(word) > 4 and not word.rstrip(".").isupper():
+                break  # "Foundation." ends its sentence
         elif word.casefold() not in connectors:
             break
         prev_end = i + match.end()
