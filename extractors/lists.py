@@ -195,7 +195,7 @@ def _plausible_name(text: str) -> bool:
     return len(words) <= 16 and len(lower) < 2
 
 
-_LOWER_OK = frozenset("of for and the on in to at de du des la le da del di van von y e et & du".split())
+_LOWER_OK = frozenset(["of", "for", "and", "the", "on", "in", "to", "at", "de", "du", "des", "la", "le", "da", "del", "di", "van", "von", "y", "e", "et", "&", "du"])
 
 
 def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) -> ListItem | None:

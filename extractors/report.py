@@ -36,7 +36,9 @@ from schemas.records import DateRecord, EventRecord, PartnerRecord
 
 _EVENT_KEYS = ("date", "venue", "date_venue")
 _FILE_NOTE = re.compile(r"\b(pdf|powerpoint|ppt|doc|kb|mb|file|download|presentation \d)\b", re.I)
-_SPEAKER_ITEM = re.compile(r"^(?P<name>[^()]{3,60}?)\s*\((?P<detail>[^()]+)\)+\s*$")
+# "Name (Position, Organisation)", optionally followed by " – talk title" or ": talk title".
+_SPEAKER_ITEM = re.compile(r"^(?P<name>[^()]{3,60}?)\s*\((?P<detail>[^()]+)\)+\s*(?:[-–—:].*)?$")
+_HELD = re.compile(r"\b(?:was|were|will be|is)\s+held\s+(?:on|from|in|during)\s+", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +113,10 @@ def _event(
             when_evidence = first.slice(mention.offset, mention.end_offset)
             if date_seg.key == "date_venue":
                 where = clean_value(first.slice(mention.end_offset))
+                if not where.text and len(date_seg.values) > 1:
+                    where = clean_value(date_seg.values[1])
+    if when is None and venue_seg is None:
+        when, when_evidence, where = _held_on(ctx) or (None, None, where)
     if venue_seg is not None:
         where = clean_value(venue_seg.values[0])
     if when is None and ctx.doc.lines:
@@ -152,6 +158,21 @@ def _event(
         )
         if date:
             draft.dates.append(date)
+
+
+def _held_on(ctx: ExtractionContext):
+    """'The seminar was held on 24 November 2005 at the United Nations Conference Centre, Bangkok.'"""
+    text = ctx.doc.text
+    for match in _HELD.finditer(text[:6000]):
+        window = OffsetText.at(text[match.end() : match.end() + 200], match.end())
+        mention = parse_date(window.text[:60])
+        if mention is None or mention.offset > 2:
+            continue
+        rest = window.slice(mention.end_offset)
+        venue = re.match(r"\s*(?:,\s*)?(?:at|in)\s+(?:the\s+)?(?P<v>[^.;\n]{3,120})", rest.text)
+        where = clean_value(rest.slice(venue.start("v"), venue.end("v"))) if venue else None
+        return mention, window.slice(mention.offset, mention.end_offset), where
+    return None
 
 
 def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str | None]:
@@ -389,9 +410,10 @@ def _people(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -
     for segment in segments:
         if segment.key in ("speakers", "chair"):
             role = "chair" if segment.key == "chair" else "speaker"
-            draft.contacts.extend(_people_table(segment, role))
+            people, header_tables = _people_table(segment, role)
+            draft.contacts.extend(people)
             for value, line in zip(segment.values, segment.value_lines, strict=False):
-                if line.table is not None:
+                if line.table is not None and line.table in header_tables:
                     continue
                 contact = _person_line(value, role)
                 if contact is not None:
@@ -444,13 +466,16 @@ def header_columns(cells: dict[int, OffsetText]) -> dict[str, int]:
     return found if "name" in found or "organization" in found else {}
 
 
-def _people_table(segment: Segment, role: str) -> list[ContactDraft]:
+def _people_table(segment: Segment, role: str) -> tuple[list[ContactDraft], set[int]]:
+    """People in a table with a header row; also the tables that had one."""
     people: list[ContactDraft] = []
     columns: dict[str, int] = {}
-    for _key, cells in sorted(table_cells(segment).items()):
+    header_tables: set[int] = set()
+    for (table, _row), cells in sorted(table_cells(segment).items()):
         header = header_columns(cells)
         if header:
             columns = header
+            header_tables.add(table)
             continue
         if "name" not in columns or columns["name"] not in cells:
             continue
@@ -463,7 +488,7 @@ def _people_table(segment: Segment, role: str) -> list[ContactDraft]:
         if "organization" in columns and columns["organization"] in cells:
             contact.organization = clean_value(cells[columns["organization"]]) or None
         people.append(contact)
-    return people
+    return people, header_tables
 
 
 def _person_line(value: OffsetText, role: str) -> ContactDraft | None:
