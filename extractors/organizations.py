@@ -532,7 +532,7 @@ def _assign_parents(drafts: list[dict]) -> None:
                 names.append((org_key(alias), draft["org_id"]))
             elif acronym_key(alias):
                 by_acronym[acronym_key(alias)].add(draft["org_id"])
-    spells = _Initials((org_id, alias) for alias, org_id in ((a, o) for a, o in names))
+    spells = _Initials((org_id, key) for key, org_id in names)
     keys = [key for key, _ in names]
     for draft in drafts:
         draft["parent_org_id"] = None

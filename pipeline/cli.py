@@ -92,6 +92,163 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _out_dir(args: argparse.Namespace) -> Path:
+    from pipeline.settings import Settings
+
+    return Path(args.out) if args.out else Settings().out_path
+
+
+def _releases(args: argparse.Namespace) -> int:
+    from pipeline.publish import list_releases, read_current
+
+    out = _out_dir(args)
+    releases = list_releases(out)
+    if not releases:
+        print(f"partnerflow: no releases in {out} (run `partnerflow run` first)", file=sys.stderr)
+        return 2
+    current = read_current(out)
+    width = max(len(r["id"]) for r in releases)
+    print(f"  {'release':<{width}}  {'created':<32}  {'rows':>8}")
+    for release in releases:
+        mark = "*" if current is not None and Path(release["path"]).resolve() == current else " "
+        rows = sum(int(n) for n in release["row_counts"].values())
+        print(f"{mark} {release['id']:<{width}}  {str(release['created_at']):<32}  {rows:>8}")
+    print("\n* current")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from pipeline.releases import (
+        ReleaseError,
+        diff_releases,
+        format_diff,
+        previous_and_current,
+        resolve_release,
+    )
+
+    out = _out_dir(args)
+    if len(args.releases) not in (0, 2):
+        print("partnerflow: diff takes two releases (A B), or none for previous vs current", file=sys.stderr)
+        return 2
+    try:
+        if args.releases:
+            a, b = (resolve_release(out, ref) for ref in args.releases)
+        else:
+            a, b = previous_and_current(out)
+        print(format_diff(diff_releases(a, b), limit=args.limit), end="")
+    except ReleaseError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _corrections_context(args: argparse.Namespace):
+    from pipeline.settings import Settings
+
+    settings = Settings()
+    out = Path(args.out).resolve() if getattr(args, "out", None) else settings.out_path
+    return settings, out
+
+
+def _print_conflicts(conflicts) -> None:
+    if not conflicts:
+        return
+    print(f"{len(conflicts)} correction(s) in conflict, kept in the ledger but not applied:")
+    for c in conflicts[:20]:
+        print(
+            f"  #{c.correction_id} {c.action} {c.table} {c.row_id or ''} ({c.source or c.doc_id}): {c.message}"
+        )
+    if len(conflicts) > 20:
+        print(f"  ... and {len(conflicts) - 20} more")
+    print("resolve them in `partnerflow review` (Conflicts)")
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from extractors.errors import PartnerflowError
+    from pipeline.corrections import publish_with_corrections
+    from pipeline.locking import RunLockedError
+
+    settings, out = _corrections_context(args)
+    try:
+        release, conflicts = publish_with_corrections(out, settings, wait=args.wait)
+    except RunLockedError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return 3
+    except PartnerflowError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"published release {release.name} in {out} with the corrections of {settings.resolve(settings.corrections_db)}"
+    )
+    _print_conflicts(conflicts)
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from pipeline.review import ReviewError, check_bind, serve
+
+    settings, out = _corrections_context(args)
+    token = args.token or os.environ.get("PARTNERFLOW_REVIEW_TOKEN") or None
+    try:
+        check_bind(args.host, token)
+    except ReviewError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return 2
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"review app for {out} on http://{host}:{args.port}/" + ("?token=<your token>" if token else ""))
+    print("Ctrl-C stops it")
+    serve(
+        settings, host=args.host, port=args.port, token=token, out_dir=out, low_confidence=args.low_confidence
+    )
+    return 0
+
+
+def _corrections(args: argparse.Namespace) -> int:
+    from extractors.errors import PartnerflowError
+    from pipeline.corrections import (
+        ImportRejected,
+        NoExtraction,
+        export_csv,
+        import_csv,
+        open_store,
+        publish_with_corrections,
+        working_tables,
+    )
+
+    settings, out = _corrections_context(args)
+    try:
+        store = open_store(settings)
+        if args.corrections_command == "export":
+            count = export_csv(store.entries(), Path(args.file))
+            print(f"{count} ledger entries written to {args.file}")
+            return 0
+        working = working_tables(out, store.entries())
+        result = import_csv(
+            store, Path(args.file), reviewer=args.reviewer, tables=working[0] if working else None
+        )
+    except ImportRejected as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return 1
+    except PartnerflowError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{len(result.added)} correction(s) added to the ledger; {result.already_in_ledger} row(s) already there"
+    )
+    if result.added and not args.no_publish:
+        try:
+            release, conflicts = publish_with_corrections(out, settings, wait=True)
+        except NoExtraction as exc:
+            print(f"not published: {exc}")
+            return 0
+        except PartnerflowError as exc:
+            print(f"partnerflow: saved, but publishing failed: {exc}", file=sys.stderr)
+            return 2
+        print(f"published release {release.name}")
+        _print_conflicts(conflicts)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="partnerflow",
@@ -133,6 +290,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--summary", action="store_true", help="only the scores, no per-document details")
     evaluate.set_defaults(handler=_eval)
+
+    releases = commands.add_parser("releases", help="list the published releases, newest first")
+    releases.add_argument("--out", help="output folder (default: settings out_dir, 'output')")
+    releases.set_defaults(handler=_releases)
+
+    diff = commands.add_parser("diff", help="rows added, removed and changed between two releases")
+    diff.add_argument(
+        "releases",
+        nargs="*",
+        metavar="RELEASE",
+        help="two release ids, paths or 'current' (A B); none: the previous release vs the current one",
+    )
+    diff.add_argument("--out", help="output folder (default: settings out_dir, 'output')")
+    diff.add_argument("--limit", type=int, default=20, help="rows shown per kind of change (default: 20)")
+    diff.set_defaults(handler=_diff)
+    publish = commands.add_parser(
+        "publish", help="re-publish the saved extraction with reviewers' corrections (no re-extraction)"
+    )
+    publish.add_argument("--out", help="output folder (default: settings out_dir, 'output')")
+    publish.add_argument("--wait", action="store_true", help="if a run holds the output, wait for it")
+    publish.set_defaults(handler=_publish)
+
+    review = commands.add_parser("review", help="the review web app: correct extracted rows against the text")
+    review.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    review.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    review.add_argument("--out", help="output folder (default: settings out_dir, 'output')")
+    review.add_argument(
+        "--token",
+        help="access token, required unless bound to loopback (default: $PARTNERFLOW_REVIEW_TOKEN)",
+    )
+    review.add_argument(
+        "--low-confidence",
+        type=float,
+        default=0.8,
+        help="rows under this confidence are marked (default: 0.8)",
+    )
+    review.set_defaults(handler=_review)
+
+    corrections = commands.add_parser("corrections", help="export or import reviewers' corrections as CSV")
+    corrections_commands = corrections.add_subparsers(dest="corrections_command", required=True)
+    export = corrections_commands.add_parser("export", help="write the corrections ledger to a CSV file")
+    export.add_argument("--file", required=True, help="CSV file to write")
+    export.set_defaults(handler=_corrections)
+    imported = corrections_commands.add_parser(
+        "import", help="append a CSV's new corrections to the ledger (all rows valid, or none written)"
+    )
+    imported.add_argument("--file", required=True, help="CSV file to read (columns as `corrections export`)")
+    imported.add_argument("--reviewer", help="reviewer for rows whose reviewer cell is empty")
+    imported.add_argument("--out", help="output folder (default: settings out_dir, 'output')")
+    imported.add_argument(
+        "--no-publish", action="store_true", help="only write the ledger, do not re-publish"
+    )
+    imported.set_defaults(handler=_corrections)
     return parser
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -17,10 +18,14 @@ from extractors import EXTRACTOR_VERSION
 from extractors.rules import load_all_rules
 from pipeline.cache import ResultCache
 from pipeline.locking import run_lock
+from pipeline.organizations import load_overrides, resolve_tables
 from pipeline.processing import DocumentResult, failed_result, process_bytes
 from pipeline.progress import progress_display
 from pipeline.publish import publish_release, records_to_frame
+from pipeline.quality import quality_markdown, render_quality_report
+from pipeline.releases import prune_releases
 from pipeline.settings import Settings
+from pipeline.validation import ValidationReport, apply_validation, ensure_publishable, validate_tables
 from pipeline.workers import Budget, DocumentPool
 from schemas.records import FACT_MODELS, TABLE_MODELS
 
@@ -41,6 +46,7 @@ class RunSummary:
     by_type: dict[str, int]
     rows: dict[str, int]
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    violations: int = 0  # validation errors found (and repaired or sent to review) before publishing
     processed: int = 0  # documents parsed and extracted in this run
     reused: int = 0  # unchanged documents whose cached results were reused
     failures: list[str] = field(default_factory=list)
@@ -58,6 +64,8 @@ class RunSummary:
             "| table | rows |",
             "| --- | ---: |",
             *[f"| {t} | {n} |" for t, n in self.rows.items()],
+            "",
+            f"Validation errors repaired or sent to review: {self.violations}",
             "",
             "Document types: " + ", ".join(f"{k} {v}" for k, v in sorted(self.by_type.items())),
         ]
@@ -169,13 +177,14 @@ def ingest(
         results, reused = _process_all(list(unique.values()), settings, cache, process_pool=process_pool)
         tables = assemble_tables(results)
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
-        release = publish_release(
-            tables, out_path, raw_dir=raw_path, raw_files=raw_files, code_version=EXTRACTOR_VERSION
+        release, tables, report = publish_tables(
+            tables, out_path, raw_dir=raw_path, raw_files=raw_files, settings=settings
         )
+    documents = tables["documents"]
     summary = RunSummary(
         release=release.name,
         documents=len(results),
-        by_status=dict(Counter(r.document.status for r in results)),
+        by_status={str(k): int(v) for k, v in documents["status"].value_counts().items()},
         by_type=dict(Counter(r.document.doc_type for r in results)),
         rows={name: len(frame) for name, frame in tables.items()},
         duplicates=duplicates,
@@ -183,16 +192,56 @@ def ingest(
         reused=reused,
         failures=[r.document.error or r.document.source for r in results if r.document.status == "failed"],
         needs_review=[
-            f"{r.document.source}: {r.document.error}" for r in results if r.document.status == "needs_review"
+            f"{row.source}: {row.error}" for row in documents.itertuples() if row.status == "needs_review"
         ],
+        violations=len(report.errors),
     )
     create_markdown_artifact(
         markdown=summary.to_markdown(),
         key="partnerflow-run-summary",
         description="Documents by status and rows per table",
     )
+    create_markdown_artifact(
+        markdown=quality_markdown(tables, report, release.name),
+        key="partnerflow-quality",
+        description="Quality of the release: statuses, empty fields, low confidence, violations",
+    )
     logger.info("published release %s", release.name)
     return summary
+
+
+def publish_tables(
+    tables: dict[str, pd.DataFrame],
+    out_path: Path,
+    *,
+    raw_dir: Path,
+    raw_files: list[dict],
+    settings: Settings,
+) -> tuple[Path, dict[str, pd.DataFrame], ValidationReport]:
+    """Validate, resolve organisations, refuse a broken release, publish with its quality report.
+
+    A table that still breaks the contract after repairs raises PublishError and
+    nothing is swapped into ``current``.
+    """
+    report = validate_tables(tables)
+    tables = apply_validation(tables, report)
+    overrides = load_overrides(settings.resolve(settings.org_overrides_file))
+    tables = resolve_tables(tables, overrides=overrides)
+    ensure_publishable(tables)
+    release = publish_release(
+        tables,
+        out_path,
+        raw_dir=raw_dir,
+        raw_files=raw_files,
+        code_version=EXTRACTOR_VERSION,
+        extra_files={
+            "quality.html": lambda release_id: render_quality_report(
+                tables, report, release_id, review_threshold=settings.review_threshold
+            ).encode("utf-8")
+        },
+    )
+    prune_releases(out_path, settings.keep_releases)
+    return release, tables, report
 
 
 def _deduplicate(files: list[RawFile]) -> tuple[dict[str, RawFile], list[tuple[str, str]]]:

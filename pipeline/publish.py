@@ -18,7 +18,7 @@ import re
 import shutil
 import types
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -58,6 +58,10 @@ _PYTHON_KINDS: dict[type, ColumnKind] = {
 # A cell a spreadsheet reads as a number, not a formula: E.164 phones, signed amounts.
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _FORMULA_START = ("=", "@", "\t", "\r")
+# Extra files (a quality report) sit beside the tables: a plain name, no folders, no hidden files.
+_EXTRA_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+# An extra file's content, or a function of the release id giving it (the id is only known here).
+ExtraFile = bytes | Callable[[str], bytes]
 
 
 class PublishError(PartnerflowError):
@@ -254,6 +258,12 @@ def _write_parquet(data: pa.Table, path: Path) -> None:
         _sync(fh)
 
 
+def _write_bytes(data: bytes, path: Path) -> None:
+    with path.open("wb") as fh:
+        fh.write(data)
+        _sync(fh)
+
+
 def _write_json(payload: Any, path: Path) -> None:
     with path.open("w", encoding="utf-8") as fh:
         json.dump(payload, fh, indent=2, ensure_ascii=False)
@@ -273,8 +283,14 @@ def publish_release(
     code_version: str,
     run_id: str | None = None,
     now: datetime | None = None,
+    extra_files: Mapping[str, ExtraFile] | None = None,
 ) -> Path:
-    """Write a new release under ``out_dir/releases`` and make it ``out_dir/current``; return its path."""
+    """Write a new release under ``out_dir/releases`` and make it ``out_dir/current``; return its path.
+
+    ``extra_files`` (name -> content, e.g. ``quality.html``) are written into the release
+    before the manifest, which lists their sha256 like every other file. A content may be
+    a function of the release id, for a file that names its release.
+    """
     out_dir = Path(out_dir)
     missing = [name for name in TABLE_MODELS if name not in tables]
     if missing:
@@ -284,6 +300,7 @@ def publish_release(
         raise PublishError(f"tables {unknown} are not in the dataset; add a record model first")
     # Convert everything before touching the disk: a bad table must not leave a partial release.
     arrow_tables = {name: frame_to_arrow(name, tables[name]) for name in TABLE_MODELS}
+    extras = _check_extra_files(extra_files or {})
 
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
@@ -306,6 +323,12 @@ def publish_release(
                 digests[path.name] = _sha256(path)
         _write_json(dataset_schema(), tmp / SCHEMA)
         digests[SCHEMA] = _sha256(tmp / SCHEMA)
+        for name, content in extras.items():
+            data = content(release_id) if callable(content) else content
+            if not isinstance(data, bytes):
+                raise PublishError(f"extra file {name!r} must be bytes, not {type(data).__name__}")
+            _write_bytes(data, tmp / name)
+            digests[name] = _sha256(tmp / name)
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "release_id": release_id,
@@ -329,6 +352,19 @@ def publish_release(
 
     _swap_current(out_dir, release_id)
     return final
+
+
+def _check_extra_files(extra_files: Mapping[str, ExtraFile]) -> dict[str, ExtraFile]:
+    reserved = {f"{name}{suffix}" for name in TABLE_MODELS for suffix in (".parquet", ".csv")}
+    reserved |= {SCHEMA, MANIFEST}
+    for name, data in extra_files.items():
+        if not isinstance(name, str) or not _EXTRA_FILE_NAME.fullmatch(name) or ".." in name:
+            raise PublishError(f"extra file name {name!r} is not a plain file name (letters, digits, . _ -)")
+        if name in reserved:
+            raise PublishError(f"extra file {name!r} would overwrite a file of the release")
+        if not isinstance(data, bytes) and not callable(data):
+            raise PublishError(f"extra file {name!r} must be bytes, not {type(data).__name__}")
+    return dict(sorted(extra_files.items()))
 
 
 def read_current(out_dir: Path) -> Path | None:

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
         default=Path("corrections/organizations.json"),
         description="Reviewers' organisation merges and splits; outside out_dir so they survive regeneration.",
     )
+    corrections_db: Path = Field(
+        default=Path("corrections/corrections.sqlite"),
+        description="Reviewers' corrections ledger (SQLite); outside out_dir so it survives regeneration.",
+    )
     keep_releases: int = Field(
         default=10, ge=1, description="Releases kept when pruning; the current one is never deleted."
     )

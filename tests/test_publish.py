@@ -232,7 +232,7 @@ def test_records_to_frame_validates_dicts() -> None:
     with pytest.raises(PublishError, match="contacts"):
         records_to_frame("contacts", [row | {"role": "janitor"}])
     with pytest.raises(PublishError, match="unknown table"):
-        records_to_frame("people", [])
+        records_to_frame("nonexistent", [])
 
 
 def test_empty_tables_keep_columns_and_types(tmp_path: Path) -> None:
