@@ -19,9 +19,16 @@ $(BIN)/partnerflow: requirements.lock pyproject.toml
 
 setup: $(BIN)/partnerflow
 
-# OCR of scanned PDFs needs Debian's tesseract; installed when missing and we are root (CI, containers).
+# Debian packages the project uses: tesseract (OCR of scanned PDFs) and Chromium (browser tests of the
+# quality report and the review app). Installed when missing and we are root (CI, containers).
+SYSTEM_PACKAGES := tesseract-ocr chromium
 system-deps:
-	@command -v tesseract >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq tesseract-ocr >/dev/null) || echo "note: install tesseract-ocr for OCR of scans (apt-get install tesseract-ocr)"; }
+	@missing=""; command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "note: install$$missing (apt-get install$$missing) for OCR and the browser tests"; fi; \
+	fi
 
 run: setup system-deps
 	$(BIN)/partnerflow run --raw $(RAW) --out $(OUT)
