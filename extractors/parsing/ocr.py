@@ -21,7 +21,14 @@ RENDER_DPI = 300
 
 
 def ocr_available() -> bool:
-    return shutil.which("tesseract") is not None
+    """Both the tesseract program and its Python wrapper are installed."""
+    if shutil.which("tesseract") is None:
+        return False
+    try:
+        import pytesseract  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def ocr_pdf(data: bytes, *, max_pages: int = 500, language: str = "eng") -> ParsedDocument:

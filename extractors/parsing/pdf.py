@@ -176,7 +176,8 @@ def _find_gutters(rows: Sequence[list[_Word]]) -> list[tuple[float, float]]:
         return []
     x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
     width = x_max - x_min
-    if width < 250:
+    # The histogram below has one bin per point: absurd coordinates (broken files) must not size it.
+    if not (250 <= width <= 5000) or not math.isfinite(x_min):
         return []
     lo, hi = int(x_min + 0.2 * width), int(x_max - 0.2 * width)
     counts = [0] * (hi - lo + 1)
