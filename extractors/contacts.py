@@ -239,7 +239,9 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         is_heading_org = is_org_like(heading.text) or nlp.is_organisation(heading.text)
         if segment.key == "section" and not is_heading_org:
             continue
-        if len(rests) == 1:
+        rests = [r for r in rests if not _URL_ONLY.match(r.text)]
+        one_line = len(rests) == 1
+        if one_line:
             # 'Body, 12 Some Street, City, Country' printed on one line.
             rests = rests[0].split_top_level(",")
         elif any(len(r.text.split()) > 14 for r in rests):
@@ -247,7 +249,9 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         organisation = [heading] if segment.key == "section" else []
         address: list[OffsetText] = []
         for rest in rests:
-            if address or _addressy(rest.text):
+            # On one line only the first part and its units ("..., Environment Section") name the body.
+            starts_address = _addressy(rest.text) or (one_line and organisation and not _is_unit(rest.text))
+            if address or starts_address:
                 address.append(clean_value(rest))
             else:
                 organisation.append(clean_value(rest))
@@ -278,3 +282,11 @@ def _paragraphs(segment: Segment) -> list[OffsetText]:
             joined.append(value)
         previous = line
     return joined
+
+
+_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
+
+
+def _is_unit(text: str) -> bool:
+    words = {w.casefold().strip(".,") for w in text.split()}
+    return bool(words & set(common_rules().org_unit_words))

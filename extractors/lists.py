@@ -198,8 +198,13 @@ def _plausible_name(text: str) -> bool:
 _LOWER_OK = frozenset(["of", "for", "and", "the", "on", "in", "to", "at", "de", "du", "des", "la", "le", "da", "del", "di", "van", "von", "y", "e", "et", "&", "du"])
 
 
+_LEADER = re.compile(r"\s*(?:\.{3,}|…+|\s{3,}|\t+)\s*")
+
+
 def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) -> ListItem | None:
     evidence = part
+    # "Christchurch ........ New Zealand": a dotted leader before the country.
+    part = part.sub(_LEADER, " - ")
     name = clean_value(part)
     if not name.text or name.text.casefold() in noise or not any(ch.isupper() for ch in name.text):
         return None
