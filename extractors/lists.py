@@ -84,7 +84,7 @@ def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLin
         return False
     if after_line.list_item or re.match(r"^[-•▪*·–]", after):
         return False
-    if before.endswith(";"):
+    if before.endswith(";") or _LEADER_LINE.search(before) or _LEADER_LINE.search(after):
         return False
     if before.count("(") > before.count(")"):
         return True
@@ -198,6 +198,7 @@ def _plausible_name(text: str) -> bool:
 _LOWER_OK = frozenset(["of", "for", "and", "the", "on", "in", "to", "at", "de", "du", "des", "la", "le", "da", "del", "di", "van", "von", "y", "e", "et", "&", "du"])
 
 
+_LEADER_LINE = re.compile(r"\S\s*(?:\.{3,}|…+|\s{3,}|\t+)\s*\S")
 _LEADER = re.compile(r"\s*(?:\.{3,}|…+|\s{3,}|\t+)\s*")
 
 
