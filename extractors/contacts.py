@@ -236,8 +236,10 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         if not rests or len(rests) > 10 or any(len(r.text.split()) > 24 for r in rests):
             continue
         heading = clean_value(segment.label)
-        is_heading_org = is_org_like(heading.text) or nlp.is_organisation(heading.text)
-        if segment.key == "section" and not is_heading_org:
+        # "Contact the programme", "Enquiries": a heading that announces a block, not an organisation.
+        announces = bool(_ANNOUNCES_CONTACT.search(heading.text)) and not is_org_like(heading.text)
+        is_heading_org = not announces and (is_org_like(heading.text) or nlp.is_organisation(heading.text))
+        if segment.key == "section" and not (is_heading_org or announces):
             continue
         rests = [r for r in rests if not _URL_ONLY.match(r.text)]
         one_line = len(rests) == 1
@@ -246,7 +248,7 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
             rests = rests[0].split_top_level(",")
         elif any(len(r.text.split()) > 14 for r in rests):
             continue  # several long lines: prose, not an office block
-        organisation = [heading] if segment.key == "section" else []
+        organisation = [heading] if is_heading_org and segment.key == "section" else []
         address: list[OffsetText] = []
         for rest in rests:
             # On one line only the first part and its units ("..., Environment Section") name the body.
@@ -290,3 +292,6 @@ _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
 def _is_unit(text: str) -> bool:
     words = {w.casefold().strip(".,") for w in text.split()}
     return bool(words & set(common_rules().org_unit_words))
+
+
+_ANNOUNCES_CONTACT = re.compile(r"(?i)\b(contact|enquiries|inquiries|get in touch|write to)\b")
