@@ -237,7 +237,7 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
             continue
         heading = clean_value(segment.label)
         # "Contact the programme", "Enquiries": a heading that announces a block, not an organisation.
-        announces = bool(_ANNOUNCES_CONTACT.search(heading.text)) and not is_org_like(heading.text)
+        announces = bool(_ANNOUNCES_CONTACT.match(heading.text))
         is_heading_org = not announces and (is_org_like(heading.text) or nlp.is_organisation(heading.text))
         if segment.key == "section" and not (is_heading_org or announces):
             continue
@@ -294,4 +294,4 @@ def _is_unit(text: str) -> bool:
     return bool(words & set(common_rules().org_unit_words))
 
 
-_ANNOUNCES_CONTACT = re.compile(r"(?i)\b(contact|enquiries|inquiries|get in touch|write to)\b")
+_ANNOUNCES_CONTACT = re.compile(r"(?i)^\s*(contact|enquiries|inquiries|get in touch|write to|for (more|further) information)\b")
