@@ -294,4 +294,6 @@ def _is_unit(text: str) -> bool:
     return bool(words & set(common_rules().org_unit_words))
 
 
-_ANNOUNCES_CONTACT = re.compile(r"(?i)^\s*(contact|enquiries|inquiries|get in touch|write to|for (more|further) information)\b")
+_ANNOUNCES_CONTACT = re.compile(
+    r"(?i)^\s*(contact|enquiries|inquiries|get in touch|write to|for (more|further) information)\b"
+)

@@ -149,7 +149,9 @@ def _strip_lead_in(text: OffsetText) -> OffsetText:
 def _sentences(text: OffsetText) -> list[OffsetText]:
     cuts = [m.start() + 1 for m in _SENTENCE_END.finditer(text.text)]
     bounds = [0, *cuts, len(text.text)]
-    return [text.slice(a, b).strip() for a, b in zip(bounds, bounds[1:], strict=False) if text.text[a:b].strip()]
+    return [
+        text.slice(a, b).strip() for a, b in zip(bounds, bounds[1:], strict=False) if text.text[a:b].strip()
+    ]
 
 
 def _split_and(part: OffsetText) -> list[OffsetText]:
@@ -195,7 +197,33 @@ def _plausible_name(text: str) -> bool:
     return len(words) <= 16 and len(lower) < 2
 
 
-_LOWER_OK = frozenset(["of", "for", "and", "the", "on", "in", "to", "at", "de", "du", "des", "la", "le", "da", "del", "di", "van", "von", "y", "e", "et", "&", "du"])
+_LOWER_OK = frozenset(
+    [
+        "of",
+        "for",
+        "and",
+        "the",
+        "on",
+        "in",
+        "to",
+        "at",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "da",
+        "del",
+        "di",
+        "van",
+        "von",
+        "y",
+        "e",
+        "et",
+        "&",
+        "du",
+    ]
+)
 
 
 _LEADER_LINE = re.compile(r"\S\s*(?:\.{3,}|…+|\s{3,}|\t+)\s*\S")

@@ -405,8 +405,6 @@ def _organisers(ctx: ExtractionContext, draft: Draft) -> None:
 
 def _people(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
     """Speakers listed as 'Name (Position, Organisation)', chairs by label or beside the event details."""
-    roles = report_rules().contact_roles
-    chair_keys = {fold(k) for k in roles["chair"]}
     for segment in segments:
         if segment.key in ("speakers", "chair"):
             role = "chair" if segment.key == "chair" else "speaker"
@@ -424,8 +422,30 @@ def _people(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -
                 contact = _person_line(value, "chair")
                 if contact is not None:
                     draft.contacts.append(contact)
-        elif segment.label is not None and fold(segment.label.text).rstrip(":") in chair_keys:
-            pass
+    _chaired_by(ctx, draft)
+
+
+_CHAIRED_BY = re.compile(
+    r"\b(?:was\s+|were\s+)?(?:co-)?(?:chaired|moderated|facilitated|presided over)\s+by\s+", re.I
+)
+
+
+def _chaired_by(ctx: ExtractionContext, draft: Draft) -> None:
+    """'The seminar was chaired by Surapong Chantarasombat, Deputy Permanent Secretary, BMA.'"""
+    text = ctx.doc.text
+    known = {fold(c.name.text) for c in draft.contacts if c.name is not None}
+    for match in _CHAIRED_BY.finditer(text):
+        end = text.find(".", match.end())
+        end = len(text) if end < 0 else end
+        while end < len(text) and end - match.end() < 250 and re.match(r"\.[A-Z]\.", text[end - 1 : end + 2]):
+            end = text.find(".", end + 1)  # an initial ("Jose T. Reyes") is not a sentence end
+        clause = OffsetText.at(text[match.end() : end], match.end()).sub(re.compile(r"\s*\n\s*"), " ")
+        for part in re.split(r"\s+and\s+(?=[A-Z])", clause.text)[:3]:
+            start = clause.text.find(part)
+            contact = _person_line(clause.slice(start, start + len(part)), "chair")
+            if contact is not None and contact.name is not None and fold(contact.name.text) not in known:
+                known.add(fold(contact.name.text))
+                draft.contacts.append(contact)
 
 
 _COLUMN_ROLES = {

@@ -104,7 +104,9 @@ def _title(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) ->
 def _title_from_heading(ctx: ExtractionContext, draft: Draft) -> None:
     """No title field: the page's first heading, else the document's own title (less site names)."""
     doc = ctx.doc
-    generic = re.compile(r"(?i)^(partnership\s+)?(initiatives?\s+)?information\s+sheet$|^partnership information")
+    generic = re.compile(
+        r"(?i)^(partnership\s+)?(initiatives?\s+)?information\s+sheet$|^partnership information"
+    )
     for line in doc.lines[:30]:
         text = doc.text[line.char_start : line.char_end]
         if line.heading_level and not generic.search(text.strip()):
