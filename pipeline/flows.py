@@ -17,6 +17,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from extractors import EXTRACTOR_VERSION
 from extractors.rules import load_all_rules
 from pipeline.cache import ResultCache
+from pipeline.corrections import corrected_tables, save_extraction
 from pipeline.locking import run_lock
 from pipeline.organizations import load_overrides, resolve_tables
 from pipeline.processing import DocumentResult, failed_result, process_bytes
@@ -51,6 +52,7 @@ class RunSummary:
     reused: int = 0  # unchanged documents whose cached results were reused
     failures: list[str] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
+    conflicts: int = 0  # reviewers' corrections that no longer apply cleanly, listed in the review app
 
     def to_markdown(self) -> str:
         lines = [
@@ -66,6 +68,8 @@ class RunSummary:
             *[f"| {t} | {n} |" for t, n in self.rows.items()],
             "",
             f"Validation errors repaired or sent to review: {self.violations}",
+            "",
+            f"Corrections in conflict with the new extraction (resolve in `partnerflow review`): {self.conflicts}",
             "",
             "Document types: " + ", ".join(f"{k} {v}" for k, v in sorted(self.by_type.items())),
         ]
@@ -177,6 +181,13 @@ def ingest(
         results, reused = _process_all(list(unique.values()), settings, cache, process_pool=process_pool)
         tables = assemble_tables(results)
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
+        # The extraction is kept before corrections so `partnerflow publish` can re-apply the ledger later.
+        save_extraction(tables, out_path, raw_dir=raw_path, raw_files=raw_files)
+        tables, conflicts = corrected_tables(tables, settings)
+        if conflicts:
+            logger.warning(
+                "%d corrections no longer apply cleanly: resolve them in `partnerflow review`", len(conflicts)
+            )
         release, tables, report = publish_tables(
             tables, out_path, raw_dir=raw_path, raw_files=raw_files, settings=settings
         )
@@ -195,6 +206,7 @@ def ingest(
             f"{row.source}: {row.error}" for row in documents.itertuples() if row.status == "needs_review"
         ],
         violations=len(report.errors),
+        conflicts=len(conflicts),
     )
     create_markdown_artifact(
         markdown=summary.to_markdown(),

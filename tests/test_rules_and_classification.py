@@ -24,7 +24,9 @@ def test_dev_documents_are_classified_from_content(path, tmp_path) -> None:
 
 
 def test_text_without_signals_is_unknown() -> None:
-    parsed = parse_document(b"Shopping list\n\nMilk, eggs and bread.\nCall the plumber on Monday.", "notes.txt")
+    parsed = parse_document(
+        b"Shopping list\n\nMilk, eggs and bread.\nCall the plumber on Monday.", "notes.txt"
+    )
     assert classify(parsed).doc_type == "unknown"
 
 
@@ -53,7 +55,9 @@ def test_label_variants_match_and_leave_the_value(line: str, key: str, value: st
     assert line[match.label_end :].strip(" *") == value
 
 
-@pytest.mark.parametrize("line", ["Partners will meet yearly.", "The start date was moved.", "Leadership matters"])
+@pytest.mark.parametrize(
+    "line", ["Partners will meet yearly.", "The start date was moved.", "Leadership matters"]
+)
 def test_prose_is_not_a_label(line: str) -> None:
     assert LabelMatcher(sheet_rules().labels).match(line) is None
 
