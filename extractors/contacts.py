@@ -49,8 +49,12 @@ def strip_honorific(text: OffsetText) -> tuple[OffsetText, str | None]:
 
 
 def is_position(text: str) -> bool:
-    folded = fold(text)
-    return any(folded == p or folded.startswith(p + " ") for p in common_rules().position_words)
+    """'Deputy Director', 'Director, Bureau of Engineering', 'City Environment and Natural Resources Officer'."""
+    first = fold(text.split(",", 1)[0])
+    if any(first == p or first.startswith(p + " ") for p in common_rules().position_words):
+        return True
+    words = first.split()
+    return len(words) <= 8 and bool(words) and words[-1] in common_rules().position_heads
 
 
 def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, OffsetText | None]:
@@ -86,6 +90,9 @@ class ContactDraft:
     fax_raw: OffsetText | None = None
     email: OffsetText | None = None
     evidence: list[OffsetText] = field(default_factory=list)
+    # A position value whose last part was taken as the organisation, kept whole until an
+    # 'Organisation' field shows the part was a unit of the position after all.
+    position_as_written: OffsetText | None = None
 
     def span(self) -> tuple[int, int]:
         starts = [e.start for e in self.evidence if e]
@@ -132,11 +139,24 @@ _LEAD_IN = re.compile(
 
 def _addressy(text: str) -> bool:
     lowered = text.casefold()
-    return (
-        bool(re.search(r"\d", text))
-        or any(w in lowered for w in common_rules().street_words)
-        or bool(find_countries(text) and len(text.split()) <= 4)
-    )
+    if any(w in lowered for w in common_rules().street_words) or re.match(r"^\W*\d", text):
+        return True
+    if re.search(r"\d", text):
+        # 'Suwon Council for Local Agenda 21' is a body; '... Seoul 122-706' is an address.
+        return not (is_org_like(text) and not re.search(r"\d{3,}|\d-\d", text))
+    return bool(find_countries(text) and len(text.split()) <= 4)
+
+
+def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, OffsetText]:
+    """'Korea Environment Institute, 613-2 Bulgwang-dong, Seoul' -> the body, then its address."""
+    parts = text.split_top_level(",")
+    head = parts[0].text if parts else ""
+    # 'Korea Environment Institute' names a country but no street or number: a body, not an address.
+    street = any(w in head.casefold() for w in common_rules().street_words) or re.search(r"\d", head)
+    if len(parts) >= 2 and not street and is_org_like(head):
+        rest = text.slice(text.text.index(parts[1].text, len(parts[0].text)))
+        return clean_value(parts[0]), clean_value(rest)
+    return None, text
 
 
 def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
@@ -184,10 +204,24 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
         position.append(parts.pop(0))
         if len(lines) > 1:
             break  # one line, one part: the position line is done
+    # 'Project Officer' / 'International Cooperation Division' / 'Da Nang Water Supply Company':
+    # units between the position and the body belong to the position.
+    while position and len(lines) > 1 and len(parts) >= 2 and _is_unit(parts[0].text):
+        if _addressy(parts[1].text):
+            break
+        position.append(parts.pop(0))
     if position and contact.position is None:
         contact.position = OffsetText.join(position, ", ")
     if parts and not _addressy(parts[0].text) and contact.organization is None:
         contact.organization = parts.pop(0)
+    if parts:
+        # 'Network Secretariat' / 'Korea Environment Institute, 613-2 Bulgwang-dong, ...': the host body.
+        body, rest = split_leading_organization(parts[0])
+        if body is not None and contact.organization is None:
+            contact.organization, parts[0] = body, rest
+        elif body is not None and contact.organization is not None and len(lines) > 1:
+            contact.organization = OffsetText.join([contact.organization, body], ", ")
+            parts[0] = rest
     if parts and contact.address is None:
         contact.address = OffsetText.join(parts, ", ")
     contact.evidence.extend(lines)
@@ -253,6 +287,10 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         for rest in rests:
             # On one line only the first part and its units ("..., Environment Section") name the body.
             starts_address = _addressy(rest.text) or (one_line and organisation and not _is_unit(rest.text))
+            if not address and starts_address and not one_line:
+                body, rest = split_leading_organization(clean_value(rest))
+                if body is not None:
+                    organisation.append(body)
             if address or starts_address:
                 address.append(clean_value(rest))
             else:

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.normalize import country_code, country_in_name, country_of_place
 from extractors.text import (
     OffsetText,
     clean_value,
     ends_with_org_head,
+    fold,
     looks_like_acronym,
     strip_bullet,
     trailing_parenthetical,
 )
 from schemas.document import TextLine
 
+_ENDS_WITH_COUNTRY = re.compile(r"\bof\s+((?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})$")
 _CONNECTOR_END = re.compile(r"(?:\b(?:of|for|and|the|on|in|to|at|de|&)|[-&/])$", re.I)
 # A line opening with "The ..." or "Institute for ..." starts a new name.
 _STARTS_NAME = re.compile(
@@ -92,6 +94,9 @@ def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLin
         return True
     if _STARTS_NAME.match(after) and not _CONNECTOR_END.search(before):
         return False
+    # "Ministry of Nature and Environment of Mongolia" / "Bayanzurkh District Administration"
+    if _ENDS_WITH_COUNTRY.search(before) and country_code(_ENDS_WITH_COUNTRY.search(before).group(1)):
+        return False
     last_word = before.split()[-1] if before.split() else ""
     return not (before.endswith((")", ",")) or ends_with_org_head(before) or looks_like_acronym(last_word))
 
@@ -127,8 +132,15 @@ def split_items(
             for part in _merge_ministry_lists(sentence.split_top_level(",;")):
                 for piece in _split_and(part):
                     item = _item(_strip_lead_in(piece), group_country, noise)
-                    if item is not None:
-                        items.append(item)
+                    if item is None:
+                        continue
+                    bare_country = country_code(item.name.text)
+                    if bare_country and item.acronym is None:
+                        # A country alone names no body: it is the previous body's country ("Kandy | Sri Lanka").
+                        if items and items[-1].country is None:
+                            items[-1] = replace(items[-1], country=bare_country, country_source="group")
+                        continue
+                    items.append(item)
     return items
 
 
@@ -241,24 +253,28 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
     acronym: str | None = None
     country: str | None = None
     source: str | None = None
-    for _ in range(3):
+    for _ in range(4):
+        # "Name (ACR) – Country", "Name – Country", "Name (ACR) (Country)": peel from the end.
+        dash = _DASH_COUNTRY.search(name.text)
+        if dash and country is None and country_code(dash.group("country")):
+            country, source = country_code(dash.group("country")), "parenthesis"
+            name = clean_value(name.slice(0, dash.start()))
+            continue
         head, paren = trailing_parenthetical(name)
         if paren is None:
             break
         code = country_code(paren.text)
         if code and country is None:
             country, source = code, "parenthesis"
-        elif looks_like_acronym(paren.text) and acronym is None:
+        elif acronym is None and (
+            looks_like_acronym(paren.text) or _proper_short_form(paren.text, head.text)
+        ):
             acronym = paren.text
         elif _NOTE.match(paren.text):
             pass
         else:
             break
         name = head
-    dash = _DASH_COUNTRY.search(name.text)
-    if dash and country is None and country_code(dash.group("country")):
-        country, source = country_code(dash.group("country")), "parenthesis"
-        name = name.slice(0, dash.start())
     name = clean_value(name)
     if len(name.text) < 2 or name.text.casefold() in noise or not _plausible_name(name.text):
         return None
@@ -271,23 +287,49 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
     return ListItem(name=name, acronym=acronym, country=country, country_source=source, evidence=evidence)
 
 
+def _proper_short_form(paren: str, name: str) -> bool:
+    """'Bappeda' after 'Semarang City Development Planning Agency': one capitalised word, not a place."""
+    return (
+        bool(re.fullmatch(r"[A-Z][a-z]{2,11}", paren))
+        and len(name.split()) >= 3
+        and not country_of_place(paren)
+        and not country_code(paren)
+        and paren.casefold() not in fold(name)
+    )
+
+
 _MINISTRY = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Office|Commission|Bureau)\s+(?:of|for)\s+", re.I)
 
 
 def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
-    """'Ministry of Communication, Transport, Post and Construction' is one body, not four."""
+    """Commas inside one body's name: 'Ministry of Communication, Transport, Post and Construction',
+    'United Nations Educational, Scientific and Cultural Organization'."""
     merged: list[OffsetText] = []
     for part in parts:
-        words = part.text.split()
-        if (
+        head, paren = trailing_parenthetical(part)
+        bare = head.text if paren is not None else part.text
+        words = bare.split()
+        portfolio = (
             merged
             and _MINISTRY.match(merged[-1].text)
+            and not merged[-1].text.endswith(")")
             and 1 <= len(words) <= 3
-            and not ends_with_org_head(part.text)
-            and not country_of_place(part.text)
-            and not part.text.endswith(")")
-        ):
+            and not ends_with_org_head(bare)
+            and not country_of_place(bare)
+        )
+        # A name never ends in an adjective: 'United Nations Educational' goes on in the next part.
+        dangling = (
+            merged
+            and _ADJECTIVE_END.search(merged[-1].text)
+            and words
+            and words[0][:1].isupper()
+            and ends_with_org_head(bare)
+        )
+        if portfolio or dangling:
             merged[-1] = OffsetText.join([merged[-1], part], ", ")
         else:
             merged.append(part)
     return merged
+
+
+_ADJECTIVE_END = re.compile(r"\b(?:[A-Z][a-z]+(?:ional|ural|ific|omic|ical|ental|cial))$")

@@ -270,7 +270,11 @@ def _presenters(
                     continue
                 if columns:
                     org = cells.get(columns.get("organization", -1))
-                    if org is not None and clean_value(org).text:
+                    if (
+                        org is not None
+                        and clean_value(org).text
+                        and not _named_already(draft, clean_value(org).text)
+                    ):
                         _add_partner(
                             ctx,
                             draft,
@@ -292,6 +296,8 @@ def _presenters(
                 country = country_code(parts[1].text) if len(parts) == 2 else None
                 if len(parts) == 2 and country is None:
                     continue
+                if _named_already(draft, parts[0].text) or "(" in parts[0].text:
+                    continue  # 'Farhana Islam (Research Fellow, BCAS)' is a person, 'BORDA' a body listed already
                 _add_partner(
                     ctx, draft, parts[0], "participant", None, country, "report.table.presenter", 0.7
                 )
@@ -333,6 +339,16 @@ def _presenters(
                     "report.presenter.heading",
                     0.65,
                 )
+
+
+def _named_already(draft: Draft, name: str) -> bool:
+    """A presenter's body under a name the report already lists: 'BORDA', 'Ministry of Construction'."""
+    wanted = fold(name)
+    for partner in draft.partners:
+        known = fold(partner.name)
+        if wanted in (known, fold(partner.acronym or "")) or known.startswith(wanted + " "):
+            return True
+    return False
 
 
 def _countries_from_blocks(draft: Draft, org_blocks: dict[str, ContactDraft]) -> None:

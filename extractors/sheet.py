@@ -156,6 +156,23 @@ def _dates(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) ->
                 draft.dates.append(record)
 
 
+def _leading_section(value: OffsetText, rules: SheetRules) -> tuple[str | None, OffsetText]:
+    text = value.text.lstrip()
+    folded = text.casefold()
+    offset = len(value.text) - len(text)
+    for category, variants in rules.partner_sections.items():
+        for variant in sorted(variants, key=len, reverse=True):
+            if not folded.startswith(variant):
+                continue
+            rest = text[len(variant) :]
+            after = re.match(r"\s*[:\-–]?\s*", rest)
+            following = rest[after.end() :] if after else rest
+            # 'Government of Japan' is a partner; 'Other Yokohama Waterworks Bureau' is a section and a partner.
+            if not rest or (after and after.end() and following[:1].isupper()):
+                return category, value.slice(offset + len(variant) + (after.end() if after else 0))
+    return None, value
+
+
 def _partners(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft, rules: SheetRules) -> None:
     group_patterns = [re.compile(p, re.I) for p in rules.partner_group_patterns]
     noise = frozenset(fold(n) for n in rules.partner_noise)
@@ -166,7 +183,19 @@ def _partners(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft,
             category = None
         else:
             continue
-        items = split_items(segment.values, segment.value_lines, group_patterns=group_patterns, noise=noise)
+        values, lines = list(segment.values), list(segment.value_lines)
+        if category is None and values:
+            # "Partners involved: | Major groups | Da Nang Women's Union": the section named after the label,
+            # perhaps wrapped over lines of its cell ("Major" / "groups").
+            for k in (3, 2):
+                joined = fold(" ".join(v.text.strip() for v in values[:k]))
+                found = next((c for c, names in rules.partner_sections.items() if joined in names), None)
+                if len(values) > k and found:
+                    category, values, lines = found, values[k:], lines[k:]
+                    break
+            else:
+                category, values[0] = _leading_section(values[0], rules)
+        items = split_items(values, lines, group_patterns=group_patterns, noise=noise)
         for item in items:
             confidence = 0.9 if category else 0.6
             record = ctx.facts.make(
@@ -254,12 +283,18 @@ def _fill_field(contact: ContactDraft, field: str, segment: Segment) -> None:
     if field == "name" and first:
         _fill_name_line(contact, clean_value(first))
     elif field == "position" and value:
+        # With its own 'Organisation' field the whole value is the position ('Head, Air Quality Department').
         position, organization = split_position_organization(value)
-        contact.position = position
         if organization and contact.organization is None:
-            contact.organization = organization
+            contact.position, contact.organization = position, organization
+            contact.position_as_written = value
+        else:
+            contact.position = value
         contact.evidence.append(value)
     elif field == "organization" and value:
+        if contact.position_as_written is not None:
+            contact.position = contact.position_as_written
+            contact.position_as_written = None
         contact.organization = value
         contact.evidence.append(value)
     elif field == "address" and value:

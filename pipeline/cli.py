@@ -66,8 +66,15 @@ def _eval(args: argparse.Namespace) -> int:
     if not dataset.exists():
         print(f"partnerflow: dataset {dataset} does not exist (run `partnerflow run` first)", file=sys.stderr)
         return 2
-    report = score(load_gold(gold_dir), load_predictions(dataset))
+    gold, predicted = load_gold(gold_dir), load_predictions(dataset, confidence=args.calibration)
+    report = score(gold, predicted)
     print(format_report(report, details=not args.summary))
+    if args.calibration:
+        from pipeline.evaluation import calibration, format_calibration
+        from pipeline.settings import Settings
+
+        print()
+        print(format_calibration(calibration(gold, predicted, threshold=Settings().review_threshold)))
     return 0
 
 
@@ -289,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dataset", default="output/current", help="published release folder (default: output/current)"
     )
     evaluate.add_argument("--summary", action="store_true", help="only the scores, no per-document details")
+    evaluate.add_argument(
+        "--calibration",
+        action="store_true",
+        help="also how often rows are right by confidence, and the share sent to review",
+    )
     evaluate.set_defaults(handler=_eval)
 
     releases = commands.add_parser("releases", help="list the published releases, newest first")

@@ -57,7 +57,10 @@ __all__ = [
     "Fact",
     "Item",
     "fold",
+    "calibration",
+    "format_calibration",
     "format_report",
+    "row_outcomes",
     "gold_facts",
     "load_gold",
     "load_predictions",
@@ -635,6 +638,144 @@ def format_report(report: EvalReport, *, details: bool = True) -> str:
     return "\n".join(rows)
 
 
+# --------------------------------------------------------------------------- calibration
+
+
+class CalibrationBin(BaseModel):
+    low: float
+    high: float
+    rows: int
+    correct: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.rows if self.rows else None
+
+
+class CalibrationReport(BaseModel):
+    """How far a row's ``confidence`` can be read as the probability that the row is right.
+
+    A row is right when it is aligned with a gold entry and every fact it states matches
+    (a row aligned with nothing, or with one wrong field, is wrong).
+    """
+
+    rows: int
+    correct: int
+    high: float
+    high_rows: int
+    high_correct: int
+    threshold: float
+    below_threshold: int
+    documents: int
+    needs_review: int
+    bins: list[CalibrationBin]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def high_precision(self) -> float | None:
+        return self.high_correct / self.high_rows if self.high_rows else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def below_threshold_share(self) -> float:
+        return self.below_threshold / self.rows if self.rows else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def needs_review_share(self) -> float:
+        return self.needs_review / self.documents if self.documents else 0.0
+
+
+CALIBRATION_EDGES = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0)
+
+
+def row_outcomes(gold: Mapping[str, Any], predicted: Mapping[str, Any]) -> list[tuple[float, bool]]:
+    """(confidence, right) for every row of a predicted document that states a fact.
+
+    ``predicted`` comes from ``load_predictions(..., confidence=True)``.
+    """
+    gold_entries = _group(gold_facts(gold))
+    pred_entries = _group(predicted_facts(predicted))
+    outcomes: list[tuple[float, bool]] = []
+    for family in FACT_TABLES:
+        golds, preds = gold_entries[family], pred_entries[family]
+        pairs = dict((pi, gi) for gi, pi in _align(golds, preds, _ALIGNMENT[family]))
+        rows = _entries(predicted, family)
+        for pi, entry in enumerate(preds):
+            confidence = rows[entry.item.index].get("confidence")
+            if confidence is None:
+                continue
+            gi = pairs.get(pi)
+            outcomes.append((float(confidence), gi is not None and _entry_right(golds[gi], entry)))
+    return outcomes
+
+
+def _entry_right(g: _Entry, p: _Entry) -> bool:
+    for name, got in p.fields.items():
+        expected = g.get(name)
+        if expected is None:
+            if name not in _NULL_IS_UNKNOWN:
+                return False
+        elif not _MATCHERS[name](expected, got):
+            return False
+    return True
+
+
+def calibration(
+    gold_docs: Mapping[str, Mapping[str, Any]],
+    predicted_docs: Mapping[str, Mapping[str, Any]],
+    *,
+    threshold: float,
+    high: float = 0.9,
+) -> CalibrationReport:
+    """Precision of rows by confidence over the documents that have gold."""
+    outcomes: list[tuple[float, bool]] = []
+    statuses: list[str | None] = []
+    for doc, gold in gold_docs.items():
+        predicted = predicted_docs.get(doc)
+        if predicted is None:
+            continue
+        outcomes += row_outcomes(gold, predicted)
+        statuses.append(predicted.get("status"))
+    bins = []
+    for low, top in zip(CALIBRATION_EDGES, CALIBRATION_EDGES[1:], strict=False):
+        inside = [right for c, right in outcomes if low <= c < top or (top == 1.0 and c == 1.0)]
+        bins.append(CalibrationBin(low=low, high=top, rows=len(inside), correct=sum(inside)))
+    confident = [right for c, right in outcomes if c >= high]
+    return CalibrationReport(
+        rows=len(outcomes),
+        correct=sum(right for _, right in outcomes),
+        high=high,
+        high_rows=len(confident),
+        high_correct=sum(confident),
+        threshold=threshold,
+        below_threshold=sum(c < threshold for c, _ in outcomes),
+        documents=len(statuses),
+        needs_review=sum(status == "needs_review" for status in statuses),
+        bins=bins,
+    )
+
+
+def format_calibration(report: CalibrationReport) -> str:
+    def share(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    lines = [
+        f"calibration: {report.rows} rows, {report.correct} right",
+        f"{'confidence':<12} {'rows':>6} {'right':>6} {'precision':>9}",
+        *[
+            f"{f'{b.low:.2f}-{b.high:.2f}':<12} {b.rows:>6} {b.correct:>6} {share(b.precision):>9}"
+            for b in report.bins
+        ],
+        f"rows at confidence >= {report.high:.2f}: {report.high_rows}, precision {share(report.high_precision)}",
+        f"rows below the review threshold {report.threshold:.2f}: {report.below_threshold}"
+        f" ({report.below_threshold_share:.1%})",
+        f"documents needs_review: {report.needs_review} of {report.documents} ({report.needs_review_share:.1%})",
+    ]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- I/O
 
 FACT_TABLES = ("dates", "partners", "contacts", "targets", "events", "websites")
@@ -666,14 +807,15 @@ def source_stem(document: Mapping[str, Any]) -> str:
 
 
 def load_predictions(
-    dataset_dir: Path, *, key: Callable[[Mapping[str, Any]], str] = source_stem
+    dataset_dir: Path, *, key: Callable[[Mapping[str, Any]], str] = source_stem, confidence: bool = False
 ) -> dict[str, dict[str, Any]]:
     """Rebuild gold-shaped documents from a published release.
 
     Failed documents are kept (with whatever facts they have, usually none) so
     that a failure counts as misses rather than vanishing from the score. When
     two documents map to one key, the first by source wins and the rest are
-    dropped with a warning; pass ``key`` to tell them apart.
+    dropped with a warning; pass ``key`` to tell them apart. With ``confidence`` each
+    row also carries its ``confidence`` and the document its ``status`` (for ``calibration``).
     """
     dataset_dir = Path(dataset_dir)
     documents = _rows(_read_table(dataset_dir, "documents"))
@@ -698,7 +840,13 @@ def load_predictions(
         }
         for table, columns in _TABLE_COLUMNS.items():
             doc[table] = [_gold_row(table, fact, columns) for fact in facts[table].get(doc_id, [])]
-        doc["websites"] = [_text(fact.get("url")) for fact in facts["websites"].get(doc_id, [])]
+        doc["websites"] = [{"url": _text(fact.get("url"))} for fact in facts["websites"].get(doc_id, [])]
+        if confidence:
+            doc["status"] = _text(row.get("status"))
+            for table in FACT_TABLES:
+                for entry, fact in zip(doc[table], facts[table].get(doc_id, []), strict=True):
+                    entry["confidence"] = _cell(fact.get("confidence"))
+                    entry["method"] = _text(fact.get("method"))
         predicted[doc_key] = doc
     return predicted
 

@@ -15,6 +15,8 @@ import pytest
 from pipeline.evaluation import (
     FAMILIES,
     EvalReport,
+    calibration,
+    format_calibration,
     format_report,
     gold_facts,
     load_gold,
@@ -397,3 +399,26 @@ def test_load_gold_rejects_a_file_named_after_another_document(tmp_path: Path) -
     (tmp_path / "a.json").write_text('{"doc": "b", "doc_type": "unknown"}', encoding="utf-8")
     with pytest.raises(ValueError, match="named after"):
         load_gold(tmp_path)
+
+
+def test_calibration_counts_a_row_right_only_when_every_fact_matches() -> None:
+    truth = gold("kanagawa_declaration_sheet")
+    predicted = copy.deepcopy(truth)
+    for table in ("dates", "partners", "contacts", "targets", "events"):
+        for row in predicted.get(table) or []:
+            row["confidence"] = 0.95
+    predicted["websites"] = [{"url": url, "confidence": 0.95} for url in truth.get("websites") or []]
+    predicted["partners"][0]["country"] = "ZZ" if predicted["partners"][0].get("country") != "ZZ" else "JP"
+    predicted["partners"][1]["confidence"] = 0.4
+    predicted["partners"].append({"name": "Invented Body", "category": "other", "confidence": 0.6})
+    predicted["status"] = "needs_review"
+
+    report = calibration({"k": truth}, {"k": predicted}, threshold=0.5)
+
+    assert report.rows == report.correct + 2  # the wrong country and the invented body
+    assert report.high_rows == report.rows - 2
+    assert report.high_correct == report.high_rows - 1
+    assert report.below_threshold == 1
+    assert (report.documents, report.needs_review) == (1, 1)
+    assert sum(b.rows for b in report.bins) == report.rows
+    assert "precision" in format_calibration(report)

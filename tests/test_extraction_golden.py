@@ -15,7 +15,7 @@ import pytest
 from extractors.errors import OcrRequiredError
 from extractors.extract import extract_document
 from extractors.parsing import ocr_available, parse_document
-from pipeline.evaluation import score
+from pipeline.evaluation import calibration, score
 from schemas.extraction import Extraction
 
 from .conftest import ALTERNATES, GOLD, RAW
@@ -23,7 +23,8 @@ from .conftest import ALTERNATES, GOLD, RAW
 
 def _as_gold_shape(stem: str, extraction: Extraction) -> dict:
     def rows(records, fields):
-        return [{f: getattr(r, f) for f in fields} for r in records]
+        # confidence is not a gold field: scoring ignores it, calibration reads it.
+        return [{f: getattr(r, f) for f in [*fields, "confidence"]} for r in records]
 
     return {
         "doc": stem,
@@ -38,7 +39,7 @@ def _as_gold_shape(stem: str, extraction: Extraction) -> dict:
         ),
         "targets": rows(extraction.targets, ["text", "year"]),
         "events": rows(extraction.events, ["name", "start", "end", "venue", "city", "country"]),
-        "websites": [w.url for w in extraction.websites],
+        "websites": rows(extraction.websites, ["url"]),
     }
 
 
@@ -121,12 +122,8 @@ def test_a_scan_without_ocr_fails_clearly() -> None:
 VARIANTS = Path(__file__).resolve().parent / "corpus" / "variants"
 
 
-def test_variant_corpus_stays_above_its_floor() -> None:
-    """32 documents in layouts the dev corpus does not show; guards against regressions.
-
-    The floor is below the issue's target (0.90): it records what the extractor
-    reaches today, so a change that loses ground fails here.
-    """
+@pytest.fixture(scope="module")
+def variants() -> tuple[dict, dict]:
     gold = {
         p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((VARIANTS / "gold").glob("*.json"))
     }
@@ -134,8 +131,25 @@ def test_variant_corpus_stays_above_its_floor() -> None:
     for path in sorted((VARIANTS / "raw").iterdir()):
         stem = path.name.split(".")[0]
         predicted[stem] = _as_gold_shape(stem, _extract(path))
+    return gold, predicted
+
+
+def test_variant_corpus_stays_above_its_floor(variants: tuple[dict, dict]) -> None:
+    """32 documents in layouts the dev corpus does not show: the issue's floor, guarded."""
+    gold, predicted = variants
     report = score(gold, predicted)
     assert len(gold) >= 30
-    assert report.overall.f1 >= 0.82, report.families
-    for family in ("document", "dates", "targets", "websites"):
-        assert report.families[family].f1 >= 0.85, (family, report.families[family])
+    assert report.overall.f1 >= 0.90, report.families
+    for family, counts in report.families.items():
+        assert counts.f1 >= 0.80, (family, counts)
+
+
+def test_confident_rows_are_right_on_the_variant_corpus(variants: tuple[dict, dict]) -> None:
+    """A row's confidence is a probability: rows at 0.9 or more are right at least 97% of the time."""
+    gold, predicted = variants
+    report = calibration(gold, predicted, threshold=0.5)
+    assert report.high_rows >= 300, report
+    assert report.high_precision >= 0.97, report
+    # Lower bands are less often right than the confident one: confidence ranks rows.
+    low = [b for b in report.bins if b.high <= 0.8 and b.rows]
+    assert sum(b.correct for b in low) / sum(b.rows for b in low) < report.high_precision

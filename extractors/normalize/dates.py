@@ -179,7 +179,8 @@ def _quarter(match: re.Match[str]) -> tuple[str, str | None] | None:
     quarter = quarter or _int(match, "qn")
     if quarter is None:
         return None
-    return _span(_iso(year, quarter * 3 - 2), _iso(year, quarter * 3))
+    # Like "mid-2003", a quarter names no month: the text is precise to the year (GOLD.md).
+    return _span(_iso(year), None)
 
 
 def _half(match: re.Match[str]) -> tuple[str, str | None] | None:
@@ -188,7 +189,7 @@ def _half(match: re.Match[str]) -> tuple[str, str | None] | None:
     half = _WORD_NUMBERS.get(word.casefold()) if word else _int(match, "hn")
     if half not in (1, 2):
         return None
-    return _span(_iso(year, half * 6 - 5), _iso(year, half * 6))
+    return _span(_iso(year), None)
 
 
 _Handler = Callable[[re.Match[str]], tuple[str, str | None] | None]

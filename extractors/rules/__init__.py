@@ -130,6 +130,8 @@ class CommonRules(_Rules):
     street_words: list[str]
     honorifics: list[str]
     position_words: list[str]
+    # Last words that make a title a position: 'City Environment and Natural Resources Officer'.
+    position_heads: frozenset[str]
     name_connectors: list[str]
 
 

@@ -11,6 +11,7 @@ raw/ file is the text twin scored against the same gold file.
 
 Needs what render_corpus.py needs: chromium, soffice, pdftoppm, python-markdown, Pillow.
 """
+
 import argparse
 import json
 import shutil
@@ -60,7 +61,14 @@ PLAN = {
     "low_carbon_cities_programme_paged": "pdf-chromium",
 }
 SCANNED = ["danang_water_sheet_table"]
-EXT = {"pdf-chromium": "pdf", "pdf-libreoffice": "pdf", "docx": "docx", "html": "html", "txt": "txt", "md": "md"}
+EXT = {
+    "pdf-chromium": "pdf",
+    "pdf-libreoffice": "pdf",
+    "docx": "docx",
+    "html": "html",
+    "txt": "txt",
+    "md": "md",
+}
 
 
 def main() -> None:
@@ -80,8 +88,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "plan.json").write_text(json.dumps(plan))
-        subprocess.run([sys.executable, str(args.render), str(src), str(tmp / "out"), "--plan", str(tmp / "plan.json")],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(args.render), str(src), str(tmp / "out"), "--plan", str(tmp / "plan.json")],
+            check=True,
+        )
         for d in (raw, scanned):
             shutil.rmtree(d, ignore_errors=True)
             d.mkdir()
