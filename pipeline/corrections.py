@@ -49,6 +49,7 @@ from pipeline.publish import (
     neutralise_csv_cell,
     read_current,
     records_to_frame,
+    sync_dir,
     table_columns,
 )
 from pipeline.settings import Settings
@@ -1005,17 +1006,6 @@ def _apply_delete(entry: Correction, rows: _Rows, conflict: Callable[..., None])
 # --- the saved extraction and re-publishing -----------------------------------------------------
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def save_extraction(
     tables: Mapping[str, pd.DataFrame],
     out_dir: Path,
@@ -1060,14 +1050,14 @@ def save_extraction(
             fh.write(info.model_dump_json(indent=2) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        _fsync_dir(tmp)
+        sync_dir(tmp)
         final = store / name
         os.rename(tmp, final)
-        _fsync_dir(store)
+        sync_dir(store)
         staged = out_dir / f".{EXTRACTION_LINK}.tmp-{name}"
         staged.symlink_to(Path(EXTRACTIONS_DIR) / name, target_is_directory=True)
         os.replace(staged, link)
-        _fsync_dir(out_dir)
+        sync_dir(out_dir)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise CorrectionsError(f"cannot save the extraction in {store}: {exc}") from exc

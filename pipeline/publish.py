@@ -341,9 +341,9 @@ def publish_release(
         }
         # The manifest goes last: a release folder with a manifest was written to the end.
         _write_json(manifest, tmp / MANIFEST)
-        _sync_dir(tmp)
+        sync_dir(tmp)
         os.rename(tmp, final)
-        _sync_dir(releases)
+        sync_dir(releases)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError | pa.ArrowException):
@@ -440,7 +440,7 @@ def _swap_current(out_dir: Path, release_id: str) -> None:
         link.unlink(missing_ok=True)
         link.symlink_to(Path(RELEASES) / release_id, target_is_directory=True)
         os.replace(link, current)
-        _sync_dir(out_dir)
+        sync_dir(out_dir)
     except OSError as exc:
         link.unlink(missing_ok=True)
         raise PublishError(f"release {release_id} is written but making it current failed: {exc}") from exc
@@ -459,7 +459,7 @@ def _sync(fh: Any) -> None:
     os.fsync(fh.fileno())
 
 
-def _sync_dir(path: Path) -> None:
+def sync_dir(path: Path) -> None:
     # A rename is durable only once its directory is synced; some platforms cannot open a directory.
     try:
         fd = os.open(path, os.O_RDONLY)
