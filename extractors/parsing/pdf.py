@@ -137,9 +137,17 @@ def _median(values: Sequence[float]) -> float:
 
 
 def _prose_like(segment: Sequence[_Word]) -> bool:
-    """Words set as running text: no gap wider than about an em (tables have wide gaps)."""
-    return all(
-        b.x0 - a.x1 <= 1.0 * max(a.size, b.size, 1.0) for a, b in zip(segment, segment[1:], strict=False)
+    """Words set as running text: no gap wider than about an em (tables have wide gaps),
+    or a justified line: words whose gaps were all stretched alike."""
+    gaps = [b.x0 - a.x1 for a, b in zip(segment, segment[1:], strict=False)]
+    em = max((w.size for w in segment), default=1.0) or 1.0
+    if all(gap <= em for gap in gaps):
+        return True
+    return (
+        len(gaps) >= 2
+        and max(gaps) - min(gaps) <= 0.5
+        and max(gaps) <= 4 * em
+        and sum(any(ch.isalpha() for ch in w.text) for w in segment) * 2 > len(segment)
     )
 
 
@@ -450,6 +458,18 @@ def _mark_blocks(lines: Sequence[_Line]) -> None:
     ]
     # The normal leading is the smallest common pitch; forms have more paragraph gaps than wraps.
     typical = statistics.quantiles(pitches, n=4)[0] if len(pitches) >= 4 else None
+    # The leading of each font size, where most lines of that size share it to a fraction of
+    # a point (typeset text): then even tight paragraph spacing shows as a larger pitch.
+    by_size: dict[float, list[float]] = {}
+    for a, b in zip(lines, lines[1:], strict=False):
+        if a.region == b.region and a.page == b.page and a.size == b.size and b.top > a.top:
+            by_size.setdefault(a.size, []).append(b.top - a.top)
+    leading: dict[float, float] = {}
+    for size, values in by_size.items():
+        if len(values) >= 8:
+            lead = statistics.quantiles(values, n=4)[0]
+            if sum(abs(v - lead) <= 0.6 for v in values) * 2 >= len(values):
+                leading[size] = lead
     right_edges: dict[tuple[int, int], float] = {}
     for line in lines:
         key = (line.page, line.region)
@@ -487,6 +507,10 @@ def _mark_blocks(lines: Sequence[_Line]) -> None:
         else:
             height = max(line.height, prev.height)
             threshold = 1.5 * height if typical is None else max(1.5 * height, 1.25 * typical)
+            lead = leading.get(line.size) if abs(line.size - prev.size) < 0.5 else None
+            if lead is not None:
+                # Set leading is exact: a gap a few points over it is paragraph spacing.
+                threshold = min(threshold, lead + max(2.5, 0.2 * lead))
             pitch = line.top - prev.top
             dx = line.x0 - prev.x0
             centred = abs((line.x0 + line.x1) / 2 - (prev.x0 + prev.x1) / 2) < _INDENT_TOLERANCE
@@ -504,6 +528,142 @@ def _mark_blocks(lines: Sequence[_Line]) -> None:
         line.new_block = new
         block_len += 1
         prev = line
+
+
+# Page furniture: lone page numbers ("7", "- 7 -", "Page 7", "Page 7 of 9", "7/9", "p. 7");
+# a bare number has at most three digits, so that a year alone on a line stays.
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|p\.|pg\.?)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"
+    r"|[-–—]\s*\d{1,4}\s*[-–—]|\[\s*\d{1,4}\s*\])$",
+    re.IGNORECASE,
+)
+# The same, unmistakable wherever on the page it stands: "- 7 -", "Page 7", "Page 7 of 9".
+_PAGE_NUMBER_STRONG = re.compile(
+    r"^(?:(?:page|pg\.?)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—])$", re.IGNORECASE
+)
+# A running header or footer that starts or ends with the page number: "Report · page 2", "Page 1 of 3 Sheet".
+_PAGE_PHRASE = r"(?:(?:page|p\.|pg\.?)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—])"
+_HAS_PAGE_NUMBER = re.compile(rf"^{_PAGE_PHRASE}\s|\s{_PAGE_PHRASE}$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+_EDGE_LINES = 2  # rows at the top and at the bottom of a page where running headers and footers sit
+
+
+def _furniture_key(text: str) -> str:
+    """A line's text with page-dependent parts ignored: digits, case, spacing."""
+    return " ".join(_DIGITS.sub("#", text.casefold()).split())
+
+
+def _edge_lines(page_lines: Sequence[_Line]) -> set[int]:
+    """ids of the lines in the first and last few visual rows of a page (out of tables)."""
+    rows = sorted({round(line.top) for line in page_lines})
+    edge_rows = set(rows[:_EDGE_LINES]) | set(rows[-_EDGE_LINES:])
+    return {id(line) for line in page_lines if round(line.top) in edge_rows}
+
+
+def _drop_page_furniture(lines: Sequence[_Line]) -> list[_Line]:
+    """The lines minus running headers, footers and page numbers.
+
+    A running header or footer is a line at the top or bottom of most pages whose
+    text, digits aside, repeats ("Page 2 of 3", "Report · page 2", a sheet title).
+    A page-number line ("- 2 -", "Page 2 of 3") goes wherever it stands; a bare
+    number only at a page edge. A line that recurs with only its leading or trailing
+    page number changed ("Report page 1", "Report page 2") goes even in mid-page,
+    once one copy stands at a page edge (a converter that ignored a page break).
+    Lines in tables stay: a table row repeated on every page is content.
+    """
+    pages: dict[int, list[_Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    edge: set[int] = set()
+    for page_lines in pages.values():
+        edge |= _edge_lines([line for line in page_lines if line.table is None])
+    edge_lines: dict[str, list[_Line]] = {}
+    occurrences: dict[str, list[_Line]] = {}
+    for line in lines:
+        if line.table is not None:
+            continue
+        key = _furniture_key(line.text)
+        occurrences.setdefault(key, []).append(line)
+        if id(line) in edge:
+            edge_lines.setdefault(key, []).append(line)
+    n_pages = len(pages)
+    running = set()
+    for key, found in edge_lines.items():
+        # Printed at the same height on each page, as page templates put them.
+        middle = _median([line.top for line in found])
+        seen = {line.page for line in found if abs(line.top - middle) <= 3.0}
+        if n_pages >= 2 and len(seen) >= max(2, math.ceil(0.5 * n_pages)) and any(ch.isalnum() for ch in key):
+            running.add(key)
+    for key, found in occurrences.items():
+        if (
+            key in edge_lines
+            and len(found) >= 2
+            and all(_HAS_PAGE_NUMBER.search(line.text) for line in found)
+            and len({line.text for line in found}) == len(found)
+        ):
+            running.add(key)  # the same words with a different page number each time
+    kept = []
+    for line in lines:
+        text = line.text.strip()
+        if line.table is None and (
+            _furniture_key(text) in running
+            or _PAGE_NUMBER_STRONG.match(text)
+            or (id(line) in edge and _PAGE_NUMBER.match(text))
+        ):
+            continue
+        kept.append(line)
+    return kept
+
+
+# Prefixes that form real hyphenated compounds ("self-financing", "co-operation"): a line
+# ending in one keeps its hyphen when the word is re-joined.
+_COMPOUND_PREFIXES = frozenset(
+    {
+        *("self", "co", "non", "multi", "cross", "well", "semi", "low", "high", "long", "short"),
+        *("full", "half", "small", "large", "community", "city", "people", "user"),
+    }
+)
+_HYPHENATED_END = re.compile(r"(?:^|(?<=[\s(\[\"'“‘/]))([^\W\d_]+(?:-[^\W\d_]+)*)-$")
+_LOWER_START = re.compile(r"^([a-zß-ÿ][^\s]*)(?:\s+|$)")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _join_hyphenated(lines: Sequence[_Line]) -> list[_Line]:
+    """Words hyphenated across line breaks re-joined ("Plan-" + "ning Agency" -> "Planning" + "Agency").
+
+    The continuation moves up to the first line, so each line still holds whole
+    words; a second line left empty goes. It applies only inside one paragraph
+    (a block or a cell, possibly across a page break), when the line ends with a
+    letter and a hyphen and the next starts with a lower-case letter. The hyphen
+    stays for compounds: a known prefix ("self-", "co-") or a hyphenated spelling
+    the document uses elsewhere.
+    """
+    words: set[str] = set()
+    for line in lines:
+        words.update(w.casefold() for w in _WORD.findall(line.text))
+    kept: list[_Line] = []
+    for line in lines:
+        prev = kept[-1] if kept else None
+        if prev is not None and not line.new_block and not line.list_item and line.table == prev.table:
+            head = _HYPHENATED_END.search(prev.text)
+            tail = _LOWER_START.match(line.text)
+            if head and tail:
+                first = head.group(1)
+                fragment = tail.group(1)
+                piece = _WORD.match(fragment)
+                second = piece.group(0) if piece else fragment
+                hyphenated = f"{first}-{second}".casefold()
+                joined = f"{first}{second}".casefold()
+                last_part = first.rsplit("-", 1)[-1].casefold()
+                keep = (hyphenated in words and joined not in words) or (
+                    last_part in _COMPOUND_PREFIXES and joined not in words
+                )
+                prev.text = (prev.text if keep else prev.text[:-1]) + fragment
+                line.text = line.text[tail.end() :]
+                if not line.text:
+                    continue
+        kept.append(line)
+    return kept
 
 
 def _wraps(text: str) -> bool:
@@ -645,7 +805,9 @@ def parse_pdf(data: bytes, *, max_pages: int = 500) -> ParsedDocument:
         warnings.append(
             f"{reader.cid_glyphs} glyphs without a Unicode mapping were dropped; some text may be missing"
         )
+    lines = _drop_page_furniture(lines)
     _mark_blocks(lines)
+    lines = _join_hyphenated(lines)
     _mark_headings(lines)
     builder = DocumentBuilder(PDF)
     builder.warnings.extend(warnings)

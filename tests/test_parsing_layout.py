@@ -1,0 +1,270 @@
+"""PDF layout cues real documents carry: page furniture, hyphenation, justified columns, tight paragraphs.
+
+The PDFs are built here (``make_pdf`` from test_parsing) so each test pins one behaviour;
+the variant corpus documents that show the same cues are checked at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.parsing import parse_document, parse_pdf
+from extractors.parsing.pdf import _prose_like, _Word
+
+from .test_parsing import WORDS, assert_invariants, make_pdf, prose
+
+VARIANTS = Path(__file__).resolve().parent / "corpus" / "variants" / "raw"
+
+Text = tuple[float, float, float, str, str]
+
+
+def line_text(tag: str, i: int) -> str:
+    """Body text that differs from page to page in its words, not only its digits."""
+    return f"{tag} {'abcdefghijklmnopqrstuvwxyz'[i]} " + " ".join(WORDS[(i * 3) % 8 : (i * 3) % 8 + 7])
+
+
+def body(tag: str, n: int, top: float = 100, pitch: float = 14) -> list[Text]:
+    return [(72, top + i * pitch, 10, "F1", line_text(tag, i)) for i in range(n)]
+
+
+def texts_of(data: bytes) -> list[str]:
+    doc = parse_pdf(data)
+    assert_invariants(doc)
+    return [line.text for line in doc.lines]
+
+
+# --- running headers, footers and page numbers -----------------------------------------------------
+
+
+def test_running_header_and_page_footer_are_dropped() -> None:
+    pages = []
+    for n in (1, 2, 3):
+        page = [(72, 30, 8, "F1", "ACME - Partnership Information Sheet, Sri Lanka")]
+        page += body(f"Page{'ABC'[n - 1]}", 12)
+        page.append((260, 750, 8, "F1", f"Page {n} of 3"))
+        pages.append(page)
+    doc = parse_pdf(make_pdf(pages))
+    assert_invariants(doc)
+    texts = [line.text for line in doc.lines]
+    assert not any("ACME" in t or t.startswith("Page ") for t in texts)
+    assert texts[0].startswith("PageA a ") and texts[-1].startswith("PageC l ")
+    assert len(texts) == 36
+    # Content keeps its pages and the page spans stay exact.
+    assert [span.page for span in doc.pages] == [1, 2, 3]
+    assert {line.page for line in doc.lines if line.text.startswith("PageB")} == {2}
+
+
+def test_lone_page_numbers_at_page_edges_are_dropped() -> None:
+    pages = [
+        [*body(tag, 10), (300, 750, 9, "F1", footer)] for tag, footer in (("One", "1"), ("Two", "- 2 -"))
+    ]
+    texts = texts_of(make_pdf(pages))
+    assert texts == [line_text(tag, i) for tag in ("One", "Two") for i in range(10)]
+
+
+def test_single_page_numbers_go_but_repeated_content_stays() -> None:
+    # One page: "Page 1 of 1" is furniture; a bare number inside the text is content.
+    texts = texts_of(
+        make_pdf(
+            [
+                [
+                    *body("S", 6),
+                    (72, 200, 10, "F1", "7"),
+                    *body("T", 4, top=230),
+                    (300, 750, 9, "F1", "Page 1 of 1"),
+                ]
+            ]
+        )
+    )
+    assert "7" in texts and not any(t.startswith("Page") for t in texts)
+    # A label repeated in mid-page on every page is content, not a running header.
+    pages = [
+        [*body(f"U{n}x", 5), (72, 200, 10, "F2", "Partners:"), *body(f"V{n}x", 5, top=230)] for n in (1, 2)
+    ]
+    assert texts_of(make_pdf(pages)).count("Partners:") == 2
+
+
+def test_header_repeated_in_mid_page_with_its_page_number_is_dropped() -> None:
+    # A converter that ignored a page break: the page-2 header sits inside page 1.
+    page1 = [(72, 30, 8, "F1", "APF 2007 - Meeting Report page 1"), *body("A", 8, top=60)]
+    page1 += [(72, 200, 8, "F1", "APF 2007 - Meeting Report page 2"), *body("B", 8, top=230)]
+    page2 = [*body("C", 8, top=40), (300, 750, 8, "F1", "- 2 -")]
+    texts = texts_of(make_pdf([page1, page2]))
+    assert not any("Meeting Report" in t or t == "- 2 -" for t in texts)
+    assert len(texts) == 24
+
+
+def test_list_split_by_page_furniture_continues_on_the_next_page() -> None:
+    header = (72, 30, 8, "F1", "CMCAP - Information Sheet")
+    page1 = [header, *body("Intro", 8, top=60)]
+    page1 += [(72, 700, 10, "F1", "Colombo Municipal Council (Sri Lanka)")]
+    page1 += [(72, 714, 10, "F1", "Kotte Municipal Council (Sri Lanka)"), (260, 750, 8, "F1", "Page 1 of 2")]
+    page2 = [header, (72, 60, 10, "F1", "Ministry of Transport (Sri Lanka)"), *body("Rest", 8, top=74)]
+    page2.append((260, 750, 8, "F1", "Page 2 of 2"))
+    texts = texts_of(make_pdf([page1, page2]))
+    i = texts.index("Kotte Municipal Council (Sri Lanka)")
+    assert texts[i + 1] == "Ministry of Transport (Sri Lanka)"
+    assert len(texts) == 19
+
+
+# --- words hyphenated across lines -------------------------------------------------------------------
+
+
+def hyphen_doc(lines: list[str], extra: list[str] | None = None) -> list[str]:
+    texts = [(72, 100 + 13 * i, 10, "F1", text) for i, text in enumerate(lines)]
+    texts += [(72, 400 + 13 * i, 10, "F1", text) for i, text in enumerate(extra or [])]
+    return texts_of(make_pdf([texts]))
+
+
+def test_hyphenated_words_are_rejoined_on_the_first_line() -> None:
+    texts = hyphen_doc(
+        [
+            "Leading Partner: Semarang City Development Plan-",
+            "ning Agency (Bappeda)",
+            "Major groups: Tugu Fishers Association (Indo-",
+            "nesia)",
+            "Address: Jl. Pemuda No. 148, Sema-",
+            "rang 50132, Indonesia",
+        ]
+    )
+    assert texts == [
+        "Leading Partner: Semarang City Development Planning",
+        "Agency (Bappeda)",
+        "Major groups: Tugu Fishers Association (Indonesia)",
+        "Address: Jl. Pemuda No. 148, Semarang",
+        "50132, Indonesia",
+    ]
+
+
+def test_real_hyphens_are_kept() -> None:
+    texts = hyphen_doc(
+        [
+            "The testing programme is self-",
+            "financing through fees paid by the",
+            "owners, with the Asia-",
+            "Pacific network and a community-",
+            "led committee of all the cities",
+        ],
+        extra=["Community-led rebuilding was the rule."],
+    )
+    assert texts[:4] == [
+        "The testing programme is self-financing",
+        "through fees paid by the",
+        "owners, with the Asia-",
+        "Pacific network and a community-led",
+    ]
+    assert texts[4] == "committee of all the cities"
+
+
+def test_hyphen_is_not_joined_across_paragraphs_or_onto_capitals() -> None:
+    texts = hyphen_doc(["A first paragraph that ends in a dash-", "Capitalised line follows here"])
+    assert texts == ["A first paragraph that ends in a dash-", "Capitalised line follows here"]
+    # Far apart: two blocks, so no joining.
+    texts = texts_of(make_pdf([[(72, 100, 10, "F1", "Item one re-"), (72, 200, 10, "F1", "lated matters")]]))
+    assert texts == ["Item one re-", "lated matters"]
+
+
+def test_hyphenation_keeps_offsets_exact_across_a_page_break() -> None:
+    last = "and the same arrangement holds for the Western Provincial Govern-"
+    page1 = [*body("H", 10), (72, 100 + 10 * 14, 10, "F1", last)]
+    page2 = [(72, 60, 10, "F1", "ment (Sri Lanka) and others"), *body("K", 5, top=74)]
+    doc = parse_pdf(make_pdf([page1, page2]))
+    assert_invariants(doc)
+    texts = [line.text for line in doc.lines]
+    assert "and the same arrangement holds for the Western Provincial Government" in texts
+    assert "(Sri Lanka) and others" in texts
+    for span in doc.pages:
+        assert all(
+            span.char_start <= line.char_start <= line.char_end <= span.char_end
+            for line in doc.lines
+            if line.page == span.page
+        )
+
+
+# --- justified columns and tight paragraph spacing --------------------------------------------------
+
+
+def justified(x: float, top: float, text: str, spacing: float) -> str:
+    """A line set with stretched word spacing (``Tw``), as justified text is."""
+    return f"BT /F1 10 Tf {spacing} Tw {x} {792 - top - 10} Td ({text}) Tj ET"
+
+
+def test_justified_line_is_prose_but_a_table_row_is_not() -> None:
+    def words(*spec: tuple[str, float, float]) -> list[_Word]:
+        return [_Word(t, x0, x1, 0, 10, 10, False, False) for t, x0, x1 in spec]
+
+    assert _prose_like(words(("the", 0, 15), ("green", 27, 52), ("roofs", 64, 90), ("of", 102, 112)))
+    assert not _prose_like(words(("Phone:", 0, 30), ("+66", 60, 80), ("2", 130, 135)))
+    assert not _prose_like(words(("2004", 0, 20), ("2005", 40, 60), ("2006", 80, 100)))
+
+
+def test_pdf_justified_two_columns_are_read_column_by_column() -> None:
+    ops = []
+    for i in range(20):
+        # Every other line stretched beyond an em, as justification does to short lines.
+        spacing = 9 if i % 2 else 1
+        short = " ".join(prose("X", i).split()[1:5])
+        ops.append(justified(72, 100 + i * 14, f"L{i} {short}", spacing))
+        ops.append(justified(320, 102 + i * 14, f"R{i} {short}", spacing))
+    data = make_pdf([[(72, 60, 20, "F2", "Seminar Report")]], ops={0: "\n".join(ops)})
+    texts = texts_of(data)
+    order = [t.split()[0] for t in texts]
+    assert order == ["Seminar", *[f"L{i}" for i in range(20)], *[f"R{i}" for i in range(20)]]
+
+
+def test_tight_paragraph_spacing_starts_new_blocks() -> None:
+    texts: list[Text] = []
+    top = 100.0
+    for p in range(5):
+        for i in range(3):
+            texts.append((72, top, 10, "F1", prose(f"G{p}x", i)))
+            top += 12
+        top += 3  # a 3pt paragraph margin on a 12pt leading
+    doc = parse_pdf(make_pdf([texts]))
+    assert_invariants(doc)
+    blocks = [line.block for line in doc.lines]
+    assert blocks == [b for b in range(5) for _ in range(3)]
+
+
+# --- the variant corpus -------------------------------------------------------------------------------
+
+
+def variant(stem: str) -> list[str]:
+    path = VARIANTS / f"{stem}.pdf"
+    if not path.exists():
+        pytest.skip(f"{path.name} not in the variant corpus")
+    doc = parse_document(path.read_bytes(), path.name)
+    assert_invariants(doc)
+    return [line.text for line in doc.lines]
+
+
+def test_variant_running_headers_do_not_reach_the_text() -> None:
+    colombo = variant("colombo_air_sheet_paged")
+    assert not any("Page" in t and "of 3" in t for t in colombo)
+    assert not any(t.startswith("CMCAP") for t in colombo)
+    i = colombo.index("Sri Jayawardenepura Kotte Municipal Council (Sri Lanka)")
+    assert colombo[i + 1] == "Ministry of Transport (Sri Lanka)"
+    yogya = variant("yogyakarta_recovery_forum_2007")
+    assert not any("Meeting Report" in t or t in ("– 1 –", "– 2 –") for t in yogya)
+    i = yogya.index("Galle Municipal Council (Sri Lanka)")
+    assert yogya[i + 1] == "Jogja Heritage Society (Indonesia)"
+
+
+def test_variant_hyphenated_sheet_is_rejoined() -> None:
+    text = "\n".join(variant("semarang_flood_sheet_hyphenated"))
+    for word in ("Resilience", "Government", "(Indonesia)", "Planning", "Semarang", "kilometres"):
+        assert word in text
+    for broken in ("Resi-", "Govern-", "(Indo-", "Plan-", "Sema-", "kilo-"):
+        assert broken not in text
+    assert "low-lying" in text
+
+
+def test_variant_justified_columns_are_read_in_order() -> None:
+    texts = variant("bangkok_greenroof_seminar_2005_columns")
+    assert "Date and venue" in texts
+    i = texts.index("Participants")
+    assert texts[i + 1] == "Bangkok Metropolitan Administration"
+    assert texts[i + 2].startswith("(Thailand); National Parks Board")
+    assert texts.index("Speakers") < texts.index("Discussion") < texts.index("For further information")
