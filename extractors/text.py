@@ -216,8 +216,10 @@ def capture_name_phrase(text: str, start: int, *, allow_lower_first: bool = True
     n = len(text)
     while i < n and text[i] in " \t\n":
         i += 1
-    if text[i : i + 4].casefold() == "the ":
-        i += 4
+    # 'the' then any space, a line break included ("the\nToyota Foundation").
+    article = re.match(r"the\s+", text[i : i + 12], re.I)
+    if article:
+        i += article.end()
     begin = i
     last_good = None
     prev_end = begin
