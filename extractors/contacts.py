@@ -20,6 +20,9 @@ def looks_like_person(text: str) -> bool:
     words = _strip_honorific(text).split()
     if not 2 <= len(words) <= 4 or is_org_like(text):
         return False
+    if words[-1].casefold() in common_rules().place_head_words:
+        return False  # 'Green Lake Hotel'
+
     if all(_NAME_TOKEN.match(w) or w.isupper() and len(w) > 1 for w in words):
         return True
     return nlp.is_person(text)
@@ -144,7 +147,8 @@ def _addressy(text: str) -> bool:
     if re.search(r"\d", text):
         # 'Suwon Council for Local Agenda 21' is a body; '... Seoul 122-706' is an address.
         return not (is_org_like(text) and not re.search(r"\d{3,}|\d-\d", text))
-    return bool(find_countries(text) and len(text.split()) <= 4)
+    # 'Republic of Korea' alone is the end of an address; 'Korea Environment Institute' is a body.
+    return bool(find_countries(text) and len(text.split()) <= 4 and not is_org_like(text))
 
 
 def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, OffsetText]:
@@ -283,6 +287,8 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         elif any(len(r.text.split()) > 14 for r in rests):
             continue  # several long lines: prose, not an office block
         organisation = [heading] if is_heading_org and segment.key == "section" else []
+        if organisation and _GENERIC_SECRETARIAT.match(heading.text):
+            organisation = []  # 'Workshop Secretariat' names the role; the body follows
         address: list[OffsetText] = []
         for rest in rests:
             # On one line only the first part and its units ("..., Environment Section") name the body.
@@ -332,6 +338,10 @@ def _is_unit(text: str) -> bool:
     return bool(words & set(common_rules().org_unit_words))
 
 
+_GENERIC_SECRETARIAT = re.compile(
+    r"(?i)^\s*(?:the\s+)?(?:(?:workshop|seminar|meeting|conference|symposium|forum|training|course|event)\s+)+"
+    r"secretariat\s*$"
+)
 _ANNOUNCES_CONTACT = re.compile(
     r"(?i)^\s*(contact|enquiries|inquiries|get in touch|write to|for (more|further) information)\b"
 )

@@ -15,6 +15,7 @@ from extractors.text import (
     capture_name_phrase,
     initials,
     is_org_like,
+    looks_like_acronym,
     sentence_spans,
 )
 
@@ -100,7 +101,9 @@ def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMent
         name = text[start:end].strip()
         # "X and Y" captured as one phrase: split where both halves name bodies.
         parts = [p for p in re.split(r"\s+and\s+(?:the\s+)?", name) if p]
-        if len(parts) > 1 and all(_names_a_body(p) and is_org_like(p) for p in parts):
+        if len(parts) > 1 and all(
+            _names_a_body(p) and (is_org_like(p) or looks_like_acronym(p)) for p in parts
+        ):
             offset = start
             for part in parts:
                 at = text.index(part, offset)

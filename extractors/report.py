@@ -175,6 +175,9 @@ def _held_on(ctx: ExtractionContext):
     return None
 
 
+_REGION = re.compile(r"\b(?:Province|Prefecture|State|Region|County|District|Governorate)$")
+
+
 def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str | None]:
     """'Kitakyushu International Conference Centre (Kitakyushu, Japan)' -> venue, city, country."""
     if where is None or not where.text:
@@ -190,8 +193,9 @@ def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str 
         code = country_code(part)
         if code and country is None:
             country = code
-        elif city is None and part:
-            city = re.sub(r"\s*\d{3,}.*$", "", part).strip() or None
+        elif (city is None or _REGION.search(city)) and part:
+            # 'Kunming, Yunnan Province, China': the city comes before its province.
+            city = re.sub(r"\s*\d{3,}.*$", "", part).strip() or city
     if country is None and city:
         country = country_of_place(city)
     if country is None and venue_text:
@@ -426,9 +430,19 @@ def _people(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -
             role = "chair" if segment.key == "chair" else "speaker"
             people, header_tables = _people_table(segment, role)
             draft.contacts.extend(people)
-            for value, line in zip(segment.values, segment.value_lines, strict=False):
-                if line.table is not None and line.table in header_tables:
-                    continue
+            kept = [
+                (value, line)
+                for value, line in zip(segment.values, segment.value_lines, strict=False)
+                if line.table is None or line.table not in header_tables
+            ]
+            # An item wrapped inside its parenthesis ('Kim Sreang (Water Supply Engineer, Battambang' / '...)').
+            items: list[OffsetText] = []
+            for value, _line in kept:
+                if items and items[-1].text.count("(") > items[-1].text.count(")"):
+                    items[-1] = OffsetText.join([items[-1], value])
+                else:
+                    items.append(value)
+            for value in items:
                 contact = _person_line(value, role)
                 if contact is not None:
                     draft.contacts.append(contact)
@@ -529,6 +543,10 @@ def _people_table(segment: Segment, role: str) -> tuple[list[ContactDraft], set[
 
 def _person_line(value: OffsetText, role: str) -> ContactDraft | None:
     text = clean_value(value)
+    # 'Day 1: Sok Chenda (Director, ...)', 'Moderator: ...': a short label before the person.
+    label = _ITEM_LABEL.match(text.text)
+    if label and not looks_like_person(label.group(1)):
+        text = text.slice(label.end())
     match = _SPEAKER_ITEM.match(text.text)
     if match:
         name = text.slice(match.start("name"), match.end("name")).strip()
@@ -556,6 +574,9 @@ def _person_line(value: OffsetText, role: str) -> ContactDraft | None:
         position, organization = split_position_organization(detail)
         contact.position, contact.organization = position, organization
     return contact
+
+
+_ITEM_LABEL = re.compile(r"^([\w .'-]{1,24}?):\s+(?=[A-Z])")
 
 
 def _is_position_text(text: str) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from extractors.contacts import ContactDraft, _addressy, is_position, parse_contact_block
+from extractors.contacts import ContactDraft, _addressy, is_position, looks_like_person, parse_contact_block
 from extractors.lists import split_items
+from extractors.prose import find_triggered_orgs
+from extractors.report import _person_line, _split_venue
+from extractors.rules import report_rules
 from extractors.text import OffsetText
 from schemas.document import TextLine
 
@@ -132,3 +135,41 @@ def test_host_body_at_the_head_of_the_address_joins_the_organisation() -> None:
         == "Asia-Pacific Urban Environment Network Secretariat, Korea Environment Institute"
     )
     assert found["address"] == "613-2 Bulgwang-dong, Seoul 122-706, Republic of Korea"
+
+
+def test_a_short_label_before_a_person_is_not_part_of_the_name() -> None:
+    contact = _person_line(
+        OffsetText.at("Day 1: Sok Chenda (Director, Phnom Penh Water Supply Authority)", 0), "chair"
+    )
+    assert contact is not None
+    assert (contact.name.text, contact.position.text, contact.organization.text) == (
+        "Sok Chenda",
+        "Director",
+        "Phnom Penh Water Supply Authority",
+    )
+
+
+def test_a_venue_is_not_a_person_and_the_city_comes_before_its_province() -> None:
+    assert not looks_like_person("Green Lake Hotel")
+    assert looks_like_person("Li Jianguo")
+    assert _split_venue(OffsetText.at("Green Lake Hotel, Kunming, Yunnan Province, China", 0)) == (
+        "Green Lake Hotel",
+        "Kunming",
+        "CN",
+    )
+
+
+def test_bodies_whose_representatives_took_part_are_participants() -> None:
+    found = find_triggered_orgs(
+        "Representatives of the Asian Development Bank and UN-HABITAT also took part.",
+        report_rules().partner_triggers,
+    )
+    assert [(m.name, m.category) for m in found] == [
+        ("Asian Development Bank", "participant"),
+        ("UN-HABITAT", "participant"),
+    ]
+
+
+def test_a_body_named_after_its_country_is_not_an_address() -> None:
+    assert not _addressy("Korea Environment Institute")
+    assert _addressy("Republic of Korea")

@@ -132,6 +132,8 @@ class CommonRules(_Rules):
     position_words: list[str]
     # Last words that make a title a position: 'City Environment and Natural Resources Officer'.
     position_heads: frozenset[str]
+    # Last words of venues, never of people: 'Green Lake Hotel'.
+    place_head_words: frozenset[str]
     name_connectors: list[str]
 
 
