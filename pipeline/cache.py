@@ -45,6 +45,10 @@ class ResultCache:
     def _path(self, sha256: str) -> Path:
         return self.directory / self.key / sha256[:2] / f"{sha256}.json"
 
+    def has(self, sha256: str) -> bool:
+        """An entry exists (it may still prove unreadable: ``get`` has the last word)."""
+        return self._path(sha256).is_file()
+
     def get(self, sha256: str, source: str) -> DocumentResult | None:
         path = self._path(sha256)
         try:

@@ -14,6 +14,8 @@ from extractors import EXTRACTOR_VERSION
 
 def _run(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # The temporary server would otherwise log an ERROR on every offline run when telemetry cannot be sent.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from pipeline.flows import ingest
@@ -27,12 +29,22 @@ def _run(args: argparse.Namespace) -> int:
         print(f"partnerflow: raw folder {raw} does not exist", file=sys.stderr)
         return 2
     workers = args.workers or settings.workers
-    # Task threads only wait on worker processes: one thread per worker is enough.
-    flow = ingest.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+    if args.dask:
+        # Each Dask worker processes its documents itself: no local worker pool.
+        runner, process_pool = _dask_runner(args.dask, workers), False
+    else:
+        # Task threads only wait on worker processes: one thread per worker is enough.
+        runner, process_pool = ThreadPoolTaskRunner(max_workers=workers), True
+    flow = ingest.with_options(task_runner=runner)
     started = time.perf_counter()
     try:
         summary = flow(
-            raw_dir=str(raw.resolve()), out_dir=str(out.resolve()), workers=workers, wait=args.wait
+            raw_dir=str(raw.resolve()),
+            out_dir=str(out.resolve()),
+            workers=workers,
+            wait=args.wait,
+            use_cache=not args.no_cache,
+            process_pool=process_pool,
         )
     except RunLockedError as exc:
         print(f"partnerflow: {exc}", file=sys.stderr)

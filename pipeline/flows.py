@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
+import queue
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +15,6 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors import EXTRACTOR_VERSION
@@ -141,7 +144,8 @@ def _budget(settings: Settings) -> Budget:
     )
 
 
-def assemble_tables(results: list[DocumentResult]) -> dict[str, object]:
+def assemble_tables(results: list[DocumentResult]) -> dict[str, pd.DataFrame]:
+    """Every table from results in memory (the flow streams them through a ResultSpool instead)."""
     documents = [r.document for r in results]
     pages = [p for r in results for p in r.pages]
     tables = {
@@ -154,6 +158,59 @@ def assemble_tables(results: list[DocumentResult]) -> dict[str, object]:
     for name in TABLE_MODELS.keys() - tables.keys():
         tables[name] = records_to_frame(name, [])
     return tables
+
+
+@dataclass(frozen=True)
+class DocumentVerdict:
+    """What the run summary needs of a document; the flow keeps this, not its rows."""
+
+    source: str
+    status: str
+    doc_type: str
+    error: str | None
+
+
+class ResultSpool:
+    """Documents' results streamed to disk as they arrive, assembled into tables at the end.
+
+    Each result's records are appended to one pickle file per table as it arrives, so the
+    flow process holds one document's results at a time, not the corpus's; ``tables()``
+    then reads one table at a time and gives exactly the frames of ``assemble_tables``
+    over the results sorted by source.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.verdicts: list[DocumentVerdict] = []  # in arrival order
+        self._parts: dict[str, list[int]] = {name: [] for name in TABLE_MODELS}  # arrival index per part
+        self._files = {name: (directory / f"{name}.pickle").open("w+b") for name in TABLE_MODELS}
+
+    def add(self, result: DocumentResult) -> None:
+        doc = result.document
+        index = len(self.verdicts)
+        rows = {"documents": [doc], "pages": result.pages}
+        rows |= {model.table: result.facts.get(model.table, []) for model in FACT_MODELS}
+        for name, records in rows.items():
+            if records:
+                pickle.dump(records, self._files[name], pickle.HIGHEST_PROTOCOL)
+                self._parts[name].append(index)
+        self.verdicts.append(DocumentVerdict(doc.source, doc.status, doc.doc_type, doc.error))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        order = sorted(range(len(self.verdicts)), key=lambda i: self.verdicts[i].source)
+        rank = {index: position for position, index in enumerate(order)}
+        tables: dict[str, pd.DataFrame] = {}
+        for name, handle in self._files.items():
+            handle.seek(0)
+            parts = sorted((rank[i], pickle.load(handle)) for i in self._parts[name])
+            tables[name] = records_to_frame(name, [record for _, records in parts for record in records])
+        return tables
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @flow(name="partnerflow-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -178,8 +235,15 @@ def ingest(
         unique, duplicates = _deduplicate(files)
         logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))
         cache = ResultCache(out_path / "cache", _settings_key(settings)) if use_cache else None
-        results, reused = _process_all(list(unique.values()), settings, cache, process_pool=process_pool)
-        tables = assemble_tables(results)
+        for stale in out_path.glob(".spool-*"):  # left by a run that was killed (we hold the lock)
+            shutil.rmtree(stale, ignore_errors=True)
+        spool = ResultSpool(Path(tempfile.mkdtemp(prefix=".spool-", dir=out_path)))
+        try:
+            reused = _process_all(list(unique.values()), settings, cache, spool, process_pool=process_pool)
+            tables = spool.tables()
+        finally:
+            spool.close()
+        verdicts = spool.verdicts
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
         # The extraction is kept before corrections so `partnerflow publish` can re-apply the ledger later.
         save_extraction(tables, out_path, raw_dir=raw_path, raw_files=raw_files)
@@ -194,14 +258,16 @@ def ingest(
     documents = tables["documents"]
     summary = RunSummary(
         release=release.name,
-        documents=len(results),
+        documents=len(verdicts),
         by_status={str(k): int(v) for k, v in documents["status"].value_counts().items()},
-        by_type=dict(Counter(r.document.doc_type for r in results)),
+        by_type=dict(Counter(v.doc_type for v in sorted(verdicts, key=lambda v: v.source))),
         rows={name: len(frame) for name, frame in tables.items()},
         duplicates=duplicates,
-        processed=len(results) - reused,
+        processed=len(verdicts) - reused,
         reused=reused,
-        failures=[r.document.error or r.document.source for r in results if r.document.status == "failed"],
+        failures=[
+            v.error or v.source for v in sorted(verdicts, key=lambda v: v.source) if v.status == "failed"
+        ],
         needs_review=[
             f"{row.source}: {row.error}" for row in documents.itertuples() if row.status == "needs_review"
         ],
@@ -274,43 +340,64 @@ def _settings_key(settings: Settings) -> str:
 
 
 def _process_all(
-    files: list[RawFile], settings: Settings, cache: ResultCache | None, *, process_pool: bool = True
-) -> tuple[list[DocumentResult], int]:
-    """Cached results for unchanged files; one Prefect task per other document."""
+    files: list[RawFile],
+    settings: Settings,
+    cache: ResultCache | None,
+    spool: ResultSpool,
+    *,
+    process_pool: bool = True,
+) -> int:
+    """Cached results for unchanged files; one Prefect task per other document; each result goes
+    to the spool as it arrives. Returns how many documents were reused from the cache."""
     global _active_pool
-    results: list[DocumentResult] = []
-    misses: list[RawFile] = []
-    for raw in files:
-        hit = cache.get(raw.sha256, raw.source) if cache is not None else None
-        if hit is not None:
-            results.append(hit)
-        else:
-            misses.append(raw)
-    reused = len(results)
-    if misses:
-        pool = DocumentPool(settings.workers, _budget(settings)) if process_pool else None
+    pool = None
+    try:
+        if process_pool and files and (cache is None or not all(cache.has(r.sha256) for r in files)):
+            # Some documents will be processed: the workers load spaCy while cached results are read.
+            pool = DocumentPool(settings.workers, _budget(settings))
+            pool.start()
+        misses: list[RawFile] = []
+        reused = 0
+        for raw in files:
+            hit = cache.get(raw.sha256, raw.source) if cache is not None else None
+            if hit is not None:
+                spool.add(hit)
+                reused += 1
+            else:
+                misses.append(raw)
+        if not misses:
+            return reused
+        if process_pool and pool is None:  # a cache entry that could not be read
+            pool = DocumentPool(settings.workers, _budget(settings))
         _active_pool = pool
-        try:
-            futures = {process_document.submit(raw, settings): raw for raw in misses}
-            with progress_display(len(futures)) as advance:
-                for future in as_completed(list(futures)):
-                    raw = futures[future]
-                    outcome = future.result(raise_on_failure=False)
-                    if isinstance(outcome, DocumentResult):
-                        result = outcome
-                    else:  # the task itself crashed: the document still gets a verdict
-                        result = failed_result(
-                            raw.source, raw.sha256, f"processing crashed ({outcome!r})", cacheable=False
-                        )
-                    if cache is not None:
-                        cache.put(result)
-                    results.append(result)
-                    advance(f"{raw.source}: {result.document.status}")
-        finally:
-            _active_pool = None
-            if pool is not None:
-                pool.close()
-    return sorted(results, key=lambda r: r.document.source), reused
+        # Not prefect's as_completed: it holds every future (and so every result) to the end.
+        finished: queue.SimpleQueue = queue.SimpleQueue()
+        futures = {}
+        for raw in misses:
+            future = process_document.submit(raw, settings)
+            futures[future] = raw
+            future.add_done_callback(finished.put)
+        with progress_display(len(futures)) as advance:
+            while futures:
+                future = finished.get()
+                raw = futures.pop(future)
+                outcome = future.result(raise_on_failure=False)
+                if isinstance(outcome, DocumentResult):
+                    result = outcome
+                else:  # the task itself crashed: the document still gets a verdict
+                    result = failed_result(
+                        raw.source, raw.sha256, f"processing crashed ({outcome!r})", cacheable=False
+                    )
+                if cache is not None:
+                    cache.put(result)
+                spool.add(result)
+                advance(f"{raw.source}: {result.document.status}")
+                del future, outcome, result  # nothing of the document stays in the flow process
+    finally:
+        _active_pool = None
+        if pool is not None:
+            pool.close()
+    return reused
 
 
 def build_deployment(

@@ -202,6 +202,8 @@ class _TableCheck:
         self.frame = frame
         self.model = TABLE_MODELS[table]
         self.specs = {c.name: c for c in table_columns(table)}
+        # Per column, not per cell: reading the schema's type markers is most of the cost of a check.
+        self.kinds = {name: _semantic(self.model, name) for name in self.specs}
         self.doc_ids = doc_ids
         self.org_ids = org_ids
         self.found: list[Violation] = []
@@ -312,7 +314,7 @@ class _TableCheck:
         if spec.values is not None and str(value) not in spec.values:
             self._add(pos, row, column, "vocabulary", f"{_shown(value)} is not one of {list(spec.values)}")
             return
-        kind = _semantic(self.model, column)
+        kind = self.kinds[column]
         if kind == "iso_date":
             if not _iso_partial_date(value):
                 self._add(

@@ -47,6 +47,10 @@ def _init_worker(memory_mb: int) -> None:
     load_nlp()
 
 
+def _ready() -> None:
+    """A no-op: scheduling it starts the workers."""
+
+
 def _process_file(path: str, source: str, budget: Budget) -> DocumentResult:
     data = Path(path).read_bytes()
     try:
@@ -88,6 +92,11 @@ class DocumentPool:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    def start(self) -> None:
+        """Start the workers now (spawn, imports, rules, spaCy) instead of at the first document,
+        so that they load while the caller does other work."""
+        self._pool.schedule(_ready)
 
     def close(self) -> None:
         self._pool.close()

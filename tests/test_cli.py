@@ -40,3 +40,43 @@ def test_scheduled_deployment_runs_incrementally_into_the_given_folders(tmp_path
     assert deployment.schedules and deployment.schedules[0].schedule.interval.total_seconds() == 3600
     with pytest.raises(ValueError):
         build_deployment(raw_dir="r", out_dir="o")
+
+
+class _RecordingFlow:
+    """Stands in for the ingest flow: records the runner and arguments the CLI chose."""
+
+    def __init__(self) -> None:
+        self.runner = None
+        self.kwargs: dict = {}
+
+    def with_options(self, *, task_runner):
+        self.runner = task_runner
+        return self
+
+    def __call__(self, **kwargs):
+        from pipeline.flows import RunSummary
+
+        self.kwargs = kwargs
+        return RunSummary(release="r", documents=0, by_status={}, by_type={}, rows={})
+
+
+@pytest.mark.parametrize(
+    ("extra", "runner", "use_cache", "process_pool"),
+    [
+        ([], "ThreadPoolTaskRunner", True, True),
+        (["--no-cache"], "ThreadPoolTaskRunner", False, True),
+        (["--dask", "tcp://scheduler:8786"], "DaskTaskRunner", True, False),
+    ],
+)
+def test_run_options_reach_the_flow(
+    tmp_path: Path, monkeypatch, capsys, extra: list[str], runner: str, use_cache: bool, process_pool: bool
+) -> None:
+    import pipeline.flows
+
+    recording = _RecordingFlow()
+    monkeypatch.setattr(pipeline.flows, "ingest", recording)
+    (tmp_path / "raw").mkdir()
+    assert main(["run", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), *extra]) == 0
+    assert type(recording.runner).__name__ == runner
+    assert recording.kwargs["use_cache"] is use_cache
+    assert recording.kwargs["process_pool"] is process_pool
