@@ -77,11 +77,21 @@ def websites(ctx: ExtractionContext) -> list[WebsiteRecord]:
     return records
 
 
+_MAX_FIELD_WORDS = 20
+
+
 def finalise_contacts(
     ctx: ExtractionContext, drafts: list[ContactDraft], *, method: str
 ) -> list[ContactRecord]:
     records: list[ContactRecord] = []
     for draft in drafts:
+        # A paragraph caught as a name, position or body is prose, not a field of a contact.
+        for name in ("name", "position", "organization"):
+            value = getattr(draft, name)
+            if value is not None and len(value.text.split()) > _MAX_FIELD_WORDS:
+                setattr(draft, name, None)
+        if draft.address is not None and sum(ch.isalnum() for ch in draft.address.text) < 5:
+            draft.address = None  # a stray mark, not an address
         if draft.is_empty():
             continue
         address = draft.address.text if draft.address else None

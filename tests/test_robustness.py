@@ -59,6 +59,9 @@ def test_known_real_world_verdicts(pool) -> None:
     # A readable PDF about something else is read, but is not a partnership document.
     other = _verdict(pool, folder / "scotus-transcript-p1.pdf")
     assert other.status == "needs_review" and other.doc_type == "unknown"
+    # A school board's agenda reads like a meeting report, but a paragraph is no contact: nothing to publish.
+    agenda = _verdict(pool, folder / "cupertino_usd_4-6-16.pdf")
+    assert agenda.status == "needs_review" and agenda.error == "no facts extracted"
 
 
 def _docx_with(document_xml: bytes) -> bytes:
