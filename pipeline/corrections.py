@@ -594,13 +594,11 @@ def propose_set(
     _validated(table, {**row, field: after})
     if after == before:
         raise InvalidCorrection(f"{table}.{field} already holds {after!r}")
-    doc = _document(tables, str(row["doc_id"]))
-    return NewCorrection(
-        action="set",
-        doc_id=str(row["doc_id"]),
-        doc_sha256=str(doc["sha256"]),
-        source=doc["source"],
-        table=table,
+    return _row_correction(
+        "set",
+        tables,
+        table,
+        row,
         row_id=row_id,
         field=field,
         value_before=before,
@@ -685,17 +683,30 @@ def propose_delete(
     if table not in FACT_TABLES:
         raise InvalidCorrection(f"rows can be deleted from {', '.join(FACT_TABLES)}, not {table!r}")
     row = _row(tables, table, row_id)
-    doc = _document(tables, str(row["doc_id"]))
-    return NewCorrection(
-        action="delete",
-        doc_id=str(row["doc_id"]),
-        doc_sha256=str(doc["sha256"]),
-        source=doc["source"],
-        table=table,
+    return _row_correction(
+        "delete",
+        tables,
+        table,
+        row,
         row_id=row_id,
         value_before=content(table, row),
         reviewer=reviewer,
         note=note,
+    )
+
+
+def _row_correction(
+    action: str, tables: Mapping[str, pd.DataFrame], table: str, row: Mapping[str, Any], **fields: Any
+) -> NewCorrection:
+    """A correction of one row, tied to the document (and its content hash) the row came from."""
+    doc = _document(tables, str(row["doc_id"]))
+    return NewCorrection(
+        action=action,
+        doc_id=str(row["doc_id"]),
+        doc_sha256=str(doc["sha256"]),
+        source=doc["source"],
+        table=table,
+        **fields,
     )
 
 
