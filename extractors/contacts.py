@@ -140,9 +140,13 @@ _LEAD_IN = re.compile(
 )
 
 
-def _addressy(text: str) -> bool:
+def _names_street(text: str) -> bool:
     lowered = text.casefold()
-    if any(w in lowered for w in common_rules().street_words) or re.match(r"^\W*\d", text):
+    return any(w in lowered for w in common_rules().street_words)
+
+
+def _addressy(text: str) -> bool:
+    if _names_street(text) or re.match(r"^\W*\d", text):
         return True
     if re.search(r"\d", text):
         # 'Suwon Council for Local Agenda 21' is a body; '... Seoul 122-706' is an address.
@@ -156,8 +160,7 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
     parts = text.split_top_level(",")
     head = parts[0].text if parts else ""
     # 'Korea Environment Institute' names a country but no street or number: a body, not an address.
-    street = any(w in head.casefold() for w in common_rules().street_words) or re.search(r"\d", head)
-    if len(parts) >= 2 and not street and is_org_like(head):
+    if len(parts) >= 2 and not (_names_street(head) or re.search(r"\d", head)) and is_org_like(head):
         rest = text.slice(text.text.index(parts[1].text, len(parts[0].text)))
         return clean_value(parts[0]), clean_value(rest)
     return None, text
@@ -221,10 +224,8 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     if parts:
         # 'Network Secretariat' / 'Korea Environment Institute, 613-2 Bulgwang-dong, ...': the host body.
         body, rest = split_leading_organization(parts[0])
-        if body is not None and contact.organization is None:
-            contact.organization, parts[0] = body, rest
-        elif body is not None and contact.organization is not None and len(lines) > 1:
-            contact.organization = OffsetText.join([contact.organization, body], ", ")
+        if body is not None and (contact.organization is None or len(lines) > 1):
+            contact.organization = OffsetText.join([o for o in (contact.organization, body) if o], ", ")
             parts[0] = rest
     if parts and contact.address is None:
         contact.address = OffsetText.join(parts, ", ")

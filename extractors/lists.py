@@ -95,7 +95,8 @@ def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLin
     if _STARTS_NAME.match(after) and not _CONNECTOR_END.search(before):
         return False
     # "Ministry of Nature and Environment of Mongolia" / "Bayanzurkh District Administration"
-    if _ENDS_WITH_COUNTRY.search(before) and country_code(_ENDS_WITH_COUNTRY.search(before).group(1)):
+    ends_with_country = _ENDS_WITH_COUNTRY.search(before)
+    if ends_with_country and country_code(ends_with_country.group(1)):
         return False
     last_word = before.split()[-1] if before.split() else ""
     return not (before.endswith((")", ",")) or ends_with_org_head(before) or looks_like_acronym(last_word))

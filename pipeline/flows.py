@@ -243,7 +243,7 @@ def ingest(
             tables = spool.tables()
         finally:
             spool.close()
-        verdicts = spool.verdicts
+        verdicts = sorted(spool.verdicts, key=lambda v: v.source)
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
         # The extraction is kept before corrections so `partnerflow publish` can re-apply the ledger later.
         save_extraction(tables, out_path, raw_dir=raw_path, raw_files=raw_files)
@@ -260,14 +260,12 @@ def ingest(
         release=release.name,
         documents=len(verdicts),
         by_status={str(k): int(v) for k, v in documents["status"].value_counts().items()},
-        by_type=dict(Counter(v.doc_type for v in sorted(verdicts, key=lambda v: v.source))),
+        by_type=dict(Counter(v.doc_type for v in verdicts)),
         rows={name: len(frame) for name, frame in tables.items()},
         duplicates=duplicates,
         processed=len(verdicts) - reused,
         reused=reused,
-        failures=[
-            v.error or v.source for v in sorted(verdicts, key=lambda v: v.source) if v.status == "failed"
-        ],
+        failures=[v.error or v.source for v in verdicts if v.status == "failed"],
         needs_review=[
             f"{row.source}: {row.error}" for row in documents.itertuples() if row.status == "needs_review"
         ],
