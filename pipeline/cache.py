@@ -15,26 +15,34 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from pydantic import ValidationError
 
 import extractors
 import schemas
 from pipeline.processing import DocumentResult
+from pipeline.settings import Settings
 from schemas.records import TABLE_MODELS, DocumentRecord, PageRecord
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of every source and rules file of the extraction and schema packages."""
+@lru_cache(maxsize=4)
+def code_fingerprint(*packages: ModuleType) -> str:
+    """Hash of every source and rules file of ``packages`` (default: extraction and schemas)."""
     digest = hashlib.sha256()
-    for package in (extractors, schemas):
+    for package in packages or (extractors, schemas):
         root = Path(package.__file__).parent
+        digest.update(package.__name__.encode())
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def settings_key(settings: Settings) -> str:
+    """The settings that change a document's result (not paths or worker counts)."""
+    return f"{settings.review_threshold}|{settings.max_pages}|{settings.max_file_bytes}"
 
 
 class ResultCache:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import queue
 import shutil
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
@@ -17,29 +18,25 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+import extractors
+import pipeline
+import schemas
 from extractors import EXTRACTOR_VERSION
 from extractors.rules import load_all_rules
-from pipeline.cache import ResultCache
-from pipeline.corrections import corrected_tables, save_extraction
+from pipeline.cache import ResultCache, code_fingerprint, settings_key
+from pipeline.corrections import corrected_tables, open_store, save_extraction
+from pipeline.discovery import RawFile, deduplicate, discover, save_index
 from pipeline.locking import run_lock
 from pipeline.organizations import load_overrides, resolve_tables
 from pipeline.processing import DocumentResult, failed_result, process_bytes
 from pipeline.progress import progress_display
-from pipeline.publish import publish_release, records_to_frame
+from pipeline.publish import current_release_built_from, publish_release, records_to_frame
 from pipeline.quality import quality_markdown, render_quality_report
 from pipeline.releases import prune_releases
 from pipeline.settings import Settings
 from pipeline.validation import ValidationReport, apply_validation, ensure_publishable, validate_tables
-from pipeline.workers import Budget, DocumentPool
+from pipeline.workers import Budget, DocumentPool, take_pool
 from schemas.records import FACT_MODELS, TABLE_MODELS
-
-
-@dataclass(frozen=True)
-class RawFile:
-    source: str  # relative to the raw folder, '/'-separated
-    path: Path
-    size: int
-    sha256: str
 
 
 @dataclass
@@ -56,11 +53,53 @@ class RunSummary:
     failures: list[str] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
     conflicts: int = 0  # reviewers' corrections that no longer apply cleanly, listed in the review app
+    unchanged: bool = False  # nothing changed since the current release, so no new one was made
+
+    @classmethod
+    def of_release(
+        cls,
+        release: str,
+        documents: pd.DataFrame,
+        rows: dict[str, int],
+        *,
+        duplicates: list[tuple[str, str]],
+        processed: int,
+        reused: int,
+        violations: int,
+        conflicts: int,
+        unchanged: bool = False,
+    ) -> RunSummary:
+        """The summary of a run that published (or kept) ``release``, whose documents table is given."""
+        return cls(
+            release=release,
+            documents=len(documents),
+            by_status={str(k): int(v) for k, v in documents["status"].value_counts().sort_index().items()},
+            by_type={str(k): int(v) for k, v in documents["doc_type"].value_counts().sort_index().items()},
+            rows=rows,
+            duplicates=duplicates,
+            processed=processed,
+            reused=reused,
+            failures=[row.error or row.source for row in documents.itertuples() if row.status == "failed"],
+            needs_review=[
+                f"{row.source}: {row.error}" for row in documents.itertuples() if row.status == "needs_review"
+            ],
+            violations=violations,
+            conflicts=conflicts,
+            unchanged=unchanged,
+        )
 
     def to_markdown(self) -> str:
         lines = [
             f"# partnerflow run: release `{self.release}`",
             "",
+        ]
+        if self.unchanged:
+            lines += [
+                "Nothing changed since this release (same files, code, settings, corrections and "
+                "organisation overrides): no new release was made.",
+                "",
+            ]
+        lines += [
             f"**{self.documents} documents**: "
             + ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items())),
             "",
@@ -86,23 +125,6 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def discover(raw_dir: Path) -> list[RawFile]:
-    """Every regular, non-hidden file under raw_dir, in a stable order."""
-    if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder {raw_dir} does not exist")
-    files: list[RawFile] = []
-    for path in sorted(raw_dir.rglob("*")):
-        rel = path.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file() or path.is_symlink():
-            continue
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        files.append(RawFile(rel.as_posix(), path, path.stat().st_size, digest.hexdigest()))
-    return files
-
-
 _active_pool: DocumentPool | None = None
 
 
@@ -124,23 +146,13 @@ def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
         data = raw.path.read_bytes()
     except OSError as exc:
         return failed_result(raw.source, raw.sha256, f"cannot read the file ({exc.strerror or exc})")
-    budget = _budget(settings)
+    budget = Budget.of(settings)
     return process_bytes(
         data,
         source=raw.source,
         review_threshold=budget.review_threshold,
         max_bytes=budget.max_bytes,
         max_pages=budget.max_pages,
-    )
-
-
-def _budget(settings: Settings) -> Budget:
-    return Budget(
-        seconds=settings.doc_timeout_seconds,
-        memory_mb=settings.doc_memory_mb,
-        max_bytes=settings.max_file_bytes,
-        max_pages=settings.max_pages,
-        review_threshold=settings.review_threshold,
     )
 
 
@@ -232,18 +244,31 @@ def ingest(
     load_all_rules()
     with run_lock(out_path, wait=wait):
         files = discover(raw_path)
-        unique, duplicates = _deduplicate(files)
+        unique, duplicates = deduplicate(files)
         logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))
-        cache = ResultCache(out_path / "cache", _settings_key(settings)) if use_cache else None
+        cache = ResultCache(out_path / "cache", settings_key(settings)) if use_cache else None
+        fingerprint = _inputs_fingerprint(files, raw_path, settings)
+        if cache is not None and all(cache.has(sha) for sha in unique):
+            kept = current_release_built_from(out_path, fingerprint)
+            if kept is not None:
+                summary = _unchanged_summary(*kept, duplicates=duplicates)
+                create_markdown_artifact(
+                    markdown=summary.to_markdown(),
+                    key="partnerflow-run-summary",
+                    description="Documents by status and rows per table",
+                )
+                logger.info("nothing changed: release %s stays current", summary.release)
+                return summary
         for stale in out_path.glob(".spool-*"):  # left by a run that was killed (we hold the lock)
             shutil.rmtree(stale, ignore_errors=True)
         spool = ResultSpool(Path(tempfile.mkdtemp(prefix=".spool-", dir=out_path)))
         try:
             reused = _process_all(list(unique.values()), settings, cache, spool, process_pool=process_pool)
             tables = spool.tables()
+            if cache is not None:
+                save_index(files, cache.directory)
         finally:
             spool.close()
-        verdicts = sorted(spool.verdicts, key=lambda v: v.source)
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
         # The extraction is kept before corrections so `partnerflow publish` can re-apply the ledger later.
         save_extraction(tables, out_path, raw_dir=raw_path, raw_files=raw_files)
@@ -253,22 +278,20 @@ def ingest(
                 "%d corrections no longer apply cleanly: resolve them in `partnerflow review`", len(conflicts)
             )
         release, tables, report = publish_tables(
-            tables, out_path, raw_dir=raw_path, raw_files=raw_files, settings=settings
+            tables,
+            out_path,
+            raw_dir=raw_path,
+            raw_files=raw_files,
+            settings=settings,
+            inputs={"fingerprint": fingerprint, "conflicts": len(conflicts)},
         )
-    documents = tables["documents"]
-    summary = RunSummary(
-        release=release.name,
-        documents=len(verdicts),
-        by_status={str(k): int(v) for k, v in documents["status"].value_counts().items()},
-        by_type=dict(Counter(v.doc_type for v in verdicts)),
-        rows={name: len(frame) for name, frame in tables.items()},
+    summary = RunSummary.of_release(
+        release.name,
+        tables["documents"],
+        {name: len(frame) for name, frame in tables.items()},
         duplicates=duplicates,
-        processed=len(verdicts) - reused,
+        processed=len(unique) - reused,
         reused=reused,
-        failures=[v.error or v.source for v in verdicts if v.status == "failed"],
-        needs_review=[
-            f"{row.source}: {row.error}" for row in documents.itertuples() if row.status == "needs_review"
-        ],
         violations=len(report.errors),
         conflicts=len(conflicts),
     )
@@ -286,6 +309,39 @@ def ingest(
     return summary
 
 
+def _inputs_fingerprint(files: list[RawFile], raw_path: Path, settings: Settings) -> str:
+    """Everything a release is built from: the raw files by name and content, the code of
+    every package, the settings that change results, the corrections ledger and the
+    organisation overrides. Equal fingerprints build equal releases."""
+    overrides = settings.resolve(settings.org_overrides_file)
+    parts = {
+        "raw": [str(raw_path), [[f.source, f.sha256] for f in files]],
+        "code": code_fingerprint(extractors, schemas, pipeline),
+        "settings": settings_key(settings),
+        "corrections": open_store(settings).version(),
+        "overrides": hashlib.sha256(overrides.read_bytes()).hexdigest() if overrides.is_file() else None,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _unchanged_summary(release: Path, manifest: dict, *, duplicates: list[tuple[str, str]]) -> RunSummary:
+    documents = pd.read_parquet(
+        release / "documents.parquet", columns=["source", "status", "doc_type", "error"]
+    )
+    inputs = manifest["inputs"]
+    return RunSummary.of_release(
+        release.name,
+        documents,
+        {name: int(n) for name, n in manifest["row_counts"].items()},
+        duplicates=duplicates,
+        processed=0,
+        reused=len(documents),
+        violations=int(inputs.get("violations", 0)),
+        conflicts=int(inputs.get("conflicts", 0)),
+        unchanged=True,
+    )
+
+
 def publish_tables(
     tables: dict[str, pd.DataFrame],
     out_path: Path,
@@ -293,6 +349,7 @@ def publish_tables(
     raw_dir: Path,
     raw_files: list[dict],
     settings: Settings,
+    inputs: dict[str, Any] | None = None,
 ) -> tuple[Path, dict[str, pd.DataFrame], ValidationReport]:
     """Validate, resolve organisations, refuse a broken release, publish with its quality report.
 
@@ -310,6 +367,7 @@ def publish_tables(
         raw_dir=raw_dir,
         raw_files=raw_files,
         code_version=EXTRACTOR_VERSION,
+        inputs=None if inputs is None else {**inputs, "violations": len(report.errors)},
         extra_files={
             "quality.html": lambda release_id: render_quality_report(
                 tables, report, release_id, review_threshold=settings.review_threshold
@@ -318,23 +376,6 @@ def publish_tables(
     )
     prune_releases(out_path, settings.keep_releases)
     return release, tables, report
-
-
-def _deduplicate(files: list[RawFile]) -> tuple[dict[str, RawFile], list[tuple[str, str]]]:
-    """Same content under two names is processed once; the copy is reported."""
-    unique: dict[str, RawFile] = {}
-    duplicates: list[tuple[str, str]] = []
-    for raw in files:
-        if raw.sha256 in unique:
-            duplicates.append((raw.source, unique[raw.sha256].source))
-        else:
-            unique[raw.sha256] = raw
-    return unique, duplicates
-
-
-def _settings_key(settings: Settings) -> str:
-    """The settings that change a document's result (not paths or worker counts)."""
-    return f"{settings.review_threshold}|{settings.max_pages}|{settings.max_file_bytes}"
 
 
 def _process_all(
@@ -350,10 +391,10 @@ def _process_all(
     global _active_pool
     pool = None
     try:
-        if process_pool and files and (cache is None or not all(cache.has(r.sha256) for r in files)):
-            # Some documents will be processed: the workers load spaCy while cached results are read.
-            pool = DocumentPool(settings.workers, _budget(settings))
-            pool.start()
+        pending = [raw for raw in files if cache is None or not cache.has(raw.sha256)]
+        if process_pool and pending:
+            # The workers load spaCy while cached results are read; never more workers than documents.
+            pool = take_pool(min(settings.workers, len(pending)), Budget.of(settings))
         misses: list[RawFile] = []
         reused = 0
         for raw in files:
@@ -366,7 +407,7 @@ def _process_all(
         if not misses:
             return reused
         if process_pool and pool is None:  # a cache entry that could not be read
-            pool = DocumentPool(settings.workers, _budget(settings))
+            pool = take_pool(min(settings.workers, len(misses)), Budget.of(settings))
         _active_pool = pool
         # Not prefect's as_completed: it holds every future (and so every result) to the end.
         finished: queue.SimpleQueue = queue.SimpleQueue()

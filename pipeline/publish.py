@@ -284,8 +284,12 @@ def publish_release(
     run_id: str | None = None,
     now: datetime | None = None,
     extra_files: Mapping[str, ExtraFile] | None = None,
+    inputs: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a new release under ``out_dir/releases`` and make it ``out_dir/current``; return its path.
+
+    ``inputs`` (recorded in the manifest) says what the release was built from, so a
+    later run can tell that nothing changed (``current_release_built_from``).
 
     ``extra_files`` (name -> content, e.g. ``quality.html``) are written into the release
     before the manifest, which lists their sha256 like every other file. A content may be
@@ -339,6 +343,8 @@ def publish_release(
             "files": dict(sorted(digests.items())),
             "raw_corpus": {"root": str(raw_dir), "files": raw_files},
         }
+        if inputs is not None:
+            manifest["inputs"] = dict(inputs)
         # The manifest goes last: a release folder with a manifest was written to the end.
         _write_json(manifest, tmp / MANIFEST)
         sync_dir(tmp)
@@ -371,6 +377,24 @@ def read_current(out_dir: Path) -> Path | None:
     """The resolved folder of the current release, or None before the first release."""
     current = Path(out_dir) / CURRENT
     return current.resolve() if current.is_dir() else None
+
+
+def current_release_built_from(out_dir: Path, fingerprint: str) -> tuple[Path, dict[str, Any]] | None:
+    """The current release and its manifest if it was built from inputs with ``fingerprint``
+    and every file its manifest lists is there; None otherwise."""
+    current = read_current(out_dir)
+    if current is None:
+        return None
+    try:
+        manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    inputs = manifest.get("inputs")
+    if not isinstance(inputs, dict) or inputs.get("fingerprint") != fingerprint:
+        return None
+    if not all((current / name).is_file() for name in manifest.get("files", {})):
+        return None
+    return current, manifest
 
 
 def list_releases(out_dir: Path) -> list[dict[str, Any]]:

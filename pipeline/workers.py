@@ -20,6 +20,7 @@ from types import TracebackType
 from pebble import ProcessExpired, ProcessPool
 
 from pipeline.processing import DocumentResult, failed_result, process_bytes
+from pipeline.settings import Settings
 
 _MB = 1024 * 1024
 
@@ -31,6 +32,16 @@ class Budget:
     max_bytes: int
     max_pages: int
     review_threshold: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> Budget:
+        return cls(
+            seconds=settings.doc_timeout_seconds,
+            memory_mb=settings.doc_memory_mb,
+            max_bytes=settings.max_file_bytes,
+            max_pages=settings.max_pages,
+            review_threshold=settings.review_threshold,
+        )
 
 
 def _init_worker(memory_mb: int) -> None:
@@ -76,6 +87,7 @@ class DocumentPool:
     """A pool of worker processes that turns files into DocumentResults within a budget."""
 
     def __init__(self, workers: int, budget: Budget) -> None:
+        self.workers = workers
         self.budget = budget
         self._pool = ProcessPool(
             max_workers=workers,
@@ -129,3 +141,39 @@ class DocumentPool:
             return failed_result(
                 source, sha256, f"processing crashed ({type(exc).__name__}: {exc})", cacheable=False
             )
+
+
+_prestarted: DocumentPool | None = None
+
+
+def prestart_pool(workers: int, budget: Budget) -> None:
+    """Start a pool's workers now, for this process's next ``take_pool``.
+
+    The command line calls this before Prefect's server is up, so spaCy loads in the
+    workers while the server starts instead of after it.
+    """
+    global _prestarted
+    discard_prestarted_pool()
+    _prestarted = DocumentPool(workers, budget)
+    _prestarted.start()
+
+
+def take_pool(workers: int, budget: Budget) -> DocumentPool:
+    """The pre-started pool if it has this budget and enough workers; otherwise a new pool."""
+    global _prestarted
+    pool, _prestarted = _prestarted, None
+    if pool is not None:
+        if pool.budget == budget and pool.workers >= workers:
+            return pool
+        pool.close()
+    pool = DocumentPool(workers, budget)
+    pool.start()
+    return pool
+
+
+def discard_prestarted_pool() -> None:
+    """Stop a pre-started pool no run took (every document was cached, or the run failed)."""
+    global _prestarted
+    pool, _prestarted = _prestarted, None
+    if pool is not None:
+        pool.close()

@@ -80,3 +80,50 @@ def test_run_options_reach_the_flow(
     assert type(recording.runner).__name__ == runner
     assert recording.kwargs["use_cache"] is use_cache
     assert recording.kwargs["process_pool"] is process_pool
+
+
+@pytest.mark.flow
+def test_run_records_every_document_in_its_temporary_server_and_a_rerun_keeps_the_release(
+    tmp_path: Path,
+) -> None:
+    import json
+    import os
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+
+    from .conftest import RAW
+
+    raw, out, home = tmp_path / "raw", tmp_path / "out", tmp_path / "prefect-home"
+    raw.mkdir()
+    for name in ("japan_national_seminar_2003.html", "thematic_seminar_6_2004.html"):
+        shutil.copy(RAW / name, raw / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "240"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    command = [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw), "--out", str(out)]
+
+    def run() -> str:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        output = done.stdout + done.stderr
+        assert done.returncode == 0, output
+        # Logs and events reach the server before it stops: nothing is retried against a dead server.
+        assert "Error logging to API" not in output and "connection attempts failed" not in output
+        return output
+
+    run()
+    with sqlite3.connect(home / "prefect.db") as db:
+        flow_runs = db.execute("SELECT id, state_type FROM flow_run").fetchall()
+        assert [state for _, state in flow_runs] == ["COMPLETED"]
+        tasks = db.execute(
+            "SELECT name, state_type FROM task_run WHERE flow_run_id = ?", (flow_runs[0][0],)
+        ).fetchall()
+    assert sorted(tasks) == [
+        ("process japan_national_seminar_2003.html", "COMPLETED"),
+        ("process thematic_seminar_6_2004.html", "COMPLETED"),
+    ]
+    release = (out / "current").resolve()
+    assert json.loads((release / "manifest.json").read_text())["row_counts"]["documents"] == 2
+    assert "no new release was made" in run()
+    assert (out / "current").resolve() == release

@@ -75,3 +75,46 @@ def test_dask_cluster_produces_the_same_tables_as_the_local_run(harness, tmp_pat
     assert expected.keys() == actual.keys()
     for name in expected:
         pd.testing.assert_frame_equal(expected[name], actual[name], obj=name)
+
+
+def test_a_run_with_nothing_changed_keeps_the_release_and_any_change_publishes_anew(
+    harness, tmp_path: Path, monkeypatch
+) -> None:
+    from pipeline.corrections import CorrectionStore, load_extraction, propose_accept
+    from pipeline.organizations import save_overrides
+    from pipeline.publish import list_releases
+
+    ledger, overrides = tmp_path / "corrections" / "ledger.sqlite", tmp_path / "corrections" / "orgs.json"
+    monkeypatch.setenv("PARTNERFLOW_CORRECTIONS_DB", str(ledger))
+    monkeypatch.setenv("PARTNERFLOW_ORG_OVERRIDES_FILE", str(overrides))
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("japan_national_seminar_2003.html", "thematic_seminar_6_2004.html"):
+        shutil.copy(RAW / name, raw / name)
+    out = tmp_path / "out"
+
+    def run(**options) -> object:
+        return ingest(raw_dir=str(raw), out_dir=str(out), process_pool=False, **options)
+
+    first = run()
+    again = run()
+    assert again.unchanged and not first.unchanged
+    assert again.release == first.release and len(list_releases(out)) == 1
+    assert (again.rows, again.by_status, again.by_type) == (first.rows, first.by_status, first.by_type)
+    assert (again.processed, again.reused) == (0, 2)
+    assert "no new release was made" in again.to_markdown()
+
+    extraction = load_extraction(out)
+    doc_id = str(extraction["documents"]["doc_id"].iloc[0])
+    CorrectionStore(ledger).append([propose_accept(extraction, doc_id, reviewer="ann")])
+    corrected = run()
+    assert not corrected.unchanged and corrected.release != first.release
+
+    save_overrides(overrides, [])
+    assert not run().unchanged  # the organisation overrides changed
+    shutil.copy(raw / "thematic_seminar_6_2004.html", raw / "copy.html")
+    renamed = run()
+    assert not renamed.unchanged and renamed.duplicates == [("thematic_seminar_6_2004.html", "copy.html")]
+    assert run().unchanged
+    assert not run(use_cache=False).unchanged  # --no-cache always processes and publishes
+    assert len(list_releases(out)) == 5

@@ -548,6 +548,54 @@ def test_pdf_duplicate_glyphs_are_dropped() -> None:
     assert line_with(doc, "2020.01 - 2020.05")  # printed twice over itself, read once
 
 
+def test_pdf_text_overprinted_with_a_small_offset_is_read_once() -> None:
+    heading = "Partnership information sheet"
+    data = make_pdf(
+        [
+            [
+                (72, 100, 14, "F2", heading),
+                (72.4, 100.3, 14, "F2", heading),
+                (72, 140, 10, "F1", "Lead partner: IGES"),
+            ]
+        ]
+    )
+    doc = parse_pdf(data)
+    assert_invariants(doc)
+    assert [line.text for line in doc.lines] == [heading, "Lead partner: IGES"]
+
+
+def _overprint_rule(chars: list[dict]) -> list[dict]:
+    """The rule stated plainly: a char is dropped when one with its text was kept within 1pt."""
+    kept: list[dict] = []
+    for c in chars:
+        if not any(
+            k["text"] == c["text"] and abs(k["x0"] - c["x0"]) <= 1 and abs(k["top"] - c["top"]) <= 1
+            for k in kept
+        ):
+            kept.append(c)
+    return kept
+
+
+# Whole points and floats a rounding away from them: where a 1pt grid can lose a pair.
+_coordinate = st.one_of(
+    st.floats(-3, 12, allow_nan=False),
+    st.integers(-3, 12).map(float),
+    st.sampled_from(
+        [0.9999999999999999, 1.0000000000000002, 1.9999999999999998, 2.0000000000000004, -1e-300]
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ab"), _coordinate, _coordinate), max_size=40))
+def test_pdf_overprint_removal_follows_its_rule(points: list[tuple[str, float, float]]) -> None:
+    from extractors.parsing.pdf import _dedupe, _dedupe_exact
+
+    chars = [{"text": t, "x0": x, "top": y} for t, x, y in points]
+    assert _dedupe(chars) == _overprint_rule(chars)
+    assert _dedupe_exact(chars) == _overprint_rule(chars)  # the path taken when overprints are possible
+
+
 def test_pdf_some_pages_without_text_warn() -> None:
     image = "q 400 0 0 500 100 150 cm BI /W 2 /H 2 /BPC 8 /CS /G ID abcd EI Q"
     doc = parse_pdf(make_pdf([[(72, 72, 10, "F1", "Typed page.")], []], ops={1: image}))

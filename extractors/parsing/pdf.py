@@ -13,8 +13,10 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -226,25 +228,74 @@ def _find_gutters(rows: Sequence[list[_Word]]) -> list[tuple[float, float]]:
     return gutters
 
 
+_CELL_OFFSET = 1 << 20  # 1pt cells packed in 21 bits each, shifted positive
+# A hair over 1pt, so rounding in ``abs(x - px) <= 1`` can never put a pair out of reach.
+_REACH = 1.000001
+# x - _REACH .. x + _REACH spans up to 4 cells (when x sits on a cell boundary).
+_CELL_STEPS = np.array([(dx, dy) for dx in range(4) for dy in range(4)], np.int64)
+_X0, _TOP, _TEXT = itemgetter("x0"), itemgetter("top"), itemgetter("text")
+
+
+def _cells(values: np.ndarray) -> np.ndarray:
+    return np.clip(np.floor(values).astype(np.int64) + _CELL_OFFSET, 1, 2 * _CELL_OFFSET - 2)
+
+
+def _may_overprint(chars: list[dict[str, Any]]) -> bool:
+    """Whether two chars with the same text lie within reach of each other's 1pt cells.
+
+    Any two within 1pt of each other do, so when none do the page has no overprinting.
+    Vectorised: the check runs on every page and finds nothing on almost all of them.
+    """
+    n = len(chars)
+    texts = list(map(_TEXT, chars))
+    text_ids = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+    ids = np.fromiter(map(text_ids.__getitem__, texts), np.int64, n) << 42
+    x = np.fromiter(map(_X0, chars), np.float64, n)
+    y = np.fromiter(map(_TOP, chars), np.float64, n)
+    cx, cy = _cells(x), _cells(y)
+    keys, counts = np.unique(ids | (cx << 21) | cy, return_counts=True)
+    if (counts > 1).any():
+        return True
+    lo_x, hi_x, lo_y, hi_y = _cells(x - _REACH), _cells(x + _REACH), _cells(y - _REACH), _cells(y + _REACH)
+    nx = lo_x[None, :] + _CELL_STEPS[:, :1]
+    ny = lo_y[None, :] + _CELL_STEPS[:, 1:]
+    reach = (nx <= hi_x) & (ny <= hi_y) & ~((nx == cx) & (ny == cy))
+    neighbours = (ids | (nx << 21) | ny)[reach]
+    if neighbours.size == 0:
+        return False
+    found = np.minimum(np.searchsorted(keys, neighbours), len(keys) - 1)
+    return bool((keys[found] == neighbours).any())
+
+
 def _dedupe(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Chars minus copies printed over each other within 1pt (a fake-bold trick).
+    """Chars minus copies printed over each other within 1pt (a fake-bold trick)."""
+    if len(chars) < 2 or not _may_overprint(chars):
+        return chars
+    return _dedupe_exact(chars)
+
+
+def _dedupe_exact(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each char unless one with the same text was kept within 1pt of it.
 
     pdfplumber's dedupe_chars is quadratic; this keeps its rule in linear time.
     """
+
+    def cell(value: float) -> int:
+        return math.floor(value) if math.isfinite(value) else 0
+
     seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
     unique = []
     for char in chars:
         x, y = float(char["x0"]), float(char["top"])
         text = char.get("text", "")
-        ix, iy = int(x), int(y)
         duplicate = any(
             abs(x - px) <= 1 and abs(y - py) <= 1
-            for dx in (-1, 0, 1)
-            for dy in (-1, 0, 1)
-            for px, py in seen.get((text, ix + dx, iy + dy), ())
+            for cx in range(cell(x - _REACH), cell(x + _REACH) + 1)
+            for cy in range(cell(y - _REACH), cell(y + _REACH) + 1)
+            for px, py in seen.get((text, cx, cy), ())
         )
         if not duplicate:
-            seen.setdefault((text, ix, iy), []).append((x, y))
+            seen.setdefault((text, cell(x), cell(y)), []).append((x, y))
             unique.append(char)
     return unique
 

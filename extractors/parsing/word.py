@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -90,20 +91,47 @@ def _style_chain(style: Any) -> Iterator[Any]:
         seen += 1
 
 
-def _style_flag(style: Any, name: str) -> bool | None:
+class _Styles:
+    """A document's styles looked up once per style id, each with the chain it is based on.
+
+    python-docx scans every style of the document to find the default on each lookup,
+    which made style lookups most of a DOCX's parsing time.
+    """
+
+    def __init__(self, part: Any) -> None:
+        self._part = part
+        self._chains: dict[tuple[Any, str | None], tuple[Any, ...]] = {}
+
+    def chain(self, style_id: str | None, style_type: Any) -> tuple[Any, ...]:
+        """The style and the styles it is based on, nearest first; empty when it cannot be read."""
+        key = (style_type, style_id)
+        if key not in self._chains:
+            try:
+                style = self._part.get_style(style_id, style_type)
+            except (KeyError, ValueError):
+                style = None
+            self._chains[key] = tuple(_style_chain(style))
+        return self._chains[key]
+
+    def of_paragraph(self, paragraph: Paragraph) -> tuple[Any, ...]:
+        return self.chain(paragraph._p.style, WD_STYLE_TYPE.PARAGRAPH)
+
+    def of_run(self, r: Any) -> tuple[Any, ...]:
+        if r.rPr is None or r.rPr.rStyle is None:
+            return ()
+        return self.chain(r.rPr.rStyle.val, WD_STYLE_TYPE.CHARACTER)
+
+
+def _style_flag(chain: tuple[Any, ...], name: str) -> bool | None:
     """Bold or italic as the style (or a style it is based on) sets it; None when none does."""
-    for s in _style_chain(style):
+    for s in chain:
         value = getattr(s.font, name)
         if value is not None:
             return bool(value)
     return None
 
 
-def _heading_level(paragraph: Paragraph) -> int:
-    try:
-        styles = list(_style_chain(paragraph.style))
-    except (KeyError, ValueError):
-        styles = []
+def _heading_level(paragraph: Paragraph, styles: tuple[Any, ...]) -> int:
     for style in styles:
         name = (style.name or "").strip()
         if name.lower() == "title":
@@ -120,14 +148,10 @@ def _heading_level(paragraph: Paragraph) -> int:
     return 0
 
 
-def _is_list(paragraph: Paragraph) -> bool:
+def _is_list(paragraph: Paragraph, styles: tuple[Any, ...]) -> bool:
     p_pr = paragraph._p.pPr
     if p_pr is not None and p_pr.find(qn("w:numPr")) is not None:
         return True
-    try:
-        styles = list(_style_chain(paragraph.style))
-    except (KeyError, ValueError):
-        return False
     for style in styles:
         if "list" in (style.name or "").lower():
             return True
@@ -137,38 +161,30 @@ def _is_list(paragraph: Paragraph) -> bool:
     return False
 
 
-def _paragraph_lines(paragraph: Paragraph) -> list[tuple[str, bool, bool]]:
+def _paragraph_lines(paragraph: Paragraph, styles: _Styles) -> list[tuple[str, bool, bool]]:
     """The paragraph's lines (split at line breaks) with bold and italic for each.
 
     A line is bold or italic when most of its characters are, counting run formatting
     first, then the run's character style, then the paragraph style.
     """
-    try:
-        para_style = paragraph.style
-    except (KeyError, ValueError):
-        para_style = None
-    para_bold = bool(_style_flag(para_style, "bold"))
-    para_italic = bool(_style_flag(para_style, "italic"))
+    para_styles = styles.of_paragraph(paragraph)
+    para_bold = bool(_style_flag(para_styles, "bold"))
+    para_italic = bool(_style_flag(para_styles, "italic"))
     lines: list[list[tuple[str, bool, bool]]] = [[]]
     for r in paragraph._p.xpath(_VISIBLE_RUNS):
         run = Run(r, paragraph)
         text = run.text
         if not text:
             continue
-        char_style = None
-        if r.rPr is not None and r.rPr.rStyle is not None:
-            try:
-                char_style = run.style
-            except (KeyError, ValueError):
-                char_style = None
+        char_styles = styles.of_run(r)
         bold = run.bold
         if bold is None:
-            bold = _style_flag(char_style, "bold")
+            bold = _style_flag(char_styles, "bold")
         if bold is None:
             bold = para_bold
         italic = run.italic
         if italic is None:
-            italic = _style_flag(char_style, "italic")
+            italic = _style_flag(char_styles, "italic")
         if italic is None:
             italic = para_italic
         pieces = text.replace("\r", "\n").split("\n")
@@ -193,6 +209,7 @@ class _Walker:
     def __init__(self, document: Any, builder: DocumentBuilder) -> None:
         self.document = document
         self.builder = builder
+        self.styles = _Styles(document.part)
 
     def body(self, container: Any, parent: Any, cell: tuple[int, int, int] | None = None) -> None:
         """Paragraphs and tables of a body, cell or content control, in order."""
@@ -209,11 +226,12 @@ class _Walker:
                     self.body(content, parent, cell)
 
     def paragraph(self, paragraph: Paragraph, cell: tuple[int, int, int] | None) -> None:
-        lines = _paragraph_lines(paragraph)
+        lines = _paragraph_lines(paragraph, self.styles)
         if not lines:
             return
-        heading = _heading_level(paragraph)
-        is_list = _is_list(paragraph) or looks_like_list_item(lines[0][0])
+        para_styles = self.styles.of_paragraph(paragraph)
+        heading = _heading_level(paragraph, para_styles)
+        is_list = _is_list(paragraph, para_styles) or looks_like_list_item(lines[0][0])
         if cell is None:
             self.builder.break_block()  # in a table, the whole cell is one block
         table, row, col = cell if cell is not None else (None, None, None)
