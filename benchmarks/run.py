@@ -131,6 +131,7 @@ class PipelineRun:
     tree_peak_mb: float | None
     process_peak_mb: float  # largest single process of the run (wait4 ru_maxrss)
     cpu_seconds: float = 0.0  # user + system CPU of the run and its reaped children (wait4)
+    cpu_by_role: dict[str, float] = field(default_factory=dict)  # sampled: flow, prefect_server, workers
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at start and end
     processed: int | None = None
     reused: int | None = None
@@ -141,12 +142,25 @@ class PipelineRun:
     log_path: str = ""
 
 
+def _role(cmdline: list[str]) -> str:
+    text = " ".join(cmdline)
+    if "uvicorn" in text and "prefect.server" in text:
+        return "prefect_server"
+    if "resource_tracker" in text:
+        return "other"
+    if "multiprocessing" in text or "spawn_main" in text:
+        return "workers"
+    return "flow"
+
+
 class TreeSampler(threading.Thread):
-    """Peak of RSS summed over a process and all its descendants."""
+    """Peak of RSS summed over a process and all its descendants, and CPU seconds by role
+    (the flow process, Prefect's server, the workers), each process's last reading."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak = pid, interval, 0
+        self._cpu: dict[int, tuple[str, float]] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -163,8 +177,17 @@ class TreeSampler(threading.Thread):
             for proc in procs:
                 with contextlib.suppress(psutil.Error):
                     total += proc.memory_info().rss
+                    times = proc.cpu_times()
+                    role = self._cpu[proc.pid][0] if proc.pid in self._cpu else _role(proc.cmdline())
+                    self._cpu[proc.pid] = (role, times.user + times.system)
             self.peak = max(self.peak, total)
             self._halt.wait(self.interval)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        roles: dict[str, float] = {}
+        for role, seconds in self._cpu.values():
+            roles[role] = roles.get(role, 0.0) + seconds
+        return roles
 
     def stop(self) -> None:
         self._halt.set()
@@ -215,6 +238,7 @@ def run_pipeline(
         tree_peak_mb=sampler.peak / 2**20 if sampler else None,
         process_peak_mb=usage.ru_maxrss / 1024,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
+        cpu_by_role=sampler.cpu_by_role() if sampler else {},
         load=(load_start, os.getloadavg()[0]),
         log_path=str(log_path),
     )
@@ -516,8 +540,9 @@ def build_report(r: dict) -> str:
         "(2 cores shared: compare ratios, not seconds).",
         "",
         '"Beyond start-up" is each run\'s flow, from its own log: flow begins -> flow ends. It leaves out '
-        "the interpreter, imports and the temporary Prefect server (the start-up row), and includes "
-        "starting the workers and loading spaCy when a run processes documents (conservative).",
+        "the interpreter, imports, the temporary Prefect server and the workers' start with spaCy "
+        "(the start-up row: the command line starts the server, then the workers the run will "
+        "need, before the flow begins).",
         "",
         "| measure | value | target | result |",
         "| --- | ---: | --- | --- |",
@@ -648,8 +673,8 @@ def build_report(r: dict) -> str:
     if su_w and _flow_seconds(su_w) is not None:
         rows.append(
             (
-                "start-up split: outside the flow (interpreter, imports, Prefect server start and stop) "
-                "/ the trivial run's flow (workers, spaCy, one document, publish)",
+                "start-up split: outside the flow (interpreter, imports, Prefect server and workers "
+                "starting, server stop) / the trivial run's flow (one document, publish)",
                 f"{su_w['wall'] - _flow_seconds(su_w):.1f} s / {_flow_seconds(su_w):.1f} s",
             )
         )
@@ -760,29 +785,7 @@ def build_report(r: dict) -> str:
     if r.get("profile"):
         lines += ["", "## Where a document's time goes (cProfile over the small corpus, in-process)", ""]
         lines += _profile_table(r["profile"])
-    if small and r.get("profile", {}).get("plain_by_doc") and small.get("task_seconds"):
-        plain = r["profile"]["plain_by_doc"]
-        # The first task of each worker also waits for the worker to start and load spaCy: left out.
-        first = set(small.get("task_order", [])[:W])
-        matched = [
-            (small["task_seconds"][k], plain[k])
-            for k in plain
-            if k in small["task_seconds"] and k not in first
-        ]
-        if matched:
-            task_sum = sum(a for a, _ in matched)
-            plain_sum = sum(b for _, b in matched)
-            lines += [
-                "",
-                "## Prefect + worker pool overhead per document (small corpus)",
-                "",
-                f"{len(matched)} documents (the first {W}, which wait for the pool, left out): Prefect task "
-                f"durations sum {task_sum:.1f} s against {plain_sum:.1f} s for the same documents' `process_bytes` "
-                f"in-process, one at a time: {_fmt(_ratio(task_sum, plain_sum), 'x')}, "
-                f"a difference of {(task_sum - plain_sum) / len(matched) * 1000:+.0f} ms per document for the Prefect "
-                f"task, the pool's IPC and contention ({W} workers share the cores with the flow process and the "
-                "Prefect server); differences of a few tens of ms either way are noise.",
-            ]
+    lines += _cpu_table(r, corpus["docs"])
     lines += ["", "Logs of every run: `" + r["logs"] + "` (kept with --keep)."]
     return "\n".join(lines) + "\n"
 
@@ -814,15 +817,34 @@ def _phase_table(run: dict, workers: int) -> list[str]:
             continue
         lines.append(f"| {name} | {b - a:.1f} | {100 * (b - a) / wall:.0f} % |")
     lines.append(f"| **wall** | {wall:.1f} | 100 % |")
-    if t.get("count"):
-        busy = t["sum_seconds"] / workers
-        lines += [
-            "",
-            f"{t['count']} Prefect task runs; their durations sum to {t['sum_seconds']:.1f} s = {busy:.1f} s per worker "
-            f"against a document window of {t['window_seconds']:.1f} s: the workers were busy "
-            f"{100 * busy / t['window_seconds']:.0f} % of the window (the rest is Prefect scheduling and "
-            "waits between tasks).",
-        ]
+    return lines
+
+
+def _cpu_table(r: dict, docs: int) -> list[str]:
+    """CPU seconds by process role in the cold and trivial runs, and what each document adds."""
+    cold, trivial = r["runs"].get("cold"), r["runs"].get("startup")
+    if not cold or not cold.get("cpu_by_role") or not trivial or not trivial.get("cpu_by_role"):
+        return []
+    roles = [
+        ("flow", "flow process (Prefect client, task engine, results, publish)"),
+        ("prefect_server", "Prefect's temporary server (API, task-run recording)"),
+        ("workers", "worker processes (parsing, extraction; spaCy load)"),
+    ]
+    lines = [
+        "",
+        "## Where the CPU goes, by process (sampled with psutil)",
+        "",
+        f"| process | cold run, {docs} documents | trivial run, 1 document | per extra document |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for key, name in roles:
+        a, b = cold["cpu_by_role"].get(key, 0.0), trivial["cpu_by_role"].get(key, 0.0)
+        lines.append(f"| {name} | {a:.1f} s | {b:.1f} s | {1000 * (a - b) / max(1, docs - 1):.0f} ms |")
+    total_cold = sum(cold["cpu_by_role"].get(k, 0.0) for k, _ in roles)
+    total_trivial = sum(trivial["cpu_by_role"].get(k, 0.0) for k, _ in roles)
+    lines.append(
+        f"| all | {total_cold:.1f} s | {total_trivial:.1f} s | {1000 * (total_cold - total_trivial) / max(1, docs - 1):.0f} ms |"
+    )
     return lines
 
 

@@ -19,6 +19,7 @@ def _run(args: argparse.Namespace) -> int:
     # Prefect's "Finished in state Completed()" for every document goes to the console and the
     # API's log table; the progress display and the run summary already say it. Failures still log.
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
+    from pipeline.runner import run_ingest
     from pipeline.settings import Settings
 
     settings = Settings()
@@ -27,117 +28,28 @@ def _run(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         print(f"partnerflow: raw folder {raw} does not exist", file=sys.stderr)
         return 2
-    workers = args.workers or settings.workers
     started = time.perf_counter()
-    server = None
     try:
-        server = _temporary_server()  # first: it takes longest to come up
-        if not args.dask:
-            _prestart_workers(raw, out, settings.model_copy(update={"workers": workers}), args.no_cache)
-        summary = _ingest(args, raw, out, workers, server)
+        summary = run_ingest(
+            raw,
+            out,
+            workers=args.workers or settings.workers,
+            wait=args.wait,
+            use_cache=not args.no_cache,
+            dask=args.dask,
+            settings=settings,
+        )
     except RunLockedError as exc:
         print(f"partnerflow: {exc}", file=sys.stderr)
         return 3
     except ServerStartError as exc:
         print(f"partnerflow: {exc}", file=sys.stderr)
         return 1
-    finally:
-        from pipeline.workers import discard_prestarted_pool
-
-        discard_prestarted_pool()
-        if server is not None:
-            server.stop()
     elapsed = time.perf_counter() - started
     print()
     print(summary.to_markdown())
     print(f"\nwall time {elapsed:.1f} s; tables in {out / 'current'}")
     return 0
-
-
-def _prestart_workers(raw: Path, out: Path, settings, no_cache: bool) -> None:
-    """Start as many workers as documents will probably be processed (up to settings.workers),
-    so that they load spaCy while Prefect's server starts."""
-    from pipeline.cache import ResultCache, settings_key
-    from pipeline.discovery import likely_to_process
-    from pipeline.workers import Budget, prestart_pool
-
-    cache = ResultCache(out / "cache", settings_key(settings))
-    expected = likely_to_process(raw, cache.directory, (lambda sha: False) if no_cache else cache.has)
-    if expected:
-        prestart_pool(min(settings.workers, expected), Budget.of(settings))
-
-
-def _temporary_server():
-    """A temporary Prefect server started now, unless an API is configured; None then."""
-    from prefect.settings import get_current_settings
-
-    from pipeline.prefect_server import TemporaryServer
-
-    prefect_settings = get_current_settings()
-    if prefect_settings.api.url or not prefect_settings.server.ephemeral.enabled:
-        return None  # a configured server, or Prefect's own error when none is allowed
-    server = TemporaryServer()
-    server.start()
-    return server
-
-
-def _ingest(args: argparse.Namespace, raw: Path, out: Path, workers: int, server):
-    from contextlib import nullcontext
-
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-    from prefect.task_runners import ThreadPoolTaskRunner
-
-    from pipeline.flows import ingest
-
-    if args.dask:
-        # Each Dask worker processes its documents itself: no local worker pool.
-        runner, process_pool = _dask_runner(args.dask, workers), False
-    else:
-        # Task threads only wait on worker processes; one more document waits per worker so
-        # that no worker idles while Prefect records the document before.
-        runner, process_pool = ThreadPoolTaskRunner(max_workers=2 * workers), True
-    flow = ingest.with_options(task_runner=runner)
-    api = nullcontext()
-    if server is not None:
-        server.wait_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
-        api = temporary_settings(updates={PREFECT_API_URL: server.api_url})
-    with api:
-        try:
-            return flow(
-                raw_dir=str(raw.resolve()),
-                out_dir=str(out.resolve()),
-                workers=workers,
-                wait=args.wait,
-                use_cache=not args.no_cache,
-                process_pool=process_pool,
-            )
-        finally:
-            if server is not None:
-                _send_pending_to_api()
-
-
-def _send_pending_to_api() -> None:
-    """Send the logs and events still queued to the temporary server while it is up.
-
-    Prefect would send them at interpreter exit, after the server is gone, and retry
-    for a minute or more. Its own test harness drains them the same way.
-    """
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-
-    APILogWorker.drain_all(timeout=30, at_exit=False)
-    EventsWorker.drain_all(timeout=30, at_exit=False)
-
-
-def _dask_runner(address: str, workers: int):
-    from prefect_dask import DaskTaskRunner
-
-    if address == "local":
-        # Processes, one thread each: parsing and NLP are CPU-bound.
-        return DaskTaskRunner(
-            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
-        )
-    return DaskTaskRunner(address=address)
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -1,0 +1,138 @@
+"""One ingest run as a steward starts it, around the flow.
+
+Without a configured Prefect API, a temporary server is started first thing,
+since it takes longest to come up; the workers that will be needed start next,
+so spaCy loads while the server does; then the flow runs against that server,
+whatever it logged is sent before the server stops, and workers no run took
+are stopped.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.prefect_server import TemporaryServer
+from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from pipeline.flows import RunSummary
+
+
+def run_ingest(
+    raw: Path,
+    out: Path,
+    *,
+    workers: int,
+    wait: bool = False,
+    use_cache: bool = True,
+    dask: str | None = None,
+    settings: Settings | None = None,
+) -> RunSummary:
+    """Ingest ``raw`` into ``out`` with ``workers`` worker processes (or on the Dask cluster at
+    ``dask``, 'local' for a local one); the run's summary. Raises RunLockedError when another
+    run holds ``out`` (unless ``wait``), ServerStartError when the temporary server fails."""
+    from pipeline.workers import discard_prestarted_pool
+
+    settings = (settings or Settings()).model_copy(update={"workers": workers})
+    server = None
+    try:
+        server = _temporary_server()
+        if not dask:
+            _prestart_workers(raw, out, settings, use_cache=use_cache)
+        return _run_flow(raw, out, settings, wait=wait, use_cache=use_cache, dask=dask, server=server)
+    finally:
+        discard_prestarted_pool()
+        if server is not None:
+            server.stop()
+
+
+def _temporary_server() -> TemporaryServer | None:
+    """A temporary Prefect server, started now, unless an API is configured; None then."""
+    from prefect.settings import get_current_settings
+
+    prefect_settings = get_current_settings()
+    if prefect_settings.api.url or not prefect_settings.server.ephemeral.enabled:
+        return None  # a configured server, or Prefect's own error when none is allowed
+    server = TemporaryServer()
+    server.start()
+    return server
+
+
+def _prestart_workers(raw: Path, out: Path, settings: Settings, *, use_cache: bool) -> None:
+    """As many workers as documents will probably be processed, up to ``settings.workers``."""
+    from pipeline.cache import ResultCache, settings_key
+    from pipeline.discovery import likely_to_process
+    from pipeline.workers import Budget, prestart_pool
+
+    cache = ResultCache(out / "cache", settings_key(settings))
+    expected = likely_to_process(raw, cache.directory, cache.has if use_cache else lambda sha: False)
+    if expected:
+        prestart_pool(min(settings.workers, expected), Budget.of(settings))
+
+
+def _run_flow(
+    raw: Path,
+    out: Path,
+    settings: Settings,
+    *,
+    wait: bool,
+    use_cache: bool,
+    dask: str | None,
+    server: TemporaryServer | None,
+) -> RunSummary:
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from pipeline.flows import ingest
+
+    if dask:
+        # Each Dask worker processes its documents itself: no local worker pool.
+        runner, process_pool = dask_runner(dask, settings.workers), False
+    else:
+        # Task threads only wait on worker processes; one more document waits per worker so
+        # that no worker idles while Prefect records the document before.
+        runner, process_pool = ThreadPoolTaskRunner(max_workers=2 * settings.workers), True
+    api: AbstractContextManager[Any] = nullcontext()
+    if server is not None:
+        server.wait_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
+        api = temporary_settings(updates={PREFECT_API_URL: server.api_url})
+    with api:
+        try:
+            return ingest.with_options(task_runner=runner)(
+                raw_dir=str(raw.resolve()),
+                out_dir=str(out.resolve()),
+                workers=settings.workers,
+                wait=wait,
+                use_cache=use_cache,
+                process_pool=process_pool,
+            )
+        finally:
+            if server is not None:
+                _send_pending_to_api()
+
+
+def _send_pending_to_api() -> None:
+    """Send the logs and events still queued to the temporary server while it is up.
+
+    Prefect would send them at interpreter exit, after the server is gone, and retry
+    for a minute or more. Its own test harness drains them the same way.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=30, at_exit=False)
+    EventsWorker.drain_all(timeout=30, at_exit=False)
+
+
+def dask_runner(address: str, workers: int) -> Any:
+    """Prefect's Dask task runner on the cluster at ``address``, or a local cluster of ``workers``."""
+    from prefect_dask import DaskTaskRunner
+
+    if address == "local":
+        # Processes, one thread each: parsing and NLP are CPU-bound.
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
+        )
+    return DaskTaskRunner(address=address)
