@@ -6,7 +6,8 @@ application into the calling process just to launch it. Starting the same
 server here, first thing, lets it load while the run imports its modules and
 its workers load spaCy. The server runs the same application Prefect's own
 temporary server runs, minus the event services a one-run server has no use
-for (automations, the event feed, live streams), which cost CPU on every task.
+for (automations, the event feed, live streams). What a task costs the server
+is mostly recording its task run, which stays.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -38,6 +40,25 @@ LEAN_SERVER_ENV = {
     "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
     "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "false",
 }
+
+
+def api_named_outside_prefect() -> bool:
+    """Whether the environment or the active Prefect profile names an API (PREFECT_API_URL).
+
+    Read without importing Prefect, which takes a second, so a temporary server can start
+    before that; Prefect's own settings, read afterwards, have the last word.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    profile = profiles.get("profiles", {}).get(active, {})
+    return isinstance(profile, dict) and bool(profile.get("PREFECT_API_URL"))
 
 
 class ServerStartError(PartnerflowError):
@@ -90,7 +111,6 @@ class TemporaryServer:
 
     def start(self) -> None:
         """Launch the server without waiting for it: `wait_ready` does."""
-        _log(f"Starting temporary server on http://127.0.0.1:{self.port}")
         env = {**os.environ, **LEAN_SERVER_ENV}
         env.pop("PREFECT_API_URL", None)
         self._process = subprocess.Popen(
@@ -114,6 +134,7 @@ class TemporaryServer:
             env=env,
             stdin=subprocess.DEVNULL,
         )
+        _log(f"Starting temporary server on http://127.0.0.1:{self.port}")  # imports Prefect: after Popen
 
     def wait_ready(self, timeout: float) -> None:
         """Block until the server answers its health check; ServerStartError if it exits or times out.

@@ -9,11 +9,12 @@ are stopped.
 
 from __future__ import annotations
 
+import logging
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.prefect_server import TemporaryServer
+from pipeline.prefect_server import TemporaryServer, api_named_outside_prefect
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -49,14 +50,24 @@ def run_ingest(
 
 
 def _temporary_server() -> TemporaryServer | None:
-    """A temporary Prefect server, started now, unless an API is configured; None then."""
+    """A temporary Prefect server, started now, unless an API is configured; None then.
+
+    Unless the environment or the profile names an API, the server starts even before
+    Prefect is imported; if Prefect's settings then name one after all, it is stopped.
+    """
+    server = None if api_named_outside_prefect() else TemporaryServer()
+    if server is not None:
+        server.start()
     from prefect.settings import get_current_settings
 
     prefect_settings = get_current_settings()
     if prefect_settings.api.url or not prefect_settings.server.ephemeral.enabled:
+        if server is not None:
+            server.stop()
         return None  # a configured server, or Prefect's own error when none is allowed
-    server = TemporaryServer()
-    server.start()
+    if server is None:
+        server = TemporaryServer()
+        server.start()
     return server
 
 
@@ -82,7 +93,12 @@ def _run_flow(
     dask: str | None,
     server: TemporaryServer | None,
 ) -> RunSummary:
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        get_current_settings,
+        temporary_settings,
+    )
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from pipeline.flows import ingest
@@ -96,8 +112,17 @@ def _run_flow(
         runner, process_pool = ThreadPoolTaskRunner(max_workers=2 * settings.workers), True
     api: AbstractContextManager[Any] = nullcontext()
     if server is not None:
+        # Their "Still processing items" warning means only that logs and events are still
+        # being sent when the flow ends, which is what happens before the server stops.
+        for name in ("APILogWorker", "EventsWorker"):
+            logging.getLogger(name).setLevel(logging.ERROR)
         server.wait_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
-        api = temporary_settings(updates={PREFECT_API_URL: server.api_url})
+        # Heartbeats let a lasting server mark a run that died as crashed; this server stops
+        # with the run, so nothing reads them, and the flow would wait up to 1 s for the
+        # heartbeat thread at its end.
+        api = temporary_settings(
+            updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+        )
     with api:
         try:
             return ingest.with_options(task_runner=runner)(
@@ -122,8 +147,8 @@ def _send_pending_to_api() -> None:
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 
-    APILogWorker.drain_all(timeout=30, at_exit=False)
-    EventsWorker.drain_all(timeout=30, at_exit=False)
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=30, at_exit=False)
 
 
 def dask_runner(address: str, workers: int) -> Any:
