@@ -39,11 +39,8 @@ def _raw_paths(raw_dir: Path) -> Iterator[tuple[str, Path, os.stat_result]]:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def discover(raw_dir: Path) -> list[RawFile]:
