@@ -78,7 +78,10 @@ def _prestart_workers(raw: Path, out: Path, settings: Settings, *, use_cache: bo
     from pipeline.workers import Budget, prestart_pool
 
     cache = ResultCache(out / "cache", settings_key(settings))
-    expected = likely_to_process(raw, cache.directory, cache.has if use_cache else lambda sha: False)
+    try:
+        expected = likely_to_process(raw, cache.directory, cache.has if use_cache else lambda sha: False)
+    except OSError:
+        return  # only a guess: the flow reads the folder itself and reports what it cannot read
     if expected:
         prestart_pool(min(settings.workers, expected), Budget.of(settings))
 
