@@ -15,10 +15,6 @@ from pipeline.prefect_server import ServerStartError
 
 
 def _run(args: argparse.Namespace) -> int:
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    # Prefect's "Finished in state Completed()" for every document goes to the console and the
-    # API's log table; the progress display and the run summary already say it. Failures still log.
-    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
     from pipeline.runner import run_ingest
     from pipeline.settings import Settings
 

@@ -172,16 +172,6 @@ def assemble_tables(results: list[DocumentResult]) -> dict[str, pd.DataFrame]:
     return tables
 
 
-@dataclass(frozen=True)
-class DocumentVerdict:
-    """What the run summary needs of a document; the flow keeps this, not its rows."""
-
-    source: str
-    status: str
-    doc_type: str
-    error: str | None
-
-
 class ResultSpool:
     """Documents' results streamed to disk as they arrive, assembled into tables at the end.
 
@@ -194,23 +184,22 @@ class ResultSpool:
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
-        self.verdicts: list[DocumentVerdict] = []  # in arrival order
+        self.sources: list[str] = []  # in arrival order: all the flow keeps of a document
         self._parts: dict[str, list[int]] = {name: [] for name in TABLE_MODELS}  # arrival index per part
         self._files = {name: (directory / f"{name}.pickle").open("w+b") for name in TABLE_MODELS}
 
     def add(self, result: DocumentResult) -> None:
-        doc = result.document
-        index = len(self.verdicts)
-        rows = {"documents": [doc], "pages": result.pages}
+        index = len(self.sources)
+        rows = {"documents": [result.document], "pages": result.pages}
         rows |= {model.table: result.facts.get(model.table, []) for model in FACT_MODELS}
         for name, records in rows.items():
             if records:
                 pickle.dump(records, self._files[name], pickle.HIGHEST_PROTOCOL)
                 self._parts[name].append(index)
-        self.verdicts.append(DocumentVerdict(doc.source, doc.status, doc.doc_type, doc.error))
+        self.sources.append(result.document.source)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        order = sorted(range(len(self.verdicts)), key=lambda i: self.verdicts[i].source)
+        order = sorted(range(len(self.sources)), key=self.sources.__getitem__)
         rank = {index: position for position, index in enumerate(order)}
         tables: dict[str, pd.DataFrame] = {}
         for name, handle in self._files.items():
@@ -252,11 +241,7 @@ def ingest(
             kept = current_release_built_from(out_path, fingerprint)
             if kept is not None:
                 summary = _unchanged_summary(*kept, duplicates=duplicates)
-                create_markdown_artifact(
-                    markdown=summary.to_markdown(),
-                    key="partnerflow-run-summary",
-                    description="Documents by status and rows per table",
-                )
+                _summary_artifact(summary)
                 logger.info("nothing changed: release %s stays current", summary.release)
                 return summary
         for stale in out_path.glob(".spool-*"):  # left by a run that was killed (we hold the lock)
@@ -295,11 +280,7 @@ def ingest(
         violations=len(report.errors),
         conflicts=len(conflicts),
     )
-    create_markdown_artifact(
-        markdown=summary.to_markdown(),
-        key="partnerflow-run-summary",
-        description="Documents by status and rows per table",
-    )
+    _summary_artifact(summary)
     create_markdown_artifact(
         markdown=quality_markdown(tables, report, release.name),
         key="partnerflow-quality",
@@ -307,6 +288,14 @@ def ingest(
     )
     logger.info("published release %s", release.name)
     return summary
+
+
+def _summary_artifact(summary: RunSummary) -> None:
+    create_markdown_artifact(
+        markdown=summary.to_markdown(),
+        key="partnerflow-run-summary",
+        description="Documents by status and rows per table",
+    )
 
 
 def _inputs_fingerprint(files: list[RawFile], raw_path: Path, settings: Settings) -> str:

@@ -10,6 +10,7 @@ are stopped.
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,11 @@ def run_ingest(
     run holds ``out`` (unless ``wait``), ServerStartError when the temporary server fails."""
     from pipeline.workers import discard_prestarted_pool
 
+    # Read when Prefect is imported, so set before that (the caller's own values win).
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # Prefect's "Finished in state Completed()" for every document goes to the console and the
+    # API's log table; the progress display and the run summary already say it. Failures still log.
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
     settings = (settings or Settings()).model_copy(update={"workers": workers})
     server = None
     try:

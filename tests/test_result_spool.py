@@ -14,7 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.cache import ResultCache
 from pipeline.discovery import discover
-from pipeline.flows import DocumentVerdict, ResultSpool, _process_all, assemble_tables
+from pipeline.flows import ResultSpool, _process_all, assemble_tables
 from pipeline.processing import DocumentResult, failed_result, process_bytes
 from pipeline.publish import frame_to_arrow
 from pipeline.settings import Settings
@@ -40,7 +40,7 @@ def test_spooled_tables_equal_tables_assembled_in_memory(results, tmp_path: Path
     for name, frame in expected.items():
         pd.testing.assert_frame_equal(tables[name], frame, check_exact=True)
         assert frame_to_arrow(name, tables[name]).equals(frame_to_arrow(name, frame)), name
-    assert all(isinstance(v, DocumentVerdict) for v in spool.verdicts)
+    assert spool.sources == [r.document.source for r in reversed(results)]  # names only, not rows
     assert not (tmp_path / "spool").exists()
 
 
