@@ -29,13 +29,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=None)
     args = parser.parse_args()
     settings = Settings()
-    budget = Budget(
-        seconds=args.timeout or settings.doc_timeout_seconds,
-        memory_mb=settings.doc_memory_mb,
-        max_bytes=settings.max_file_bytes,
-        max_pages=settings.max_pages,
-        review_threshold=settings.review_threshold,
-    )
+    if args.timeout:
+        settings = settings.model_copy(update={"doc_timeout_seconds": args.timeout})
+    budget = Budget.of(settings)
     files = sorted(
         p for folder in args.folders for p in folder.rglob("*") if p.is_file() and p.suffix != ".md"
     )

@@ -341,14 +341,7 @@ def pool_start_seconds(workers: int) -> float:
     from pipeline.settings import Settings
     from pipeline.workers import Budget, DocumentPool
 
-    settings = Settings()
-    budget = Budget(
-        seconds=settings.doc_timeout_seconds,
-        memory_mb=settings.doc_memory_mb,
-        max_bytes=settings.max_file_bytes,
-        max_pages=settings.max_pages,
-        review_threshold=settings.review_threshold,
-    )
+    budget = Budget.of(Settings())
     trivial = Path(os.environ["BENCH_TRIVIAL"])
     started = time.perf_counter()
     pool = DocumentPool(workers, budget)

@@ -223,7 +223,8 @@ def ingest(
     use_cache: bool = True,
     process_pool: bool = True,
 ) -> RunSummary:
-    """Ingest every document of the raw folder and publish a new release."""
+    """Ingest every document of the raw folder and publish a new release, or keep the current
+    one when nothing it was built from has changed."""
     settings = Settings()
     if workers:
         settings = settings.model_copy(update={"workers": workers})

@@ -22,7 +22,6 @@ import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 
 from extractors.errors import PartnerflowError
 
@@ -106,8 +105,12 @@ class TemporaryServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
+    def address(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api"
+        return f"{self.address}/api"
 
     def start(self) -> None:
         """Launch the server without waiting for it: `wait_ready` does."""
@@ -134,7 +137,7 @@ class TemporaryServer:
             env=env,
             stdin=subprocess.DEVNULL,
         )
-        _log(f"Starting temporary server on http://127.0.0.1:{self.port}")  # imports Prefect: after Popen
+        _log(f"Starting temporary server on {self.address}")  # imports Prefect: after Popen
 
     def wait_ready(self, timeout: float) -> None:
         """Block until the server answers its health check; ServerStartError if it exits or times out.
@@ -171,18 +174,10 @@ class TemporaryServer:
         """Stop the server, letting it finish recording what it received (SIGTERM, then SIGKILL)."""
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
-            _log(f"Stopping temporary server on http://127.0.0.1:{self.port}")
+            _log(f"Stopping temporary server on {self.address}")
             process.terminate()
             try:
                 process.wait(timeout=grace_seconds)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-    def __enter__(self) -> TemporaryServer:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()

@@ -149,7 +149,7 @@ _prestarted: DocumentPool | None = None
 def prestart_pool(workers: int, budget: Budget) -> None:
     """Start a pool's workers now, for this process's next ``take_pool``.
 
-    The command line calls this before Prefect's server is up, so spaCy loads in the
+    The run (``pipeline.runner``) calls this before Prefect's server is up, so spaCy loads in the
     workers while the server starts instead of after it.
     """
     global _prestarted
