@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from extractors.bodies import add_structural_partners
 from extractors.classify import Classification, classify
 from extractors.common import Draft, ExtractionContext, finalise_contacts, websites
 from extractors.programme import extract_programme
@@ -74,6 +75,8 @@ def extract_document(
     ctx = ExtractionContext.create(doc, doc_id)
     extractor = EXTRACTORS.get(classification.doc_type)
     draft = extractor(ctx) if extractor is not None else Draft(websites=websites(ctx))
+    if extractor is not None:
+        add_structural_partners(ctx, classification.doc_type, draft)
     contacts = draft.contact_records + finalise_contacts(
         ctx, draft.contacts, method=_CONTACT_METHOD.get(classification.doc_type, "contact_block")
     )

@@ -159,8 +159,19 @@ def _strip_lead_in(text: OffsetText) -> OffsetText:
     return text.slice(match.end()) if match else text
 
 
+def _strip_article(text: OffsetText) -> OffsetText:
+    """'the Asian Development Bank' -> 'Asian Development Bank'; a printed 'The World Bank' keeps its 'The'."""
+    match = re.match(r"(?:and\s+)?the\s+(?=\S)", text.text)
+    return text.slice(match.end()) if match else text
+
+
 def _sentences(text: OffsetText) -> list[OffsetText]:
-    cuts = [m.start() + 1 for m in _SENTENCE_END.finditer(text.text)]
+    # "Mt. Lavinia", "St. Kitts": a short abbreviation's period ends no sentence.
+    cuts = [
+        m.start() + 1
+        for m in _SENTENCE_END.finditer(text.text)
+        if not re.search(r"(?:^|\s)[A-Z][a-z]{0,2}$", text.text[: m.start()])
+    ]
     bounds = [0, *cuts, len(text.text)]
     return [
         text.slice(a, b).strip() for a, b in zip(bounds, bounds[1:], strict=False) if text.text[a:b].strip()
@@ -189,6 +200,9 @@ def _names_body(text: str, *, strict: bool = False) -> bool:
         return False
     if country_of_place(text) or country_code(text) or ends_with_org_head(text) or had_paren:
         return True
+    if strict and looks_like_acronym(text):
+        return True  # 'UNEP and SEI'
+
     return not strict and len(words) >= 2 and words[-1][:1].isupper() and len(words) <= 8
 
 
@@ -334,3 +348,35 @@ def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
 
 
 _ADJECTIVE_END = re.compile(r"\b(?:[A-Z][a-z]+(?:ional|ural|ific|omic|ical|ental|cial))$")
+
+
+def body_items(
+    text: OffsetText, *, countries_are_bodies: bool | None = None, noise: frozenset[str] = frozenset()
+) -> list[ListItem]:
+    """The bodies one value names: 'A (AA), B; C and the D', a country list, a single name.
+
+    A country printed alone is a body of its own in a list of countries ("Governments: Switzerland;
+    Italy") and the previous body's country in a list of bodies ("Kandy, Sri Lanka").
+    ``countries_are_bodies`` None decides by the list: countries are bodies when most items are countries.
+    """
+    pieces: list[tuple[ListItem, str | None]] = []
+    body = _strip_lead_in(clean_value(text))
+    for sentence in _sentences(body):
+        for part in _merge_ministry_lists(sentence.split_top_level(",;")):
+            for piece in _split_and(_strip_article(part)):
+                item = _item(_strip_lead_in(_strip_article(piece)), None, noise)
+                if item is not None:
+                    bare = country_code(item.name.text) if item.acronym is None else None
+                    pieces.append((item, bare))
+    if countries_are_bodies is None:
+        countries_are_bodies = bool(pieces) and sum(bare is not None for _, bare in pieces) * 2 >= len(pieces)
+    items: list[ListItem] = []
+    for item, bare in pieces:
+        if bare and countries_are_bodies:
+            items.append(replace(item, country=bare, country_source="name"))
+        elif bare:
+            if items and items[-1].country is None:
+                items[-1] = replace(items[-1], country=bare, country_source="group")
+        else:
+            items.append(item)
+    return items

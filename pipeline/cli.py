@@ -56,6 +56,8 @@ def _eval(args: argparse.Namespace) -> int:
     if not gold_dir.is_dir():
         print(f"partnerflow: gold folder {gold_dir} does not exist", file=sys.stderr)
         return 2
+    if args.raw:
+        return _eval_raw(Path(args.raw), gold_dir, details=not args.summary)
     if not dataset.exists():
         print(f"partnerflow: dataset {dataset} does not exist (run `partnerflow run` first)", file=sys.stderr)
         return 2
@@ -68,6 +70,20 @@ def _eval(args: argparse.Namespace) -> int:
 
         print()
         print(format_calibration(calibration(gold, predicted, threshold=Settings().review_threshold)))
+    return 0
+
+
+def _eval_raw(raw: Path, gold_dir: Path, *, details: bool) -> int:
+    from pipeline.corpus_eval import format_corpus_score, predict_folder, score_corpus
+    from pipeline.evaluation import load_gold
+    from pipeline.settings import Settings
+
+    if not raw.is_dir():
+        print(f"partnerflow: raw folder {raw} does not exist", file=sys.stderr)
+        return 2
+    gold = load_gold(gold_dir)
+    result = score_corpus(gold, predict_folder(raw), threshold=Settings().review_threshold)
+    print(format_corpus_score(result, details=details))
     return 0
 
 
@@ -287,6 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument(
         "--dataset", default="output/current", help="published release folder (default: output/current)"
+    )
+    evaluate.add_argument(
+        "--raw",
+        help="score a folder of raw documents instead: extract them in-process (no run, no release)"
+        " and report scores, calibration and review coverage",
     )
     evaluate.add_argument("--summary", action="store_true", help="only the scores, no per-document details")
     evaluate.add_argument(

@@ -137,6 +137,41 @@ class CommonRules(_Rules):
     name_connectors: list[str]
 
 
+class ProseTrigger(_Rules):
+    """A phrase after which a sentence enumerates bodies in one role ("jointly organised by")."""
+
+    pattern: str
+    role: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        return _check_regexes([value])[0]
+
+
+class RoleRules(_Rules):
+    """Section-role vocabularies (``roles.json``): what a heading, label or column header announces."""
+
+    version: int
+    comment: str = ""
+    max_label_words: int = Field(gt=0)
+    roles: dict[str, list[str]]
+    stop: list[str]
+    list_nouns: list[str]
+    columns: dict[str, list[str]]
+    categories: dict[PartnerCategory, list[str]]
+    prose_triggers: list[ProseTrigger]
+
+    @field_validator("prose_triggers")
+    @classmethod
+    def _trigger_roles_known(cls, value: list[ProseTrigger], info: Any) -> list[ProseTrigger]:
+        known = set(info.data.get("roles", {}))
+        unknown = {t.role for t in value} - known
+        if unknown:
+            raise ValueError(f"prose triggers name unknown roles {sorted(unknown)}")
+        return value
+
+
 def _load(name: str, model: type[BaseModel]) -> Any:
     try:
         raw = resources.files("extractors.rules").joinpath(name).read_text(encoding="utf-8")
@@ -175,6 +210,11 @@ def common_rules() -> CommonRules:
     return _load("common.json", CommonRules)
 
 
+@lru_cache(maxsize=1)
+def role_rules() -> RoleRules:
+    return _load("roles.json", RoleRules)
+
+
 def load_all_rules() -> None:
     """Load and validate every rules file (fails fast at start-up)."""
     classify_rules()
@@ -182,3 +222,4 @@ def load_all_rules() -> None:
     report_rules()
     programme_rules()
     common_rules()
+    role_rules()

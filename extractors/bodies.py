@@ -1,0 +1,275 @@
+"""Bodies (partners) from the document's structure and prose, whatever its layout.
+
+The cascade's candidate and role stages for partners:
+
+1. *Candidates* come from the values of zones (``structure.document_zones``):
+   list items, lines, table cells read through their column header, label
+   values; and from sentences, where a trigger phrase ("jointly organised by",
+   "with financial support from") or a clause ending in ':' that names a role
+   ("the partners who supported it:") introduces an enumeration.
+2. *Role*: a candidate's category comes from its zone's role (the heading,
+   label, column header or introducing sentence), mapped per document type:
+   a sheet's sections are categories of their own, a report's or programme's
+   members are participants.
+3. *Merge*: candidates the type's own extractor already found are not added
+   twice; the rest join the draft with a confidence by how they were found.
+
+The zones a document has are also what coverage is judged on: a partner zone
+that yields no body is a reason to review the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from extractors import nlp
+from extractors.common import Draft, ExtractionContext
+from extractors.contacts import is_position
+from extractors.lists import ListItem, body_items
+from extractors.normalize import country_code, country_in_name, country_of_place
+from extractors.roles import category_of_label, is_role_label, sentence_role
+from extractors.rules import common_rules, role_rules, sheet_rules
+from extractors.structure import Piece, Zone, document_zones, is_prose
+from extractors.text import OffsetText, fold, is_org_like, sentence_spans
+from schemas.records import PartnerRecord
+
+PARTNER_ROLES = frozenset(["government", "igo", "major_group", "other", "partner", "participant", "organizer", "funder", "lead"])
+_SHEET_SECTIONS = {"government": "government", "igo": "igo", "major_group": "major_group", "other": "other"}
+_EVENT_ROLES = {"organizer": "organizer", "funder": "funder", "lead": "organizer"}
+
+# How a candidate was found -> how often such a candidate is right (tuned on the train corpora).
+CONFIDENCE = {
+    "column": 0.85,
+    "label": 0.82,
+    "heading": 0.78,
+    "intro": 0.78,
+    "prose": 0.72,
+}
+
+_IGO = re.compile(
+    r"(?i)\b(?:united nations|UN-?[A-Z]|UNEP|UNDP|UNESCO|UNICEF|UNIDO|UNITAR|UNU|FAO|WHO|WMO|IMO|ILO|IFAD|"
+    r"world bank|development bank|international monetary|OECD|ESCAP|ECLAC|ECA|ASEAN|European Commission|"
+    r"European Union|intergovernmental|World Health|World Meteorological|Global Environment Facility|GEF|"
+    r"International (?:Labour|Maritime|Energy|Atomic|Tropical Timber|Organization for Migration)|Commonwealth|"
+    r"Secretariat of the Pacific|South Pacific Regional|Pacific Islands Forum|African Union|Organisation of|"
+    r"Organization of American States|CGIAR|IUCN)\b"
+)
+_GOVERNMENT = re.compile(
+    r"(?i)^(?:the\s+)?(?:government|ministry|ministries|department|federal|royal|republic|kingdom|state|national)\b|"
+    r"\bgovernment of\b|\bministry of\b|\b(?:city|municipal|metropolitan|prefectur\w*|provincial)\b"
+)
+_DATE_IN = re.compile(
+    r"\b(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b"
+)
+_NOT_BODIES = frozenset(["none", "none listed", "n/a", "na", "tbd", "tba", "to be confirmed", "various", "others", "etc"])
+# An enumeration in a sentence ends where the sentence goes on about time or place.
+_ENUMERATION_END = re.compile(
+    r"\s(?:on|from|between|during|since|until|in)\s+(?=\d|(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b)|\s(?:during|since|which|who|where|whose|that|to\s+[a-z])\b|"
+    r"\s(?:held|took|was|were|is|are|has|have|will)\s"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    item: ListItem
+    role: str
+    how: str  # key of CONFIDENCE
+
+
+def partner_category(role: str, doc_type: str, name: str) -> tuple[str | None, bool]:
+    """(category, lead) of a body in a zone of ``role`` in a document of ``doc_type``."""
+    if doc_type == "information_sheet":
+        if role == "lead":
+            return None, True
+        return _SHEET_SECTIONS.get(role) or _category_by_name(name), False
+    return _EVENT_ROLES.get(role, "participant"), False
+
+
+def _category_by_name(name: str) -> str:
+    if country_code(name) or _GOVERNMENT.search(name):
+        return "government"
+    if _IGO.search(name):
+        return "igo"
+    return "major_group"
+
+
+def plausible_body(name: str) -> bool:
+    """A body's name, not a heading word, a placeholder, a fragment of a sentence or a dated phrase."""
+    text = name.strip()
+    if len(text) < 2 or not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if fold(text).strip(".") in _NOT_BODIES:
+        return False
+    words = text.split()
+    if is_role_label(text):
+        return False  # a heading word ('Background', 'SPEAKERS'), not a body
+    if (words[-1][:1].islower() and words[-1] not in _org_heads()) or re.match(r"(?i)^(?:in|on|at|for|with|by|from|to|as|also|this|these|its)\b", text):
+        return False  # a piece of a sentence ('Asian Development Bank and UN-HABITAT also', 'In addition')
+    if ": " in text or (" " not in text and fold(text) in _org_heads()):
+        return False  # a label and its value, or a generic word ('Secretariat', 'University')
+    if re.match(r"^(?:Section|Part|Annex|Table|Page|Chapter)\b", text) or text.endswith(("&", " and", " of", " for")):
+        return False
+    return not _DATE_IN.search(text)
+
+
+def _new_body(text: str) -> bool:
+    """A candidate the structure found names a body: not a person, a position or a group label."""
+    if not plausible_body(text) or is_position(text) or any(p.search(text) for p in _group_patterns()):
+        return False
+    if country_code(text) or country_of_place(text) or is_org_like(text):
+        return True
+    return not (len(text.split()) >= 2 and nlp.is_person(text))
+
+
+@lru_cache(maxsize=1)
+def _org_heads() -> frozenset[str]:
+    return frozenset(common_rules().org_head_words)
+
+
+@lru_cache(maxsize=1)
+def _group_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.I) for p in sheet_rules().partner_group_patterns]
+
+
+def _items(piece: Piece, role: str) -> list[ListItem]:
+    items = body_items(piece.text, countries_are_bodies=True if role == "government" else None)
+    country = country_code(piece.country.text) if piece.country is not None else None
+    out = []
+    for item in items:
+        if country and item.country is None:
+            item = ListItem(item.name, item.acronym, country, "column", item.evidence)
+        out.append(item)
+    return out
+
+
+def zone_candidates(zones: Iterable[Zone]) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    for zone in zones:
+        role = zone.effective_role
+        if role not in PARTNER_ROLES:
+            continue
+        how = zone.source if zone.source in CONFIDENCE else "heading"
+        for piece in zone.pieces:
+            if piece.kind == "paragraph" or is_prose(piece.text.text):
+                if zone.source in ("label", "intro") and zone.role in PARTNER_ROLES:
+                    # "Hosted by: the A, the B and the C, joined by ...": the names up to the prose.
+                    candidates.extend(Candidate(item, role, how) for item in _enumeration(piece.text))
+                continue
+            piece_role = piece.role if piece.role in PARTNER_ROLES else role
+            if piece.category is not None:
+                piece_role = category_of_label(piece.category.text) or role
+            for item in _items(piece, piece_role):
+                candidates.append(Candidate(item, piece_role, how))
+    return candidates
+
+
+def _trigger_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(t.pattern, re.I), t.role) for t in role_rules().prose_triggers]
+
+
+def prose_candidates(zones: Iterable[Zone]) -> list[Candidate]:
+    """Enumerations after trigger phrases, and after a clause naming a role then ':'."""
+    triggers = _trigger_patterns()
+    candidates: list[Candidate] = []
+    for zone in zones:
+        if zone.effective_role in ("speaker", "chair", "contact"):
+            continue
+        for piece in zone.pieces:
+            if piece.kind != "paragraph" and not is_prose(piece.text.text):
+                continue
+            text = piece.text
+            for start, end in sentence_spans(text.text):
+                sentence = text.slice(start, end)
+                candidates.extend(_sentence_candidates(sentence, triggers))
+    return candidates
+
+
+def _sentence_candidates(sentence: OffsetText, triggers: list[tuple[re.Pattern[str], str]]) -> list[Candidate]:
+    found: list[tuple[int, str]] = []
+    colon = sentence.text.find(":")
+    if colon > 0:
+        role = sentence_role(sentence.text[:colon])
+        if role in PARTNER_ROLES:
+            found.append((colon + 1, role))
+    for pattern, role in triggers:
+        for match in pattern.finditer(sentence.text):
+            found.append((match.end(), role))
+    candidates: list[Candidate] = []
+    for position, role in sorted(found):
+        rest = sentence.slice(position)
+        cut = _ENUMERATION_END.search(rest.text)
+        if cut:
+            rest = rest.slice(0, cut.start())
+        # The next trigger in the sentence starts another enumeration.
+        later = [p for p, _ in found if p > position]
+        if later:
+            rest = rest.slice(0, max(0, min(later) - position))
+        for item in _enumeration(rest):
+            candidates.append(Candidate(item, role, "prose"))
+    return candidates
+
+
+def _enumeration(text: OffsetText) -> list[ListItem]:
+    """The names an enumeration lists, up to the first piece that names nothing."""
+    items = []
+    for item in body_items(text):
+        if is_prose(item.name.text):
+            break
+        items.append(item)
+    return items
+
+
+def _known(draft: Draft) -> list[str]:
+    names = [fold(p.name) for p in draft.partners]
+    names += [fold(p.acronym) for p in draft.partners if p.acronym]
+    return names
+
+
+def _is_known(item: ListItem, known: list[str]) -> bool:
+    key = fold(item.name.text)
+    if item.acronym and fold(item.acronym) in known:
+        return True
+    return any(key == k or fuzz.ratio(key, k) >= 90 for k in known)
+
+
+def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft) -> list[Zone]:
+    """Add the bodies the structure and prose name that the type's extractor missed."""
+    zones = document_zones(ctx.doc, explicit_breaks=ctx.explicit_breaks)
+    draft.partners = [p for p in draft.partners if plausible_body(p.name)]
+    known = _known(draft)
+    for candidate in [*zone_candidates(zones), *prose_candidates(zones)]:
+        item = candidate.item
+        name = item.name.text
+        if not _new_body(name) or _is_known(item, known):
+            continue
+        category, lead = partner_category(candidate.role, doc_type, name)
+        country = item.country or (country_code(name) if doc_type == "information_sheet" else None)
+        if country is None:
+            country = country_in_name(name)
+        record = ctx.facts.make(
+            PartnerRecord,
+            item.evidence,
+            method=f"structure.{candidate.how}",
+            confidence=CONFIDENCE[candidate.how],
+            name=name,
+            acronym=item.acronym,
+            category=category,
+            country=country,
+            lead=lead,
+        )
+        if record is not None:
+            draft.partners.append(record)
+            known.append(fold(name))
+            if item.acronym:
+                known.append(fold(item.acronym))
+    return zones
+
+
+__all__ = ["CONFIDENCE", "PARTNER_ROLES", "add_structural_partners", "partner_category", "plausible_body"]

@@ -1,0 +1,342 @@
+"""Structure: a parsed document as zones, each a heading or label with the values under it.
+
+Whatever the format, a document reaches this stage as lines with layout cues
+(heading level, bold, list item, table cell, block). This stage reads them as
+a reader does:
+
+- a *heading* (a heading style, a short bold block, a numbered short line, a
+  short line ending in ':') opens a zone;
+- a *run-in label* ("Organisers: X, Y", "**Host:** X", also in the middle of a
+  paragraph that a renderer joined) opens a zone holding its value;
+- a *sentence ending in ':'* ("Government representatives from the following
+  countries attended:") opens a zone for the list that follows it;
+- a *table* becomes zones per column or per label cell: with a header row, the
+  name column's cells are values and the country and type columns annotate
+  them; without one, a two-column table is label cells and value cells.
+
+Each zone gets the role its label announces (``roles.section_role``); values
+under a zone with no role of its own inherit the role of the heading above.
+The stage only reads structure; which values name bodies is the next stage's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.lists import logical_lines
+from extractors.roles import STOP, column_kind, section_role, sentence_role
+from extractors.text import OffsetText, clean_value, strip_bullet
+from schemas.document import ParsedDocument, TextLine
+
+# "Organisers:" inside a line; the label is a few words starting with a capital.
+_RUN_IN = re.compile(r"(?:^|(?<=[\s.;)]))(?P<label>(?:\*\*)?[A-Z][A-Za-z&/'’()\- \n]{1,48}?)(?:\*\*)?\s*:(?:\*\*)?(?=\s|$)")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+[A-Z]")
+_MAX_HEADING_WORDS = 12
+
+
+@dataclass
+class Piece:
+    """One value: a line, list item, table cell or paragraph."""
+
+    text: OffsetText
+    kind: str  # 'item' (list item or short line), 'cell', 'paragraph'
+    country: OffsetText | None = None  # the row's country cell
+    category: OffsetText | None = None  # the row's type/sector cell
+    role: str | None = None  # a sub-label's role inside the zone ("Private companies: X")
+
+
+@dataclass
+class Zone:
+    label: OffsetText | None
+    role: str | None
+    # 'heading', 'label', 'intro' (a sentence ending in ':'), 'column' (a table header), 'none'
+    source: str
+    pieces: list[Piece] = field(default_factory=list)
+    # The role of the heading this zone sits under (a label's own role wins over it).
+    parent_role: str | None = None
+
+    @property
+    def effective_role(self) -> str | None:
+        if self.role == STOP:
+            return None
+        return self.role or self.parent_role
+
+
+@dataclass
+class _Block:
+    lines: list[TextLine]
+    text: OffsetText
+    parts: list[OffsetText]  # the text of each line
+
+    @property
+    def first(self) -> TextLine:
+        return self.lines[0]
+
+
+def _line_text(doc: ParsedDocument, line: TextLine) -> OffsetText:
+    return OffsetText(doc.text[line.char_start : line.char_end], tuple(range(line.char_start, line.char_end)))
+
+
+def _blocks(doc: ParsedDocument) -> list[_Block]:
+    blocks: list[_Block] = []
+    for line in doc.lines:
+        text = _line_text(doc, line)
+        if not text.text.strip():
+            continue
+        if blocks:
+            prev = blocks[-1].lines[-1]
+            same = (prev.block, prev.table, prev.row, prev.col) == (line.block, line.table, line.row, line.col)
+            # A list item starts a value of its own; a heading's lines never run into body text.
+            if same and not line.list_item and bool(line.heading_level) == bool(prev.heading_level):
+                blocks[-1].lines.append(line)
+                blocks[-1].parts.append(text)
+                blocks[-1].text = OffsetText.join([blocks[-1].text, text], "\n")
+                continue
+        blocks.append(_Block([line], text, [text]))
+    return blocks
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_heading(block: _Block) -> bool:
+    text = block.text.text.strip()
+    if block.first.table is not None or not text:
+        return False
+    if block.first.heading_level:
+        return True
+    words = _words(text)
+    if words > _MAX_HEADING_WORDS:
+        return False
+    if all(line.bold for line in block.lines) and not text.endswith((".", ",", ";")):
+        return True
+    if text.isupper() and words <= 8 and any(ch.isalpha() for ch in text):
+        return True  # 'SPEAKERS', 'WORKSHOP CHAIR'
+
+    if len(block.lines) == 1 and _NUMBERED.match(text) and not text.endswith((".", ",", ";")) and words <= 10:
+        return True
+    return len(block.lines) == 1 and text.endswith(":") and words <= 8
+
+
+def _run_in_labels(text: OffsetText) -> list[tuple[OffsetText | None, OffsetText]]:
+    """Split 'A: x B: y' at labels a role vocabulary knows (at the start, any short label)."""
+    cuts: list[tuple[int, int]] = []  # (label start, value start)
+    for match in _RUN_IN.finditer(text.text):
+        label = match.group("label").strip("* ")
+        at_start = not text.text[: match.start()].strip(" *•-\t")
+        if at_start:
+            if _words(label) <= 6:
+                cuts.append((match.start(), match.end()))
+            continue
+        # Inside a joined paragraph the capitals before the label belong to the previous value
+        # ("... Yokohama, Japan Host: ..."): the label is the shortest tail of words with a role,
+        # with the capitalised word before it when the tail starts in lower case ("Meetings hosted by").
+        group = match.group("label").rstrip("* \n")
+        starts = [m.start() for m in re.finditer(r"\S+", group)]
+        words = group.split()
+        for n in range(1, min(4, len(words)) + 1):
+            if section_role(" ".join(words[-n:])) is None:
+                continue
+            if words[-n][:1].islower() and n < len(words) and words[-n - 1][:1].isupper():
+                n += 1
+            cuts.append((match.start("label") + starts[-n], match.end()))
+            break
+    if not cuts:
+        return [(None, text)]
+    parts: list[tuple[OffsetText | None, OffsetText]] = []
+    if text.text[: cuts[0][0]].strip():
+        parts.append((None, text.slice(0, cuts[0][0]).strip()))
+    for i, (label_start, value_start) in enumerate(cuts):
+        end = cuts[i + 1][0] if i + 1 < len(cuts) else len(text.text)
+        label = clean_value(text.slice(label_start, value_start))
+        parts.append((label, text.slice(value_start, end).strip()))
+    return parts
+
+
+_CONNECTORS = frozenset("of for and the on in de du des la le to at & by with from".split())
+
+
+def is_prose(text: str) -> bool:
+    """Running text rather than a name or a list: several lower-case words that join no name."""
+    lower = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w[:1].islower() and w not in _CONNECTORS]
+    return len(lower) >= 3 or _words(text) > 30
+
+
+def _value_kind(block: _Block, value: OffsetText | None = None) -> str:
+    if block.first.list_item:
+        return "item"
+    return "paragraph" if is_prose((value or block.text).text) else "item"
+
+
+_SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?)(?:\s*\(\d+\))?:\s+(?=\S)")
+
+
+def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) -> list[Piece]:
+    """A paragraph is one value; a short block is one value per logical line (wraps re-joined)."""
+    kind = _value_kind(block, value)
+    if kind == "item" and "\n" in value.text:
+        inside = [(p, line) for p, line in zip(block.parts, block.lines, strict=True) if p.end > value.start and p.start < value.end]
+        values = [_within(p, value.start, value.end) for p, _ in inside]
+        joined = logical_lines(values, [line for _, line in inside], explicit_breaks=explicit_breaks)
+        return [_item_piece(v) for v in joined if v.text.strip()]
+    flat = value.sub(re.compile(r"\n"), " ")
+    return [_item_piece(flat) if kind == "item" else Piece(flat, kind)] if flat.text.strip() else []
+
+
+def _within(part: OffsetText, start: int, end: int) -> OffsetText:
+    """The characters of a line between document offsets ``start`` and ``end``."""
+    keep = [i for i, pos in enumerate(part.pos) if start <= pos < end]
+    return part.slice(keep[0], keep[-1] + 1) if keep else part.slice(0, 0)
+
+
+def _item_piece(text: OffsetText) -> Piece:
+    text = strip_bullet(text.strip())[0]
+    label = _SUB_LABEL.match(text.text)
+    if label and _words(label.group("label")) <= 5:
+        role = section_role(label.group("label"))
+        return Piece(text.slice(label.end()), "item", role=None if role == STOP else role)
+    return Piece(text, "item")
+
+
+def _intro_role(text: str) -> str | None:
+    """A paragraph's last sentence ending in ':' introduces the list that follows it."""
+    if not text.rstrip().endswith(":"):
+        return None
+    last = re.split(r"(?<=[.!?])\s+", text.strip())[-1]
+    return sentence_role(last)
+
+
+def document_zones(doc: ParsedDocument, *, explicit_breaks: bool = False) -> list[Zone]:
+    """``explicit_breaks``: every line break was the writer's (HTML, DOCX), none the layout's."""
+    zones: list[Zone] = [Zone(None, None, "none")]
+    heading_role: str | None = None
+    blocks = _blocks(doc)
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if block.first.table is not None:
+            table = block.first.table
+            cells = []
+            while i < len(blocks) and blocks[i].first.table == table:
+                cells.append(blocks[i])
+                i += 1
+            zones.extend(_table_zones(cells, zones[-1].effective_role or heading_role))
+            continue
+        i += 1
+        text = block.text
+        if _is_heading(block):
+            label = clean_value(text.sub(re.compile(r"\n"), " "))
+            role = section_role(label.text)
+            if role is not None:
+                heading_role = None if role == STOP else role
+            elif block.first.heading_level or _NUMBERED.match(label.text):
+                heading_role = None
+            # else: a bold or capitalised line without a role is a sub-heading ('Cities in Asia')
+            zones.append(Zone(label, role, "heading", parent_role=heading_role))
+            continue
+        parts = _run_in_labels(text)
+        for label, value in parts:
+            if label is not None:
+                zone = Zone(label, section_role(label.text) or STOP, "label", parent_role=heading_role)
+                zones.append(zone)
+                zone.pieces.extend(_value_pieces(block, value, explicit_breaks=explicit_breaks))
+                continue
+            intro = _intro_role(value.text)
+            if intro is not None:
+                zones[-1].pieces.extend(_value_pieces(block, value, explicit_breaks=explicit_breaks))
+                zones.append(Zone(value, intro, "intro", parent_role=heading_role))
+                continue
+            target = zones[-1]
+            if target.source in ("label", "intro") and _value_kind(block) == "paragraph":
+                # A paragraph after a label's value or an introduced list is body text again.
+                target = Zone(None, None, "none", parent_role=heading_role)
+                zones.append(target)
+            target.pieces.extend(_value_pieces(block, value, explicit_breaks=explicit_breaks))
+    return zones
+
+
+def _table_zones(cells: list[_Block], context_role: str | None) -> list[Zone]:
+    rows: dict[tuple[int, int], dict[int, _Block]] = {}
+    order: list[tuple[int, int]] = []
+    for cell in cells:
+        key = (cell.first.table or 0, cell.first.row or 0)
+        if key not in rows:
+            rows[key] = {}
+            order.append(key)
+        rows[key][cell.first.col or 0] = cell
+    grid = [rows[k] for k in order]
+    if not grid:
+        return []
+    header = _header_columns(grid[0])
+    if header is not None:
+        return _columns_zones(grid, header, context_role)
+    width = max(len(r) for r in grid)
+    zones: list[Zone] = []
+    if width == 2:
+        for row in grid:
+            label, value = row.get(0), row.get(1)
+            if label is None:
+                continue
+            role = section_role(clean_value(label.text).text)
+            zone = Zone(clean_value(label.text), role, "label", parent_role=context_role)
+            if value is not None:
+                zone.pieces.extend(_cell_pieces(value))
+            zones.append(zone)
+        return zones
+    zone = Zone(None, None, "none", parent_role=context_role)
+    for row in grid:
+        for cell in row.values():
+            zone.pieces.extend(_cell_pieces(cell))
+    return [zone]
+
+
+def _header_columns(row: dict[int, _Block]) -> dict[str, int] | None:
+    kinds: dict[str, int] = {}
+    bold = all(all(line.bold for line in cell.lines) for cell in row.values())
+    for col, cell in sorted(row.items()):
+        kind = column_kind(clean_value(cell.text).text)
+        if kind and kind not in kinds:
+            kinds[kind] = col
+    if "name" in kinds and (bold or len(kinds) >= 2):
+        return kinds
+    if "country" in kinds and "name" not in kinds and len(row) == 2:
+        kinds["name"] = 1 - kinds["country"] if kinds["country"] in (0, 1) else 1
+        return kinds
+    return None
+
+
+def _cell_pieces(cell: _Block) -> list[Piece]:
+    pieces = []
+    start = 0
+    for part in cell.text.text.split("\n"):
+        piece = cell.text.slice(start, start + len(part)).strip()
+        start += len(part) + 1
+        if piece.text:
+            pieces.append(Piece(strip_bullet(piece)[0], "cell"))
+    return pieces
+
+
+def _columns_zones(grid: list[dict[int, _Block]], header: dict[str, int], context_role: str | None) -> list[Zone]:
+    name_col = header["name"]
+    label = clean_value(grid[0][name_col].text) if name_col in grid[0] else None
+    role = section_role(label.text) if label is not None else None
+    zone = Zone(label, role, "column", parent_role=context_role)
+    for row in grid[1:]:
+        if _header_columns(row) == header:
+            continue  # the header repeated on the next page
+        name = row.get(name_col)
+        if name is None:
+            continue
+        country = row.get(header["country"]) if "country" in header else None
+        category = row.get(header["category"]) if "category" in header else None
+        text = name.text.sub(re.compile(r"\n"), " ") if ";" in name.text.text else None
+        for piece in [Piece(text, "cell")] if text is not None else _cell_pieces(name):
+            piece.country = clean_value(country.text) if country is not None else None
+            piece.category = clean_value(category.text) if category is not None else None
+            zone.pieces.append(piece)
+    return [zone]
+
+
+__all__ = ["Piece", "Zone", "document_zones"]
