@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from extractors.bodies import add_structural_partners
 from extractors.classify import Classification, classify
+from extractors.people import add_speakers
 from extractors.common import Draft, ExtractionContext, finalise_contacts, websites
 from extractors.programme import extract_programme
 from extractors.report import extract_report
@@ -76,7 +77,9 @@ def extract_document(
     extractor = EXTRACTORS.get(classification.doc_type)
     draft = extractor(ctx) if extractor is not None else Draft(websites=websites(ctx))
     if extractor is not None:
-        add_structural_partners(ctx, classification.doc_type, draft)
+        zones = add_structural_partners(ctx, classification.doc_type, draft)
+        if classification.doc_type == "seminar_report":
+            add_speakers(ctx, zones, draft)
     contacts = draft.contact_records + finalise_contacts(
         ctx, draft.contacts, method=_CONTACT_METHOD.get(classification.doc_type, "contact_block")
     )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from extractors.common import Draft, ExtractionContext
 from extractors.labels import Segment
+from extractors.roles import is_role_label
 from extractors.text import OffsetText, clean_value
 from schemas.document import TextLine
 from schemas.records import TargetRecord
@@ -55,7 +56,9 @@ def extract_targets(
                 previous = line
         for year, pieces in items:
             text = clean_value(OffsetText.join(pieces))
-            if len(text.text) < 4:
+            if year is None:
+                year, text = _year_inside(text)
+            if len(text.text) < 4 or _names_no_step(text.text):
                 continue
             record = ctx.facts.make(
                 TargetRecord,
@@ -67,6 +70,27 @@ def extract_targets(
             )
             if record:
                 draft.targets.append(record)
+
+
+# "... review by its members — 2007", "... (2007)": the step's year printed after it.
+_TRAILING_YEAR = re.compile(r"\s*(?:[-–—,:]\s*|\()(?P<year>(?:19|20)\d{2})\)?\s*\.?$")
+# "Halve, by 2015, the proportion ...": the year the step is due, inside its text.
+_DUE_YEAR = re.compile(r"\b(?:by|until|before|in|end of|end-)\s*(?P<year>(?:19|20)\d{2})\b", re.I)
+_DATE_ONLY = re.compile(r"^[\d\s/.\-–—]*(?:[A-Z][a-z]+\.?)?[\d\s,/.\-–—]*$")
+
+
+def _year_inside(text: OffsetText) -> tuple[int | None, OffsetText]:
+    """An undated item's year, when its text states one: trailing, or the one year it is due by."""
+    trailing = _TRAILING_YEAR.search(text.text)
+    if trailing and trailing.start() > 0:
+        return int(trailing.group("year")), clean_value(text.slice(0, trailing.start()))
+    due = {int(m.group("year")) for m in _DUE_YEAR.finditer(text.text)}
+    return (due.pop(), text) if len(due) == 1 else (None, text)
+
+
+def _names_no_step(text: str) -> bool:
+    """A column header ('Activity') or a bare date ('7 April 2003') is no target."""
+    return is_role_label(text) or bool(_DATE_ONLY.match(text)) or text.casefold() in ("activity", "date", "year", "target", "targets", "milestone", "step")
 
 
 def _split_inline(value: OffsetText) -> list[OffsetText]:
