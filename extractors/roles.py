@@ -58,10 +58,14 @@ class _Vocabulary:
     """Phrases (as stem tuples) per role; finds the longest one inside a label."""
 
     def __init__(self, phrases: dict[str, list[str]]) -> None:
-        self._phrases: list[tuple[tuple[str, ...], str]] = sorted(
-            {(tuple(normal_words(p)), role) for role, items in phrases.items() for p in items if normal_words(p)},
-            key=lambda pr: -len(pr[0]),
-        )
+        # Longest first; among phrases of one length, the order of the vocabulary file decides.
+        seen: dict[tuple[str, ...], str] = {}
+        for role, items in phrases.items():
+            for phrase in items:
+                words = tuple(normal_words(phrase))
+                if words and words not in seen:
+                    seen[words] = role
+        self._phrases: list[tuple[tuple[str, ...], str]] = sorted(seen.items(), key=lambda pr: -len(pr[0]))
 
     def find(self, words: list[str]) -> RoleMatch | None:
         for phrase, role in self._phrases:

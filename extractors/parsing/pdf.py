@@ -228,6 +228,76 @@ def _find_gutters(rows: Sequence[list[_Word]]) -> list[tuple[float, float]]:
     return gutters
 
 
+# Chromium sets the cells of one column at one x, to a fraction of a point.
+_COLUMN_TOLERANCE = 1.5  # points
+_FIRST_CELL_WORDS = 6
+
+
+def _starts_at(row: Sequence[_Word], x: float) -> bool:
+    return any(abs(w.x0 - x) <= _COLUMN_TOLERANCE for w in row[1:])
+
+
+def _borderless_tables(rows: Sequence[list[_Word]]) -> list[tuple[int, int, list[float], list[int]]]:
+    """Runs of rows read as a table without rules: (first, end, column starts, table row of each row).
+
+    Chromium prints an HTML table without borders as lines whose cells start at the same x,
+    often with no more than a word space before them ("Theme Using information ..."). A run
+    is three or more rows starting at one left edge with words starting at the same x further
+    right, short first cells, and at least one gap wider than a word space before a column;
+    a line starting at a column's x (a cell's wrapped text) continues the row above it. A
+    bold line just above the run with a wide gap is its header row.
+    """
+    runs: list[tuple[int, int, list[float], list[int]]] = []
+    i = 0
+    while i < len(rows) - 2:
+        left = rows[i][0].x0
+        shared = [w.x0 for w in rows[i][1:]]
+        table_rows = [0]
+        j = i + 1
+        while j < len(rows) and shared:
+            row = rows[j]
+            if row[0].top - max(w.bottom for w in rows[j - 1]) > 1.5 * max(w.height for w in row):
+                break
+            if row[0].x0 < min(shared) - _COLUMN_TOLERANCE and abs(row[0].x0 - left) <= 4 * max(w.size for w in row):
+                common = [x for x in shared if _starts_at(row, x)]
+                if not common:
+                    break
+                shared = common
+                table_rows.append(table_rows[-1] + 1)
+            elif any(abs(row[0].x0 - x) <= _COLUMN_TOLERANCE for x in shared):
+                table_rows.append(table_rows[-1])
+            else:
+                break
+            j += 1
+        if table_rows[-1] >= 2 and shared and _cells_like(rows[i:j], shared[0], table_rows):
+            if i > 0 and _header_above(rows[i - 1], rows[i], shared[0]):
+                i, table_rows = i - 1, [0, *[r + 1 for r in table_rows]]
+            runs.append((i, j, sorted(shared), table_rows))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _cells_like(rows: Sequence[list[_Word]], x: float, table_rows: Sequence[int]) -> bool:
+    firsts = [row for row, (r, prev) in zip(rows, zip(table_rows, [-1, *table_rows]), strict=False) if r != prev]
+    before = [[w for w in row if w.x0 < x - _COLUMN_TOLERANCE] for row in firsts]
+    if any(len(cell) > _FIRST_CELL_WORDS or not cell for cell in before):
+        return False
+    gaps = [
+        (min(w.x0 for w in row if w.x0 >= x - _COLUMN_TOLERANCE) - max(w.x1 for w in cell)) / max(w.size for w in row)
+        for row, cell in zip(firsts, before, strict=True)
+    ]
+    return max(gaps) >= 0.6
+
+
+def _header_above(row: Sequence[_Word], first: Sequence[_Word], x: float) -> bool:
+    gaps = [b.x0 - a.x1 for a, b in zip(row, row[1:], strict=False)]
+    em = max(w.size for w in row)
+    close = first[0].top - max(w.bottom for w in row) <= 1.5 * max(w.height for w in first)
+    return close and all(w.bold for w in row) and bool(gaps) and max(gaps) >= em and any(w.x1 > x for w in row)
+
+
 _CELL_OFFSET = 1 << 20  # 1pt cells packed in 21 bits each, shifted positive
 # A hair over 1pt, so rounding in ``abs(x - px) <= 1`` can never put a pair out of reach.
 _REACH = 1.000001
@@ -439,7 +509,13 @@ class _PdfReader:
         gutters = _find_gutters(rows)
         cuts = [(g0 + g1) / 2 for g0, g1 in gutters]
         margin = min((w.x0 for w in flow), default=0.0)
-        items: list[tuple[float, list[_Word] | _Table]] = [(min(w.top for w in row), row) for row in rows]
+        items: list[tuple[float, list[_Word] | _Table | list[_Line]]] = []
+        in_table: set[int] = set()
+        if not gutters:
+            for first, end, columns, table_rows in _borderless_tables(rows):
+                in_table.update(range(first, end))
+                items.append((min(w.top for w in rows[first]), self._borderless_lines(rows[first:end], columns, table_rows, page_no)))
+        items += [(min(w.top for w in row), row) for n, row in enumerate(rows) if n not in in_table]
         items += [(t.top, t) for t in tables]
         items.sort(key=lambda item: item[0])
         lines: list[_Line] = []
@@ -476,6 +552,10 @@ class _PdfReader:
                 flush_columns()
                 lines.extend(self._table_lines(item, page_no))
                 region = 0
+            elif item and isinstance(item[0], _Line):
+                flush_columns()
+                lines.extend(item)  # a borderless table, already in cells
+                region = 0
             elif gutters and not _crosses(item, gutters):
                 split_rows.append(item)
                 region = 0
@@ -484,6 +564,25 @@ class _PdfReader:
                 region = region or self._region()
                 lines.append(_Line(item, page_no, region, margin))
         flush_columns()
+        return lines
+
+    def _borderless_lines(
+        self, rows: Sequence[list[_Word]], columns: Sequence[float], table_rows: Sequence[int], page_no: int
+    ) -> list[_Line]:
+        index = self.tables
+        self.tables += 1
+        cuts = [x - _COLUMN_TOLERANCE for x in columns]
+        regions: dict[tuple[int, int], int] = {}
+        lines = []
+        for row, r in zip(rows, table_rows, strict=True):
+            cells: dict[int, list[_Word]] = {}
+            for word in row:
+                cells.setdefault(sum(word.x0 >= cut for cut in cuts), []).append(word)
+            for c, words in sorted(cells.items()):
+                region = regions.setdefault((r, c), self._region())
+                lines.append(_Line(words, page_no, region, min(w.x0 for w in words), table=index, row=r, col=c))
+        # Cells in reading order: row by row, each cell's lines together.
+        lines.sort(key=lambda line: (line.row or 0, line.col or 0, line.top))
         return lines
 
     def _table_lines(self, table: _Table, page_no: int) -> list[_Line]:
