@@ -284,6 +284,8 @@ def _cells_like(rows: Sequence[list[_Word]], x: float, table_rows: Sequence[int]
     before = [[w for w in row if w.x0 < x - _COLUMN_TOLERANCE] for row in firsts]
     if any(len(cell) > _FIRST_CELL_WORDS or not cell for cell in before):
         return False
+    if all(cell[-1].text.endswith(":") for cell in before):
+        return False  # "Label: value" lines: the colon joins each value to its label already
     gaps = [
         (min(w.x0 for w in row if w.x0 >= x - _COLUMN_TOLERANCE) - max(w.x1 for w in cell)) / max(w.size for w in row)
         for row, cell in zip(firsts, before, strict=True)
