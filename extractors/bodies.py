@@ -239,15 +239,36 @@ def _is_known(item: ListItem, known: list[str]) -> bool:
     return any(key == k or fuzz.ratio(key, k) >= 90 for k in known)
 
 
+def _complete_known(draft: Draft, item: ListItem) -> None:
+    """What the structure adds to a body the type's extractor found: its lead mark, its country."""
+    key = fold(item.name.text)
+    for i, partner in enumerate(draft.partners):
+        if fold(partner.name) != key:
+            continue
+        update: dict[str, object] = {}
+        if item.lead and not partner.lead:
+            update["lead"] = True
+        if item.country and partner.country is None:
+            update["country"] = item.country
+        if update:
+            draft.partners[i] = partner.model_copy(update=update)
+        return
+
+
 def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft) -> list[Zone]:
     """Add the bodies the structure and prose name that the type's extractor missed."""
     zones = document_zones(ctx.doc, explicit_breaks=ctx.explicit_breaks)
     draft.partners = [p for p in draft.partners if plausible_body(p.name)]
     known = _known(draft)
-    for candidate in [*zone_candidates(zones), *prose_candidates(zones)]:
+    # An information sheet lists its partners in sections; its prose tells their history.
+    prose = prose_candidates(zones) if doc_type != "information_sheet" else []
+    for candidate in [*zone_candidates(zones), *prose]:
         item = candidate.item
         name = item.name.text
-        if not _new_body(name) or _is_known(item, known):
+        if not _new_body(name):
+            continue
+        if _is_known(item, known):
+            _complete_known(draft, item)
             continue
         category, lead = partner_category(candidate.role, doc_type, name)
         country = item.country or (country_code(name) if doc_type == "information_sheet" else None)
@@ -262,7 +283,7 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
             acronym=item.acronym,
             category=category,
             country=country,
-            lead=lead,
+            lead=lead or (item.lead and doc_type == "information_sheet"),
         )
         if record is not None:
             draft.partners.append(record)

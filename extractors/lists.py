@@ -34,6 +34,7 @@ _STARTS_NAME = re.compile(
 )
 _SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?):\s*")
 _NOTE = re.compile(r"^\d+(\s+\w+)?$|^(approx\.?|about|some|over)\s+\d+", re.I)
+_LEAD_MARK = re.compile(r"^(?:the\s+)?(?:co-?)?lead(?:ing)?(?:\s+(?:partner|agency|organi[sz]ation|country))?$", re.I)
 _DASH_COUNTRY = re.compile(r"\s[-–—]\s*(?P<country>[A-Z][A-Za-z .']{2,40})$")
 
 
@@ -44,6 +45,7 @@ class ListItem:
     country: str | None
     country_source: str | None  # 'parenthesis', 'group', 'name' — for confidence
     evidence: OffsetText
+    lead: bool = False  # marked "(lead)" in the list
 
 
 def logical_lines(
@@ -180,7 +182,7 @@ def _sentences(text: OffsetText) -> list[OffsetText]:
 
 def _split_and(part: OffsetText) -> list[OffsetText]:
     """'X and the Y' names two bodies when both halves are names; 'Science and Technology' stays one."""
-    match = re.search(r"\s+and\s+(the\s+)?(?=[A-Z])", part.text)
+    match = re.search(r"\s+(?:and|&)\s+(the\s+)?(?=[A-Z])", part.text)
     if not match:
         return [part]
     left, right = part.slice(0, match.start()).strip(), part.slice(match.end()).strip()
@@ -268,6 +270,7 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
     acronym: str | None = None
     country: str | None = None
     source: str | None = None
+    lead = False
     for _ in range(4):
         # "Name (ACR) – Country", "Name – Country", "Name (ACR) (Country)": peel from the end.
         dash = _DASH_COUNTRY.search(name.text)
@@ -287,6 +290,8 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
             acronym = paren.text
         elif _NOTE.match(paren.text):
             pass
+        elif _LEAD_MARK.match(paren.text):
+            lead = True
         else:
             break
         name = head
@@ -299,7 +304,7 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
         found = country_in_name(name.text)
         if found:
             country, source = found, "name"
-    return ListItem(name=name, acronym=acronym, country=country, country_source=source, evidence=evidence)
+    return ListItem(name=name, acronym=acronym, country=country, country_source=source, evidence=evidence, lead=lead)
 
 
 def _proper_short_form(paren: str, name: str) -> bool:
