@@ -115,10 +115,23 @@ def segment_lines(
             key, label_end = found
             segment = Segment(key=key, label=text.slice(0, label_end), label_line=line)
             rest = text.slice(label_end).strip()
+            value_line = lines[index + 1] if two_line else line
+            skip_next = two_line
+            # "Date & Venue: 7-11 September 2009, Yokohama, Japan Host: City of Yokohama": a
+            # renderer joined several labelled lines into one; each label starts its own segment.
+            while following := _inline_label(rest, policy(zone_of(key))):
+                value = rest.slice(0, following[0]).strip()
+                if value.text:
+                    segment.values.append(value)
+                    segment.value_lines.append(value_line)
+                segments.append(segment)
+                label_start, next_key, value_start = following
+                segment = Segment(key=next_key, label=rest.slice(label_start, value_start), label_line=line)
+                rest = rest.slice(value_start).strip()
+                key = next_key
             if rest.text:
                 segment.values.append(rest)
-                segment.value_lines.append(lines[index + 1] if two_line else line)
-            skip_next = two_line
+                segment.value_lines.append(value_line)
             segments.append(segment)
             zone = zone_of(key)
             continue
@@ -135,6 +148,20 @@ def segment_lines(
         segments[-1].values.append(text)
         segments[-1].value_lines.append(line)
     return segments
+
+
+_INLINE_LABEL = re.compile(r"(?<=[\s.;,])(?=[A-Z][\w&/'’ -]{1,40}:\s)")
+
+
+def _inline_label(
+    text: OffsetText, matchers: Sequence[tuple[str, LabelMatcher]]
+) -> tuple[int, str, int] | None:
+    """The first known label inside a value, as (label start, key, value start)."""
+    for match in _INLINE_LABEL.finditer(text.text):
+        found = _match_in_zone(text.slice(match.start()), matchers)
+        if found is not None:
+            return match.start(), found[0], match.start() + found[1]
+    return None
 
 
 def _call_terminator(terminator: Callable[..., bool], line: TextLine, zone: str, text: str) -> bool:

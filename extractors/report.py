@@ -198,9 +198,20 @@ def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str 
             city = re.sub(r"\s*\d{3,}.*$", "", part).strip() or city
     if country is None and city:
         country = country_of_place(city)
+    if city is None and venue_text and paren is None and _is_city(venue_text, country):
+        # 'Yokohama, Japan': a city and its country, no venue named.
+        return None, venue_text, country
     if country is None and venue_text:
         country = country_in_name(venue_text)
     return (venue_text or None), city, country
+
+
+def _is_city(text: str, country: str | None) -> bool:
+    """A bare place name (no venue words) that the places list knows, in the country given."""
+    if len(text.split()) > 3 or is_org_like(text) or re.search(r"\d", text):
+        return False
+    place = country_of_place(text)
+    return place is not None and (country is None or place == country)
 
 
 def _participants(
