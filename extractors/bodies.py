@@ -38,7 +38,9 @@ from extractors.structure import Piece, Zone, document_zones, is_prose
 from extractors.text import OffsetText, fold, is_org_like, sentence_spans
 from schemas.records import PartnerRecord
 
-PARTNER_ROLES = frozenset(["government", "igo", "major_group", "other", "partner", "participant", "organizer", "funder", "lead"])
+PARTNER_ROLES = frozenset(
+    ["government", "igo", "major_group", "other", "partner", "participant", "organizer", "funder", "lead"]
+)
 _SHEET_SECTIONS = {"government": "government", "igo": "igo", "major_group": "major_group", "other": "other"}
 _EVENT_ROLES = {"organizer": "organizer", "funder": "funder", "lead": "organizer"}
 
@@ -67,7 +69,9 @@ _DATE_IN = re.compile(
     r"\b(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b"
 )
-_NOT_BODIES = frozenset(["none", "none listed", "n/a", "na", "tbd", "tba", "to be confirmed", "various", "others", "etc"])
+_NOT_BODIES = frozenset(
+    ["none", "none listed", "n/a", "na", "tbd", "tba", "to be confirmed", "various", "others", "etc"]
+)
 # An enumeration in a sentence ends where the sentence goes on about time or place.
 _ENUMERATION_END = re.compile(
     r"\s(?:on|from|between|during|since|until|in)\s+(?=\d|(?:January|February|March|April|May|June|July|August|"
@@ -110,11 +114,15 @@ def plausible_body(name: str) -> bool:
     words = text.split()
     if is_role_label(text):
         return False  # a heading word ('Background', 'SPEAKERS'), not a body
-    if (words[-1][:1].islower() and words[-1] not in _org_heads()) or re.match(r"(?i)^(?:in|on|at|for|with|by|from|to|as|also|this|these|its)\b", text):
+    if (words[-1][:1].islower() and words[-1] not in _org_heads()) or re.match(
+        r"(?i)^(?:in|on|at|for|with|by|from|to|as|also|this|these|its)\b", text
+    ):
         return False  # a piece of a sentence ('Asian Development Bank and UN-HABITAT also', 'In addition')
     if ": " in text or (" " not in text and fold(text) in _org_heads()):
         return False  # a label and its value, or a generic word ('Secretariat', 'University')
-    if re.match(r"^(?:Section|Part|Annex|Table|Page|Chapter)\b", text) or text.endswith(("&", " and", " of", " for")):
+    if re.match(r"^(?:Section|Part|Annex|Table|Page|Chapter)\b", text) or text.endswith(
+        ("&", " and", " of", " for")
+    ):
         return False
     return not _DATE_IN.search(text)
 
@@ -191,7 +199,9 @@ def prose_candidates(zones: Iterable[Zone]) -> list[Candidate]:
     return candidates
 
 
-def _sentence_candidates(sentence: OffsetText, triggers: list[tuple[re.Pattern[str], str]]) -> list[Candidate]:
+def _sentence_candidates(
+    sentence: OffsetText, triggers: list[tuple[re.Pattern[str], str]]
+) -> list[Candidate]:
     found: list[tuple[int, str]] = []
     colon = sentence.text.find(":")
     if colon > 0:
@@ -240,7 +250,7 @@ def _is_known(item: ListItem, known: list[str]) -> bool:
 
 
 def _complete_known(draft: Draft, item: ListItem) -> None:
-    """What the structure adds to a body the type's extractor found: its lead mark, its country."""
+    """What the structure adds to a body the type's extractor found: its lead mark, country, acronym."""
     key = fold(item.name.text)
     for i, partner in enumerate(draft.partners):
         if fold(partner.name) != key:
@@ -250,6 +260,8 @@ def _complete_known(draft: Draft, item: ListItem) -> None:
             update["lead"] = True
         if item.country and partner.country is None:
             update["country"] = item.country
+        if item.acronym and partner.acronym is None:
+            update["acronym"] = item.acronym
         if update:
             draft.partners[i] = partner.model_copy(update=update)
         return

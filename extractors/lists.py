@@ -34,7 +34,9 @@ _STARTS_NAME = re.compile(
 )
 _SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?):\s*")
 _NOTE = re.compile(r"^\d+(\s+\w+)?$|^(approx\.?|about|some|over)\s+\d+", re.I)
-_LEAD_MARK = re.compile(r"^(?:the\s+)?(?:co-?)?lead(?:ing)?(?:\s+(?:partner|agency|organi[sz]ation|country))?$", re.I)
+_LEAD_MARK = re.compile(
+    r"^(?:the\s+)?(?:co-?)?lead(?:ing)?(?:\s+(?:partner|agency|organi[sz]ation|country))?$", re.I
+)
 _DASH_COUNTRY = re.compile(r"\s[-–—]\s*(?P<country>[A-Z][A-Za-z .']{2,40})$")
 
 
@@ -304,7 +306,9 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
         found = country_in_name(name.text)
         if found:
             country, source = found, "name"
-    return ListItem(name=name, acronym=acronym, country=country, country_source=source, evidence=evidence, lead=lead)
+    return ListItem(
+        name=name, acronym=acronym, country=country, country_source=source, evidence=evidence, lead=lead
+    )
 
 
 def _proper_short_form(paren: str, name: str) -> bool:

@@ -25,7 +25,9 @@ from schemas.records import ContactRecord
 # An honorific run, then 2-4 capitalised name words (initials and hyphens allowed).
 _NAME = r"(?P<name>(?:[A-Z][a-z]{0,3}\.?\s+|H\.\s?E\.\s+|Professor\s+)*(?:[A-Z][\w'’\-]*\.?\s+){1,3}[A-Z][\w'’\-]+)"
 _WITH_PAREN = re.compile(_NAME + r"\s*\((?P<detail>[^()]{2,140})\)")
-_WITH_COMMA = re.compile(r"^(?:[^—–:]{0,150}?\s[—–:-]\s+)?" + _NAME + r"\s*(?:,|\s[—–-]\s)\s*(?P<detail>[^;]{2,160})$")
+_WITH_COMMA = re.compile(
+    r"^(?:[^—–:]{0,150}?\s[—–:-]\s+)?" + _NAME + r"\s*(?:,|\s[—–-]\s)\s*(?P<detail>[^;]{2,160})$"
+)
 _SPEAKER_VERBS = re.compile(
     r"\b(?:opened|spoke|speaking|said|presented|presenting|presentation|addressed|welcomed|delivered|stressed|"
     r"noted|explained|introduced|highlighted|argued|underlined|remarks|keynote|speech|statement|panel(?:list)?s?)\b",
@@ -55,7 +57,10 @@ def _record(
     if position is not None and organization is None:
         parts = position.split_top_level(",")
         if len(parts) >= 2 and _is_body(parts[-1].text):  # 'Chairperson, CAI-Asia'
-            position, organization = clean_value(position.slice(0, position.text.rfind(parts[-1].text))), parts[-1]
+            position, organization = (
+                clean_value(position.slice(0, position.text.rfind(parts[-1].text))),
+                parts[-1],
+            )
     if position is not None and organization is None and _is_body(position.text):
         position, organization = None, position
     position_text = position.text if position is not None else None
@@ -76,7 +81,9 @@ def _record(
 def _is_body(text: str) -> bool:
     """'CAI-Asia', 'IGES', 'Government of Indonesia': a body, not a position."""
     capitals = re.search(r"[A-Z]{2,}", text)
-    return not is_position(text) and (is_org_like(text) or looks_like_acronym(text) or (bool(capitals) and len(text.split()) <= 3))
+    return not is_position(text) and (
+        is_org_like(text) or looks_like_acronym(text) or (bool(capitals) and len(text.split()) <= 3)
+    )
 
 
 def _role_of_context(zone_role: str | None, sentence: str) -> str | None:
@@ -97,7 +104,9 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
             continue
         for piece in zone.pieces:
             text = piece.text
-            for start, end in sentence_spans(text.text) if piece.kind == "paragraph" else [(0, len(text.text))]:
+            for start, end in (
+                sentence_spans(text.text) if piece.kind == "paragraph" else [(0, len(text.text))]
+            ):
                 sentence = text.slice(start, end)
                 role = _role_of_context(zone_role, sentence.text)
                 if role is None:

@@ -18,7 +18,9 @@ from extractors.rules import role_rules
 
 STOP = "stop"
 
-_NUMBERING = re.compile(r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivxIVX]{1,4}|[A-Ha-h])[.)]|\d{1,2}(?:\.\d{1,2})+|\(\w{1,3}\))\s+")
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivxIVX]{1,4}|[A-Ha-h])[.)]|\d{1,2}(?:\.\d{1,2})+|\(\w{1,3}\))\s+"
+)
 _SUFFIXES = (
     "isations", "izations", "isation", "ization", "ations", "ation", "ators", "ator", "ating", "ants", "ant",
     "ings", "ing", "ers", "er", "ies", "ied", "ed", "es", "ly", "s", "e",
@@ -144,4 +146,14 @@ def category_of_label(text: str) -> str | None:
     return found.role if found else None
 
 
-__all__ = ["STOP", "RoleMatch", "category_of_label", "column_kind", "is_role_label", "normal_words", "section_role", "sentence_role", "stem"]
+__all__ = [
+    "STOP",
+    "RoleMatch",
+    "category_of_label",
+    "column_kind",
+    "is_role_label",
+    "normal_words",
+    "section_role",
+    "sentence_role",
+    "stem",
+]

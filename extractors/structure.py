@@ -25,12 +25,14 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.lists import logical_lines
-from extractors.roles import STOP, column_kind, section_role, sentence_role
+from extractors.roles import STOP, column_kind, is_role_label, section_role, sentence_role
 from extractors.text import OffsetText, clean_value, strip_bullet
 from schemas.document import ParsedDocument, TextLine
 
 # "Organisers:" inside a line; the label is a few words starting with a capital.
-_RUN_IN = re.compile(r"(?:^|(?<=[\s.;)]))(?P<label>(?:\*\*)?[A-Z][A-Za-z&/'’()\- \n]{1,48}?)(?:\*\*)?\s*:(?:\*\*)?(?=\s|$)")
+_RUN_IN = re.compile(
+    r"(?:^|(?<=[\s.;)]))(?P<label>(?:\*\*)?[A-Z][A-Za-z&/'’()\- \n]{1,48}?)(?:\*\*)?\s*:(?:\*\*)?(?=\s|$)"
+)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+[A-Z]")
 _MAX_HEADING_WORDS = 12
 
@@ -86,7 +88,12 @@ def _blocks(doc: ParsedDocument) -> list[_Block]:
             continue
         if blocks:
             prev = blocks[-1].lines[-1]
-            same = (prev.block, prev.table, prev.row, prev.col) == (line.block, line.table, line.row, line.col)
+            same = (prev.block, prev.table, prev.row, prev.col) == (
+                line.block,
+                line.table,
+                line.row,
+                line.col,
+            )
             # A list item starts a value of its own; a heading's lines never run into body text.
             if same and not line.list_item and bool(line.heading_level) == bool(prev.heading_level):
                 blocks[-1].lines.append(line)
@@ -117,7 +124,10 @@ def _is_heading(block: _Block) -> bool:
 
     if len(block.lines) == 1 and _NUMBERED.match(text) and not text.endswith((".", ",", ";")) and words <= 10:
         return True
-    return len(block.lines) == 1 and text.endswith(":") and words <= 8
+    if len(block.lines) == 1 and text.endswith(":") and words <= 8:
+        return True
+    # A short line of its own naming a role ('Discussion', 'Participants'): a heading in plain text.
+    return len(block.lines) == 1 and words <= 5 and text[:1].isupper() and is_role_label(text)
 
 
 def _run_in_labels(text: OffsetText) -> list[tuple[OffsetText | None, OffsetText]]:
@@ -177,7 +187,11 @@ def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) ->
     """A paragraph is one value; a short block is one value per logical line (wraps re-joined)."""
     kind = _value_kind(block, value)
     if kind == "item" and "\n" in value.text:
-        inside = [(p, line) for p, line in zip(block.parts, block.lines, strict=True) if p.end > value.start and p.start < value.end]
+        inside = [
+            (p, line)
+            for p, line in zip(block.parts, block.lines, strict=True)
+            if p.end > value.start and p.start < value.end
+        ]
         values = [_within(p, value.start, value.end) for p, _ in inside]
         joined = logical_lines(values, [line for _, line in inside], explicit_breaks=explicit_breaks)
         return [_item_piece(v) for v in joined if v.text.strip()]
@@ -318,7 +332,9 @@ def _cell_pieces(cell: _Block) -> list[Piece]:
     return pieces
 
 
-def _columns_zones(grid: list[dict[int, _Block]], header: dict[str, int], context_role: str | None) -> list[Zone]:
+def _columns_zones(
+    grid: list[dict[int, _Block]], header: dict[str, int], context_role: str | None
+) -> list[Zone]:
     name_col = header["name"]
     label = clean_value(grid[0][name_col].text) if name_col in grid[0] else None
     role = section_role(label.text) if label is not None else None

@@ -90,7 +90,11 @@ def _year_inside(text: OffsetText) -> tuple[int | None, OffsetText]:
 
 def _names_no_step(text: str) -> bool:
     """A column header ('Activity') or a bare date ('7 April 2003') is no target."""
-    return is_role_label(text) or bool(_DATE_ONLY.match(text)) or text.casefold() in ("activity", "date", "year", "target", "targets", "milestone", "step")
+    return (
+        is_role_label(text)
+        or bool(_DATE_ONLY.match(text))
+        or text.casefold() in ("activity", "date", "year", "target", "targets", "milestone", "step")
+    )
 
 
 def _split_inline(value: OffsetText) -> list[OffsetText]:

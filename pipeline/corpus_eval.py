@@ -106,9 +106,7 @@ def score_corpus(
 def format_corpus_score(result: CorpusScore, *, details: bool) -> str:
     lines = [format_report(result.report, details=details), "", format_calibration(result.calibration)]
     poor = result.poor
-    lines.append(
-        f"documents under F1 {POOR_F1}: {len(poor)}, of which needs_review: {result.poor_in_review}"
-    )
+    lines.append(f"documents under F1 {POOR_F1}: {len(poor)}, of which needs_review: {result.poor_in_review}")
     if details:
         lines += [f"  {doc}: F1 {f1:.3f} status {status}" for doc, f1, status in poor]
     return "\n".join(lines)

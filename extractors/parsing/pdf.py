@@ -258,7 +258,9 @@ def _borderless_tables(rows: Sequence[list[_Word]]) -> list[tuple[int, int, list
             row = rows[j]
             if row[0].top - max(w.bottom for w in rows[j - 1]) > 1.5 * max(w.height for w in row):
                 break
-            if row[0].x0 < min(shared) - _COLUMN_TOLERANCE and abs(row[0].x0 - left) <= 4 * max(w.size for w in row):
+            if row[0].x0 < min(shared) - _COLUMN_TOLERANCE and abs(row[0].x0 - left) <= 4 * max(
+                w.size for w in row
+            ):
                 common = [x for x in shared if _starts_at(row, x)]
                 if not common:
                     break
@@ -280,14 +282,17 @@ def _borderless_tables(rows: Sequence[list[_Word]]) -> list[tuple[int, int, list
 
 
 def _cells_like(rows: Sequence[list[_Word]], x: float, table_rows: Sequence[int]) -> bool:
-    firsts = [row for row, (r, prev) in zip(rows, zip(table_rows, [-1, *table_rows]), strict=False) if r != prev]
+    firsts = [
+        row for row, (r, prev) in zip(rows, zip(table_rows, [-1, *table_rows]), strict=False) if r != prev
+    ]
     before = [[w for w in row if w.x0 < x - _COLUMN_TOLERANCE] for row in firsts]
     if any(len(cell) > _FIRST_CELL_WORDS or not cell for cell in before):
         return False
     if all(cell[-1].text.endswith(":") for cell in before):
         return False  # "Label: value" lines: the colon joins each value to its label already
     gaps = [
-        (min(w.x0 for w in row if w.x0 >= x - _COLUMN_TOLERANCE) - max(w.x1 for w in cell)) / max(w.size for w in row)
+        (min(w.x0 for w in row if w.x0 >= x - _COLUMN_TOLERANCE) - max(w.x1 for w in cell))
+        / max(w.size for w in row)
         for row, cell in zip(firsts, before, strict=True)
     ]
     return max(gaps) >= 0.6
@@ -297,7 +302,9 @@ def _header_above(row: Sequence[_Word], first: Sequence[_Word], x: float) -> boo
     gaps = [b.x0 - a.x1 for a, b in zip(row, row[1:], strict=False)]
     em = max(w.size for w in row)
     close = first[0].top - max(w.bottom for w in row) <= 1.5 * max(w.height for w in first)
-    return close and all(w.bold for w in row) and bool(gaps) and max(gaps) >= em and any(w.x1 > x for w in row)
+    return (
+        close and all(w.bold for w in row) and bool(gaps) and max(gaps) >= em and any(w.x1 > x for w in row)
+    )
 
 
 _CELL_OFFSET = 1 << 20  # 1pt cells packed in 21 bits each, shifted positive
@@ -516,7 +523,12 @@ class _PdfReader:
         if not gutters:
             for first, end, columns, table_rows in _borderless_tables(rows):
                 in_table.update(range(first, end))
-                items.append((min(w.top for w in rows[first]), self._borderless_lines(rows[first:end], columns, table_rows, page_no)))
+                items.append(
+                    (
+                        min(w.top for w in rows[first]),
+                        self._borderless_lines(rows[first:end], columns, table_rows, page_no),
+                    )
+                )
         items += [(min(w.top for w in row), row) for n, row in enumerate(rows) if n not in in_table]
         items += [(t.top, t) for t in tables]
         items.sort(key=lambda item: item[0])
@@ -582,7 +594,9 @@ class _PdfReader:
                 cells.setdefault(sum(word.x0 >= cut for cut in cuts), []).append(word)
             for c, words in sorted(cells.items()):
                 region = regions.setdefault((r, c), self._region())
-                lines.append(_Line(words, page_no, region, min(w.x0 for w in words), table=index, row=r, col=c))
+                lines.append(
+                    _Line(words, page_no, region, min(w.x0 for w in words), table=index, row=r, col=c)
+                )
         # Cells in reading order: row by row, each cell's lines together.
         lines.sort(key=lambda line: (line.row or 0, line.col or 0, line.top))
         return lines

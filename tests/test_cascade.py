@@ -1,0 +1,204 @@
+"""The general stages: section roles, structure zones, bodies and people, whatever the wording or layout.
+
+Each test is a kind of document nobody on the team wrote, reduced to the part that matters:
+a label worded or numbered differently, a table with a header row, partners in a sentence,
+speakers in running text, a borderless table in a browser print.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.extract import extract_document
+from extractors.parsing import parse_document
+from extractors.parsing.pdf import parse_pdf
+from extractors.roles import STOP, is_role_label, section_role, sentence_role
+from extractors.structure import document_zones
+from schemas.extraction import Extraction
+
+from .test_parsing import make_pdf
+
+
+def _extract_html(body: str) -> Extraction:
+    html = f"<html><head><title>t</title></head><body>{body}</body></html>"
+    return extract_document(parse_document(html.encode(), "doc.html"), "d")
+
+
+def _extract_text(text: str) -> Extraction:
+    return extract_document(parse_document(text.encode(), "doc.txt"), "d")
+
+
+def _partners(extraction: Extraction) -> dict[str, tuple[str | None, str | None, bool]]:
+    return {p.name: (p.category, p.country, p.lead) for p in extraction.partners}
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("2. Participation", "participant"),
+        ("**Organised jointly by:**", "organizer"),
+        ("Co-organisers", "organizer"),
+        ("Who to contact", "contact"),
+        ("Funding partners", "funder"),
+        ("Leading partners", "lead"),
+        ("Intergovernmental Organizations", "igo"),
+        ("III. Governments", "government"),
+        ("Time frame", STOP),
+        ("Background", STOP),
+    ],
+)
+def test_a_label_gets_its_role_whatever_its_numbering_markup_or_word_form(label: str, role: str) -> None:
+    assert section_role(label) == role
+
+
+def test_a_sentence_introducing_a_list_names_its_role_and_a_name_is_no_role_label() -> None:
+    assert sentence_role("Government representatives from the following 20 countries attended:") in (
+        "government",
+        "participant",
+    )
+    assert sentence_role("Each project is followed up by one of these institutes:") == "partner"
+    assert is_role_label("SPEAKERS") and not is_role_label("Government of Japan")
+
+
+def test_labels_a_renderer_joined_into_one_paragraph_open_zones_of_their_own() -> None:
+    doc = parse_document(
+        b"Date & Venue: 7-11 September 2009, Yokohama, Japan Host: City of Yokohama Organiser: "
+        b"Regional Network of Local Authorities (CITYNET)\n",
+        "x.txt",
+    )
+    zones = {z.label.text: [p.text.text for p in z.pieces] for z in document_zones(doc) if z.label}
+    assert zones["Host"] == ["City of Yokohama"]
+    assert zones["Organiser"] == ["Regional Network of Local Authorities (CITYNET)"]
+    assert zones["Date & Venue"] == ["7-11 September 2009, Yokohama, Japan"]
+
+
+def test_a_member_table_reads_names_through_their_column_and_countries_from_theirs() -> None:
+    extraction = _extract_html(
+        "<h1>Network Congress 2009</h1><p>The congress was held in Yokohama.</p>"
+        "<p>Full members represented included:</p>"
+        "<table><tr><th>Country</th><th>Member</th></tr>"
+        "<tr><td>Nepal</td><td>Butwal Municipality Office; Biratnagar Sub-Metropolitan Corporation</td></tr>"
+        "<tr><td>Sri Lanka</td><td>Galle Municipal Council</td></tr></table>"
+    )
+    found = _partners(extraction)
+    assert found["Butwal Municipality Office"] == ("participant", "NP", False)
+    assert found["Biratnagar Sub-Metropolitan Corporation"] == ("participant", "NP", False)
+    assert found["Galle Municipal Council"] == ("participant", "LK", False)
+
+
+def test_bodies_enumerated_after_a_trigger_phrase_in_a_report_sentence() -> None:
+    extraction = _extract_text(
+        "Regional Workshop on Coastal Waste 2005\n\n"
+        "The workshop was held on 3 May 2005. It was jointly organised by the Asian Institute of "
+        "Technology (AIT), the City of Da Nang and the Global Water Partnership, with financial "
+        "support from the Asian Development Bank.\n"
+    )
+    found = _partners(extraction)
+    assert found["Asian Institute of Technology"][0] == "organizer"
+    assert found["City of Da Nang"][0] == "organizer"
+    assert found["Global Water Partnership"][0] == "organizer"
+    assert found["Asian Development Bank"][0] == "funder"
+    assert "AIT" in {p.acronym for p in extraction.partners}
+
+
+def test_countries_listed_after_an_introducing_sentence_are_participants() -> None:
+    extraction = _extract_text(
+        "Meeting on Urban Air Quality 2006\n\n"
+        "The meeting was held in December 2006.\n\n"
+        "Government representatives from the following countries attended:\n\n"
+        "- Bhutan\n- Lao PDR\n- Viet Nam\n\n"
+        "Observers: Asian Development Bank (ADB), World Bank and Stockholm Environment Institute (SEI).\n"
+    )
+    found = _partners(extraction)
+    assert {name for name, (category, _, _) in found.items() if category == "participant"} >= {
+        "Bhutan",
+        "Lao PDR",
+        "Viet Nam",
+        "Asian Development Bank",
+        "World Bank",
+        "Stockholm Environment Institute",
+    }
+    assert found["Lao PDR"][1] == "LA"
+
+
+def test_a_sheet_section_of_countries_makes_each_country_a_government_partner_with_its_lead_mark() -> None:
+    extraction = _extract_text(
+        "Partnership Information Sheet\n\n"
+        "Name of the partnership: Forest Law Partnership\n\n"
+        "Partners\n\n"
+        "Governments: Switzerland; Italy; Indonesia (lead)\n\n"
+        "Contact person: Jane Doe\n"
+    )
+    found = _partners(extraction)
+    assert found["Switzerland"] == ("government", "CH", False)
+    assert found["Italy"] == ("government", "IT", False)
+    assert found["Indonesia"] == ("government", "ID", True)
+
+
+def test_a_sheet_tells_its_history_in_prose_without_making_partners_of_it() -> None:
+    extraction = _extract_text(
+        "Partnership Information Sheet\n\n"
+        "Name of the partnership: Forest Law Partnership\n\n"
+        "Background\n\n"
+        "Delegates from Afghanistan, Bangladesh and Canada voiced support at the launch.\n"
+    )
+    assert not {"Afghanistan", "Bangladesh", "Canada"} & set(_partners(extraction))
+
+
+def test_placeholders_and_headings_are_no_partners() -> None:
+    extraction = _extract_text(
+        "Partnership Information Sheet\n\n"
+        "Name of the partnership: Forest Law Partnership\n\n"
+        "Partners\n\n"
+        "Major groups: None listed\n"
+        "Other: Background\n"
+    )
+    assert not {"None listed", "Background"} & set(_partners(extraction))
+
+
+def test_speakers_in_a_list_and_in_sentences_carry_position_and_organisation() -> None:
+    extraction = _extract_text(
+        "First Governmental Meeting on Urban Air Quality 2006\n\n"
+        "The meeting was held on 13 December 2006 in Yogyakarta.\n\n"
+        "Opening remarks were given by:\n\n"
+        "- H.E. Rachmat Witoelar (State Minister of Environment, Government of Indonesia)\n"
+        "- Kong Ha (Chairperson, CAI-Asia)\n\n"
+        "Discussion\n\n"
+        "Ms. Shinako Tsuchiya (Parliamentary Secretary for Foreign Affairs of Japan) opened the session. "
+        "The work of Mr. Taro Yamada (Director, Forest Agency) was recalled by many.\n"
+    )
+    people = {c.name: (c.role, c.position, c.organization) for c in extraction.contacts}
+    assert people["Rachmat Witoelar"] == (
+        "speaker",
+        "State Minister of Environment",
+        "Government of Indonesia",
+    )
+    assert people["Kong Ha"] == ("speaker", "Chairperson", "CAI-Asia")
+    assert people["Shinako Tsuchiya"][:2] == (
+        "speaker",
+        "Parliamentary Secretary for Foreign Affairs of Japan",
+    )
+    assert "Taro Yamada" not in people  # mentioned, not speaking
+
+
+def test_a_borderless_table_printed_by_a_browser_is_read_by_cells() -> None:
+    # Header cells centred and bold; value cells of one column start at one x, a word space
+    # after the longest first cell.
+    cells = [("Bangladesh", "Dhaka"), ("Indonesia", "Surabaya"), ("Fiji", "Lami"), ("Sri Lanka", "Colombo")]
+    texts = [(45, 100, 10, "F2", "Country"), (160, 100, 10, "F2", "City / organisation")]
+    for i, (country, city) in enumerate(cells):
+        texts += [(36, 116 + 16 * i, 10, "F1", country), (110, 116 + 16 * i, 10, "F1", city)]
+    doc = parse_pdf(make_pdf([texts]))
+    table = [(line.row, line.col, line.text) for line in doc.lines if line.table is not None]
+    assert (0, 0, "Country") in table and (0, 1, "City / organisation") in table
+    assert (2, 0, "Indonesia") in table and (2, 1, "Surabaya") in table
+    assert (4, 1, "Colombo") in table
+
+
+def test_label_value_lines_with_colons_are_not_taken_for_a_borderless_table() -> None:
+    texts = []
+    for i, label in enumerate(["Name:", "Phone:", "Fax:", "E-mail:"]):
+        texts += [(72, 80 + 16 * i, 10, "F2", label), (160, 80 + 16 * i, 10, "F1", f"value number {i}")]
+    doc = parse_pdf(make_pdf([texts]))
+    assert all(line.table is None for line in doc.lines)
+    assert doc.lines[0].text == "Name: value number 0"
