@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from extractors.bodies import add_structural_partners
 from extractors.classify import Classification, classify
-from extractors.people import add_speakers
 from extractors.common import Draft, ExtractionContext, finalise_contacts, websites
+from extractors.people import add_speakers
 from extractors.programme import extract_programme
 from extractors.report import extract_report
 from extractors.sheet import extract_sheet

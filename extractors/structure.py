@@ -165,7 +165,27 @@ def _run_in_labels(text: OffsetText) -> list[tuple[OffsetText | None, OffsetText
     return parts
 
 
-_CONNECTORS = frozenset("of for and the on in de du des la le to at & by with from".split())
+_CONNECTORS = frozenset(
+    [
+        "of",
+        "for",
+        "and",
+        "the",
+        "on",
+        "in",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "to",
+        "at",
+        "&",
+        "by",
+        "with",
+        "from",
+    ]
+)
 
 
 def is_prose(text: str) -> bool:
