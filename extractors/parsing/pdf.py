@@ -284,7 +284,6 @@ def _borderless_tables(rows: Sequence[list[_Word]]) -> list[tuple[int, int, list
 def _cells_like(rows: Sequence[list[_Word]], x: float, table_rows: Sequence[int]) -> bool:
     # The rows that open a table row (a wrapped cell's line continues the row above it).
     firsts = [row for row, r, prev in zip(rows, table_rows, [-1, *table_rows[:-1]], strict=True) if r != prev]
-    ]
     before = [[w for w in row if w.x0 < x - _COLUMN_TOLERANCE] for row in firsts]
     if any(len(cell) > _FIRST_CELL_WORDS or not cell for cell in before):
         return False
