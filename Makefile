@@ -7,7 +7,7 @@ OUT ?= output
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 300
 
-.PHONY: setup system-deps run test eval lint lock clean
+.PHONY: setup system-deps run test eval train lint lock clean
 
 $(BIN)/partnerflow: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -38,6 +38,11 @@ test: setup system-deps
 
 eval: setup
 	$(BIN)/partnerflow eval --gold tests/gold --dataset $(OUT)/current
+
+# Rebuild the learned components from the annotated corpora (seeded, minutes on 2 cores); the
+# result, extractors/models/confidence.json, is committed so a fresh clone needs no training.
+train: setup
+	$(BIN)/partnerflow train
 
 lint: setup
 	$(BIN)/ruff check pipeline extractors schemas tests

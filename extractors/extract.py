@@ -12,6 +12,7 @@ from collections.abc import Callable
 from extractors.bodies import add_structural_partners
 from extractors.classify import Classification, classify
 from extractors.common import Draft, ExtractionContext, finalise_contacts, websites
+from extractors.coverage import coverage_reasons
 from extractors.people import add_speakers
 from extractors.programme import extract_programme
 from extractors.report import extract_report
@@ -76,10 +77,12 @@ def extract_document(
     ctx = ExtractionContext.create(doc, doc_id)
     extractor = EXTRACTORS.get(classification.doc_type)
     draft = extractor(ctx) if extractor is not None else Draft(websites=websites(ctx))
+    review_reasons: list[str] = []
     if extractor is not None:
         zones = add_structural_partners(ctx, classification.doc_type, draft)
         if classification.doc_type == "seminar_report":
             add_speakers(ctx, zones, draft)
+        review_reasons = coverage_reasons(classification.doc_type, zones, draft)
     contacts = draft.contact_records + finalise_contacts(
         ctx, draft.contacts, method=_CONTACT_METHOD.get(classification.doc_type, "contact_block")
     )
@@ -95,6 +98,7 @@ def extract_document(
         events=_unique(draft.events),
         websites=_unique(draft.websites),
         warnings=ctx.facts.warnings,
+        review_reasons=review_reasons,
     )
 
 

@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
+from extractors.calibration import calibrated_confidence
 from extractors.text import OffsetText
 from schemas.document import ParsedDocument
 from schemas.records import FactRecord
@@ -40,7 +41,9 @@ class FactBuilder:
                 char_start=start,
                 char_end=max(start, end),
                 method=method,
-                confidence=round(max(0.0, min(1.0, confidence * self.confidence_factor)), 4),
+                confidence=round(
+                    max(0.0, min(1.0, calibrated_confidence(method, confidence) * self.confidence_factor)), 4
+                ),
                 **fields,
             )
         except ValidationError as exc:

@@ -135,6 +135,8 @@ def _run_in_labels(text: OffsetText) -> list[tuple[OffsetText | None, OffsetText
     cuts: list[tuple[int, int]] = []  # (label start, value start)
     for match in _RUN_IN.finditer(text.text):
         label = match.group("label").strip("* ")
+        if label.count("(") != label.count(")"):
+            continue  # 'Local Governments (Theme: ...)': a colon inside a parenthesis ends no label
         at_start = not text.text[: match.start()].strip(" *•-\t")
         if at_start:
             if _words(label) <= 6:

@@ -87,6 +87,23 @@ def _eval_raw(raw: Path, gold_dir: Path, *, details: bool) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    from pipeline.training import MODEL_PATH, train, training_corpora
+
+    corpora = training_corpora()
+    for corpus in corpora:
+        print(f"{corpus.name:<14} {'found' if corpus.available else 'absent, skipped'}: {corpus.raw}")
+    try:
+        model = train(corpora)
+    except FileNotFoundError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return 2
+    rows = sum(m["rows"] for m in model["methods"].values())
+    right = sum(m["right"] for m in model["methods"].values())
+    print(f"confidence model: {len(model['methods'])} methods, {rows} rows ({right} right) -> {MODEL_PATH}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from prefect import serve
 
@@ -316,6 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also how often rows are right by confidence, and the share sent to review",
     )
     evaluate.set_defaults(handler=_eval)
+
+    training = commands.add_parser(
+        "train", help="build the learned components (the confidence model) from the annotated corpora"
+    )
+    training.set_defaults(handler=_train)
 
     releases = commands.add_parser("releases", help="list the published releases, newest first")
     releases.add_argument("--out", help="output folder (default: settings out_dir, 'output')")

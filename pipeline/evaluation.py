@@ -61,6 +61,7 @@ __all__ = [
     "format_calibration",
     "format_report",
     "row_outcomes",
+    "judged_rows",
     "gold_facts",
     "load_gold",
     "load_predictions",
@@ -695,20 +696,28 @@ def row_outcomes(gold: Mapping[str, Any], predicted: Mapping[str, Any]) -> list[
 
     ``predicted`` comes from ``load_predictions(..., confidence=True)``.
     """
+    return [
+        (float(row["confidence"]), right)
+        for row, right in judged_rows(gold, predicted)
+        if row.get("confidence") is not None
+    ]
+
+
+def judged_rows(
+    gold: Mapping[str, Any], predicted: Mapping[str, Any]
+) -> list[tuple[Mapping[str, Any], bool]]:
+    """Every predicted row that states a fact, with whether it is right (aligned, and invents nothing)."""
     gold_entries = _group(gold_facts(gold))
     pred_entries = _group(predicted_facts(predicted))
-    outcomes: list[tuple[float, bool]] = []
+    judged: list[tuple[Mapping[str, Any], bool]] = []
     for family in FACT_TABLES:
         golds, preds = gold_entries[family], pred_entries[family]
         pairs = dict((pi, gi) for gi, pi in _align(golds, preds, _ALIGNMENT[family]))
         rows = _entries(predicted, family)
         for pi, entry in enumerate(preds):
-            confidence = rows[entry.item.index].get("confidence")
-            if confidence is None:
-                continue
             gi = pairs.get(pi)
-            outcomes.append((float(confidence), gi is not None and _entry_right(golds[gi], entry)))
-    return outcomes
+            judged.append((rows[entry.item.index], gi is not None and _entry_right(golds[gi], entry)))
+    return judged
 
 
 def _entry_right(g: _Entry, p: _Entry) -> bool:

@@ -117,6 +117,7 @@ def _judge(base: dict, parsed: ParsedDocument, extraction: Extraction, threshold
     if not any(facts.values()):
         reasons.append("no facts extracted")
     reasons.extend(parsed.warnings)
+    reasons.extend(extraction.review_reasons)
     status = "needs_review" if reasons else "ok"
     record = DocumentRecord(
         **base,

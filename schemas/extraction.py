@@ -30,6 +30,9 @@ class Extraction(BaseModel):
     events: list[EventRecord] = Field(default_factory=list)
     websites: list[WebsiteRecord] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    review_reasons: list[str] = Field(
+        default_factory=list, description="Signs that facts were missed (coverage): the document goes to review."
+    )
 
     def facts(self) -> dict[str, list[FactRecord]]:
         return {

@@ -1,0 +1,67 @@
+"""Coverage: signs that a document's facts were missed, so that it goes to review with the reason.
+
+Confidence speaks for the rows that were extracted; coverage speaks for the ones that
+were not. A document is sent to review when a zone the structure reads as listing
+bodies (a partner, participant or organiser heading, label, column or introducing
+sentence) yielded none, or when its type's essential facts are absent altogether.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from extractors.bodies import PARTNER_ROLES
+from extractors.common import Draft
+from extractors.structure import Zone
+
+# Facts every document of a type has; their absence means the reader missed them.
+_ESSENTIAL: dict[str, tuple[tuple[str, str], ...]] = {
+    "information_sheet": (("partners", "no partners found"), ("contacts", "no contact found")),
+    "seminar_report": (
+        ("events", "no meeting (date or venue) found"),
+        ("partners", "no participants or organisers found"),
+    ),
+    "programme": (
+        ("partners", "no organisers, funders or members found"),
+        ("dates", "no phases or dates found"),
+    ),
+}
+
+
+def _listed_span(zone: Zone) -> tuple[int, int] | None:
+    """Where the zone lists things (items, cells, short lines; not running text)."""
+    listed = [
+        p.text for p in zone.pieces if p.kind != "paragraph" and any(ch.isupper() for ch in p.text.text)
+    ]
+    if not listed:
+        return None
+    return min(t.start for t in listed), max(t.end for t in listed)
+
+
+def empty_partner_zones(zones: Iterable[Zone], partner_starts: Sequence[int], *, doc_type: str) -> list[str]:
+    """Labels of zones that list bodies, yet in which no partner was extracted."""
+    empty = []
+    for zone in zones:
+        if zone.role not in PARTNER_ROLES or zone.label is None or zone.source == "none":
+            continue
+        if doc_type == "information_sheet" and zone.role == "funder":
+            continue  # a sheet's funding field describes arrangements, it lists no partner section
+        span = _listed_span(zone)
+        if span is not None and not any(span[0] <= start < span[1] for start in partner_starts):
+            empty.append(zone.label.text.strip()[:60])
+    return empty
+
+
+def coverage_reasons(doc_type: str, zones: Sequence[Zone], draft: Draft) -> list[str]:
+    reasons = []
+    for family, reason in _ESSENTIAL.get(doc_type, ()):
+        rows = draft.contact_records + draft.contacts if family == "contacts" else getattr(draft, family)
+        if not rows:
+            reasons.append(reason)
+    empty = empty_partner_zones(zones, [p.char_start for p in draft.partners], doc_type=doc_type)
+    if empty:
+        reasons.append("bodies listed but not extracted under: " + "; ".join(f"'{label}'" for label in empty))
+    return reasons
+
+
+__all__ = ["coverage_reasons", "empty_partner_zones"]
