@@ -249,14 +249,14 @@ def _is_known(item: ListItem, known: list[str]) -> bool:
     return any(key == k or fuzz.ratio(key, k) >= 90 for k in known)
 
 
-def _complete_known(draft: Draft, item: ListItem) -> None:
+def _complete_known(draft: Draft, item: ListItem, *, lead: bool) -> None:
     """What the structure adds to a body the type's extractor found: its lead mark, country, acronym."""
     key = fold(item.name.text)
     for i, partner in enumerate(draft.partners):
-        if fold(partner.name) != key:
+        if key not in (fold(partner.name), fold(partner.acronym or "")):
             continue
         update: dict[str, object] = {}
-        if item.lead and not partner.lead:
+        if lead and not partner.lead:
             update["lead"] = True
         if item.country and partner.country is None:
             update["country"] = item.country
@@ -280,7 +280,7 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
         if not _new_body(name):
             continue
         if _is_known(item, known):
-            _complete_known(draft, item)
+            _complete_known(draft, item, lead=item.lead or (candidate.role == "lead" and doc_type == "information_sheet"))
             continue
         category, lead = partner_category(candidate.role, doc_type, name)
         country = item.country or (country_code(name) if doc_type == "information_sheet" else None)

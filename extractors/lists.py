@@ -294,6 +294,8 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
             pass
         elif _LEAD_MARK.match(paren.text):
             lead = True
+        elif paren.text[:1].islower():
+            pass  # a note: 'Indonesia (for the governments)'
         else:
             break
         name = head
@@ -359,6 +361,10 @@ def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
 _ADJECTIVE_END = re.compile(r"\b(?:[A-Z][a-z]+(?:ional|ural|ific|omic|ical|ental|cial))$")
 
 
+# "A and B, together with C": phrases that join one more body to an enumeration.
+_JOINING_PHRASE = re.compile(r",?\s+(?:together with|as well as|along with|joined by|in addition to)\s+", re.I)
+
+
 def body_items(
     text: OffsetText, *, countries_are_bodies: bool | None = None, noise: frozenset[str] = frozenset()
 ) -> list[ListItem]:
@@ -369,7 +375,7 @@ def body_items(
     ``countries_are_bodies`` None decides by the list: countries are bodies when most items are countries.
     """
     pieces: list[tuple[ListItem, str | None]] = []
-    body = _strip_lead_in(clean_value(text))
+    body = _strip_lead_in(clean_value(text)).sub(_JOINING_PHRASE, ", ")
     for sentence in _sentences(body):
         for part in _merge_ministry_lists(sentence.split_top_level(",;")):
             for piece in _split_and(_strip_article(part)):
