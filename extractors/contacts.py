@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from extractors import nlp
 from extractors.labels import Segment
-from extractors.normalize import find_countries, find_emails, normalize_email, normalize_phone
+from extractors.normalize import country_of_place, find_countries, find_emails, normalize_email, normalize_phone
 from extractors.rules import common_rules
 from extractors.text import OffsetText, clean_value, fold, is_org_like
 
@@ -303,8 +303,8 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
             else:
                 organisation.append(clean_value(rest))
             block.evidence.append(rest)
-        if not address:
-            continue
+        if not address or not any(_addressy(a.text) or country_of_place(a.text) for a in address):
+            continue  # 'Together we can do more' under a title is a tagline, not an address
         block.organization = OffsetText.join(organisation, ", ") if organisation else None
         block.address = OffsetText.join(address, ", ")
         blocks.append(block)
