@@ -35,7 +35,7 @@ from extractors.normalize import country_code, country_in_name, country_of_place
 from extractors.roles import category_of_label, is_role_label, sentence_role
 from extractors.rules import common_rules, role_rules, sheet_rules
 from extractors.structure import Piece, Zone, document_zones, is_prose
-from extractors.text import OffsetText, fold, is_org_like, sentence_spans
+from extractors.text import OffsetText, fold, is_org_like, looks_like_acronym, sentence_spans
 from schemas.records import PartnerRecord
 
 PARTNER_ROLES = frozenset(
@@ -118,6 +118,8 @@ def plausible_body(name: str) -> bool:
         r"(?i)^(?:in|on|at|for|with|by|from|to|as|also|this|these|its)\b", text
     ):
         return False  # a piece of a sentence ('Asian Development Bank and UN-HABITAT also', 'In addition')
+    if "," in text and is_position(text):
+        return False  # 'Deputy Mayor, Chittagong City Corporation': a person's position and body
     if ": " in text or (" " not in text and fold(text) in _org_heads()):
         return False  # a label and its value, or a generic word ('Secretariat', 'University')
     if re.match(r"^(?:Section|Part|Annex|Table|Page|Chapter)\b", text) or text.endswith(
@@ -127,13 +129,25 @@ def plausible_body(name: str) -> bool:
     return not _DATE_IN.search(text)
 
 
-def _new_body(text: str) -> bool:
-    """A candidate the structure found names a body: not a person, a position or a group label."""
-    if not plausible_body(text) or is_position(text) or any(p.search(text) for p in _group_patterns()):
+def _new_body(text: str, how: str) -> bool:
+    """A candidate the structure found names a body: not a person, a position, a group label or an
+    instrument ('Poverty Reduction Strategy'). Names met in running text must also look like a body."""
+    if not plausible_body(text) or is_position(text) or is_group_label(text):
         return False
-    if country_code(text) or country_of_place(text) or is_org_like(text):
+    if text.split()[-1].casefold() in _instrument_heads():
+        return False
+    if country_code(text) or country_of_place(text) or is_org_like(text) or looks_like_acronym(text):
         return True
+    if how == "prose":
+        return nlp.is_organisation(text)
+    if " " not in text and how in ("intro", "heading"):
+        return False  # one ordinary word under a heading ('Linkages') names no body
     return not (len(text.split()) >= 2 and nlp.is_person(text))
+
+
+@lru_cache(maxsize=1)
+def _instrument_heads() -> frozenset[str]:
+    return frozenset(w.casefold() for w in role_rules().instrument_heads)
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +158,11 @@ def _org_heads() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _group_patterns() -> list[re.Pattern[str]]:
     return [re.compile(p, re.I) for p in sheet_rules().partner_group_patterns]
+
+
+def is_group_label(text: str) -> bool:
+    """A sub-group label or lead-in ('Cities in Asia', 'Stakeholders ... such as'), not a body."""
+    return any(p.search(text) for p in _group_patterns())
 
 
 def _items(piece: Piece, role: str) -> list[ListItem]:
@@ -249,7 +268,7 @@ def _is_known(item: ListItem, known: list[str]) -> bool:
     return any(key == k or fuzz.ratio(key, k) >= 90 for k in known)
 
 
-def _complete_known(draft: Draft, item: ListItem, *, lead: bool) -> None:
+def _complete_known(draft: Draft, item: ListItem, *, lead: bool, category: str | None) -> None:
     """What the structure adds to a body the type's extractor found: its lead mark, country, acronym."""
     key = fold(item.name.text)
     for i, partner in enumerate(draft.partners):
@@ -262,6 +281,8 @@ def _complete_known(draft: Draft, item: ListItem, *, lead: bool) -> None:
             update["country"] = item.country
         if item.acronym and partner.acronym is None:
             update["acronym"] = item.acronym
+        if category and partner.category == "participant":
+            update["category"] = category
         if update:
             draft.partners[i] = partner.model_copy(update=update)
         return
@@ -277,10 +298,17 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
     for candidate in [*zone_candidates(zones), *prose]:
         item = candidate.item
         name = item.name.text
-        if not _new_body(name):
+        if not _new_body(name, candidate.how):
             continue
         if _is_known(item, known):
-            _complete_known(draft, item, lead=item.lead or (candidate.role == "lead" and doc_type == "information_sheet"))
+            category, lead = partner_category(candidate.role, doc_type, name)
+            _complete_known(
+                draft,
+                item,
+                lead=item.lead or (lead and doc_type == "information_sheet"),
+                # An explicit 'organised by' outranks a participation inferred from a presentation.
+                category=category if category in ("organizer", "funder") else None,
+            )
             continue
         category, lead = partner_category(candidate.role, doc_type, name)
         country = item.country or (country_code(name) if doc_type == "information_sheet" else None)
@@ -305,4 +333,11 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
     return zones
 
 
-__all__ = ["CONFIDENCE", "PARTNER_ROLES", "add_structural_partners", "partner_category", "plausible_body"]
+__all__ = [
+    "CONFIDENCE",
+    "PARTNER_ROLES",
+    "add_structural_partners",
+    "is_group_label",
+    "partner_category",
+    "plausible_body",
+]

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 from extractors import nlp
 from extractors.labels import Segment
-from extractors.normalize import country_of_place, find_countries, find_emails, normalize_email, normalize_phone
+from extractors.normalize import (
+    country_of_place,
+    find_countries,
+    find_emails,
+    normalize_email,
+    normalize_phone,
+)
 from extractors.rules import common_rules
 from extractors.text import OffsetText, clean_value, fold, is_org_like
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from extractors.bodies import PARTNER_ROLES
+from extractors.bodies import PARTNER_ROLES, is_group_label
 from extractors.common import Draft
+from extractors.lists import body_items
 from extractors.structure import Zone
 
 # Facts every document of a type has; their absence means the reader missed them.
@@ -29,9 +30,12 @@ _ESSENTIAL: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def _listed_span(zone: Zone) -> tuple[int, int] | None:
-    """Where the zone lists things (items, cells, short lines; not running text)."""
+    """Where the zone lists names (items, cells, short lines; not running text, not a lead-in
+    such as 'Stakeholders in Kitakyushu such as')."""
     listed = [
-        p.text for p in zone.pieces if p.kind != "paragraph" and any(ch.isupper() for ch in p.text.text)
+        p.text
+        for p in zone.pieces
+        if p.kind != "paragraph" and any(not is_group_label(i.name.text) for i in body_items(p.text))
     ]
     if not listed:
         return None

@@ -88,7 +88,7 @@ def extract_document(
     )
     return Extraction(
         doc_type=classification.doc_type,
-        title=draft.title,
+        title=_without_description(draft.title),
         acronym=draft.acronym,
         language=detect_language(doc.text),
         dates=_unique(draft.dates),
@@ -100,6 +100,17 @@ def extract_document(
         warnings=ctx.facts.warnings,
         review_reasons=review_reasons,
     )
+
+
+def _without_description(title: str | None) -> str | None:
+    """'Clean Water for People: a United States-Japan partnership to ...': the name, not its gloss.
+
+    A colon followed by a lower-case phrase describes what was named; 'Seminar: Use of ICT' is one title.
+    """
+    if title is None:
+        return None
+    match = re.search(r":\s+(?=(?:a|an)\s|(?:the|to|for|towards)\s+[a-z]|[a-z])", title)
+    return title[: match.start()].strip() if match and match.start() > 3 else title
 
 
 def _unique(records: list) -> list:

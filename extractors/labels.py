@@ -141,7 +141,9 @@ def segment_lines(
             # A long heading wraps over several lines of one block.
             segments[-1].label = OffsetText.join([segments[-1].label, text])
             continue
-        if terminators is not None and _call_terminator(terminators, line, zone, text.text):
+        if _next_row_label(segments[-1].label_line, line) or (
+            terminators is not None and _call_terminator(terminators, line, zone, text.text)
+        ):
             segments.append(Segment(key="section", label=text, label_line=line))
             zone = "main"
             continue
@@ -162,6 +164,17 @@ def _inline_label(
         if found is not None:
             return match.start(), found[0], match.start() + found[1]
     return None
+
+
+def _next_row_label(label: TextLine | None, line: TextLine) -> bool:
+    """A label cell's value ends at the row's end: the next row's cell under the label is a label."""
+    return (
+        label is not None
+        and label.table is not None
+        and line.table == label.table
+        and line.row != label.row
+        and line.col == label.col
+    )
 
 
 def _call_terminator(terminator: Callable[..., bool], line: TextLine, zone: str, text: str) -> bool:

@@ -19,6 +19,7 @@ from extractors.text import (
     clean_value,
     ends_with_org_head,
     fold,
+    is_org_like,
     looks_like_acronym,
     strip_bullet,
     trailing_parenthetical,
@@ -189,7 +190,11 @@ def _split_and(part: OffsetText) -> list[OffsetText]:
         return [part]
     left, right = part.slice(0, match.start()).strip(), part.slice(match.end()).strip()
     # "X and the Y" almost always joins two bodies; "Water and Sanitation" needs both halves to be names.
-    if match.group(1) and _names_body(left.text, strict=True) and right.text[:1].isupper():
+    if (
+        match.group(1)
+        and (_names_body(left.text, strict=True) or is_org_like(left.text))
+        and (_names_body(right.text, strict=True) or is_org_like(right.text))
+    ):
         return [left, *_split_and(right)]
     if _names_body(left.text, strict=True) and _names_body(right.text, strict=True):
         return [left, *_split_and(right)]
@@ -362,7 +367,9 @@ _ADJECTIVE_END = re.compile(r"\b(?:[A-Z][a-z]+(?:ional|ural|ific|omic|ical|ental
 
 
 # "A and B, together with C": phrases that join one more body to an enumeration.
-_JOINING_PHRASE = re.compile(r",?\s+(?:together with|as well as|along with|joined by|in addition to)\s+", re.I)
+_JOINING_PHRASE = re.compile(
+    r",?\s+(?:together with|as well as|along with|joined by|in addition to)\s+", re.I
+)
 
 
 def body_items(

@@ -132,6 +132,9 @@ def _title_from_text(ctx: ExtractionContext) -> OffsetText | None:
     return title or None
 
 
+_SPAN_OPENER = re.compile(r"^\s*(?:from|since|starting(?:\s+in)?|as of|beginning(?:\s+in)?)\s+", re.I)
+
+
 def _phases(ctx: ExtractionContext, draft: Draft) -> None:
     doc = ctx.doc
     for line in doc.lines:
@@ -139,6 +142,10 @@ def _phases(ctx: ExtractionContext, draft: Draft) -> None:
         for pattern in _phase_patterns():
             for match in pattern.finditer(text.text):
                 rest = text.slice(match.end())
+                # "Phase II (from 2005)": an open span, from its start.
+                opener = _SPAN_OPENER.match(rest.text)
+                if opener:
+                    rest = rest.slice(opener.end())
                 mention = parse_date(rest.text[:40])
                 if mention is None or mention.offset > 3:
                     continue
@@ -175,7 +182,9 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         )
         # "It was established in 2005": a pronoun right after the programme was named.
         refers_to_it = re.fullmatch(
-            r"(?i)(it|this|the (programme|program|initiative|network|partnership))", subject
+            r"(?i)(it|this|the (programme|program|initiative|network|partnership|forum)|"
+            r"its (establishment|creation|launch|founding|formation|adoption))",
+            subject,
         ) and (title_words in fold(text[max(0, start - 400) : start]))
         if not (names_it or refers_to_it):
             continue

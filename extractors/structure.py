@@ -31,7 +31,7 @@ from schemas.document import ParsedDocument, TextLine
 
 # "Organisers:" inside a line; the label is a few words starting with a capital.
 _RUN_IN = re.compile(
-    r"(?:^|(?<=[\s.;)]))(?P<label>(?:\*\*)?[A-Z][A-Za-z&/'’()\- \n]{1,48}?)(?:\*\*)?\s*:(?:\*\*)?(?=\s|$)"
+    r"(?:^|(?<=[\s.;)\-•*]))(?P<label>(?:\*\*)?[A-Z][A-Za-z&/'’()\- \n]{1,48}?)(?:\*\*)?\s*:(?:\*\*)?(?=\s|$)"
 )
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+[A-Z]")
 _MAX_HEADING_WORDS = 12
@@ -153,6 +153,8 @@ def _run_in_labels(text: OffsetText) -> list[tuple[OffsetText | None, OffsetText
                 continue
             if words[-n][:1].islower() and n < len(words) and words[-n - 1][:1].isupper():
                 n += 1
+            while n + 2 <= len(words) and words[-n - 1] in ("&", "and", "or", "/"):
+                n += 2  # 'Citizens & NGOs:' wrapped after the '&'
             cuts.append((match.start("label") + starts[-n], match.end()))
             break
     if not cuts:
@@ -236,12 +238,20 @@ def _item_piece(text: OffsetText) -> Piece:
     return Piece(text, "item")
 
 
+_INTRO_WORDS = 10
+
+
 def _intro_role(text: str) -> str | None:
     """A paragraph's last sentence ending in ':' introduces the list that follows it."""
     if not text.rstrip().endswith(":"):
         return None
     last = re.split(r"(?<=[.!?])\s+", text.strip())[-1]
-    return sentence_role(last)
+    following = re.search(r"\bfollowing\s+(?:\d+\s+)?([A-Za-z-]+)", last)
+    if following and sentence_role(following.group(1)) is None:
+        return None  # 'the following functions to participating governments:' lists functions
+    # The list's role is named near the colon ("... the following countries attended:"), not
+    # anywhere in a long sentence that merely mentions governments on its way.
+    return sentence_role(" ".join(last.split()[-_INTRO_WORDS:]))
 
 
 def document_zones(doc: ParsedDocument, *, explicit_breaks: bool = False) -> list[Zone]:

@@ -158,6 +158,7 @@ class RoleRules(_Rules):
     roles: dict[str, list[str]]
     stop: list[str]
     list_nouns: list[str]
+    instrument_heads: list[str]
     columns: dict[str, list[str]]
     categories: dict[PartnerCategory, list[str]]
     prose_triggers: list[ProseTrigger]
