@@ -57,7 +57,7 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"partnerflow: gold folder {gold_dir} does not exist", file=sys.stderr)
         return 2
     if args.raw:
-        return _eval_raw(Path(args.raw), gold_dir, details=not args.summary)
+        return _eval_raw(Path(args.raw), gold_dir, details=not args.summary, stages=args.stages)
     if not dataset.exists():
         print(f"partnerflow: dataset {dataset} does not exist (run `partnerflow run` first)", file=sys.stderr)
         return 2
@@ -73,7 +73,7 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_raw(raw: Path, gold_dir: Path, *, details: bool) -> int:
+def _eval_raw(raw: Path, gold_dir: Path, *, details: bool, stages: bool) -> int:
     from pipeline.corpus_eval import format_corpus_score, predict_folder, score_corpus
     from pipeline.evaluation import load_gold
     from pipeline.settings import Settings
@@ -84,6 +84,11 @@ def _eval_raw(raw: Path, gold_dir: Path, *, details: bool) -> int:
     gold = load_gold(gold_dir)
     result = score_corpus(gold, predict_folder(raw), threshold=Settings().review_threshold)
     print(format_corpus_score(result, details=details))
+    if stages:
+        from pipeline.corpus_eval import stage_figures
+
+        print()
+        print(stage_figures(raw, gold).format())
     return 0
 
 
@@ -327,6 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
         " and report scores, calibration and review coverage",
     )
     evaluate.add_argument("--summary", action="store_true", help="only the scores, no per-document details")
+    evaluate.add_argument(
+        "--stages",
+        action="store_true",
+        help="with --raw: also how far each extraction stage carries the gold facts",
+    )
     evaluate.add_argument(
         "--calibration",
         action="store_true",

@@ -112,4 +112,118 @@ def format_corpus_score(result: CorpusScore, *, details: bool) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["POOR_F1", "CorpusScore", "format_corpus_score", "predict_folder", "score_corpus"]
+__all__ = [
+    "POOR_F1",
+    "CorpusScore",
+    "StageFigures",
+    "format_corpus_score",
+    "predict_folder",
+    "score_corpus",
+    "stage_figures",
+]
+
+
+# --------------------------------------------------------------------------- per-stage figures
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    """How far each stage of the cascade carries the gold facts (partners and contacts)."""
+
+    gold_partners: int
+    partner_candidates: int  # gold partners some candidate (zone, sentence or type rule) names
+    partners_found: int  # gold partners a published row names
+    category_right: int  # of those, with the gold category
+    zoned_partners: int  # gold partners found inside a zone that has a role
+    zone_role_right: int  # of those, whose zone role maps to the gold category
+    gold_contacts: int
+    contact_candidates: int  # gold contacts whose name or organisation some candidate names
+
+    def format(self) -> str:
+        def share(part: int, whole: int) -> str:
+            return f"{part}/{whole} ({part / whole:.1%})" if whole else "-"
+
+        return "\n".join(
+            [
+                "per-stage figures",
+                f"  partners reaching the candidate stage: {share(self.partner_candidates, self.gold_partners)}",
+                f"  partners published:                    {share(self.partners_found, self.gold_partners)}",
+                f"  section-role accuracy (zones holding gold partners): {share(self.zone_role_right, self.zoned_partners)}",
+                f"  role (category) accuracy of published partners:      {share(self.category_right, self.partners_found)}",
+                f"  contacts reaching the candidate stage: {share(self.contact_candidates, self.gold_contacts)}",
+            ]
+        )
+
+
+def _matches(name: str, names: list[str]) -> bool:
+    from rapidfuzz import fuzz
+
+    from pipeline.evaluation import fold
+
+    key = fold(name)
+    return any(fuzz.ratio(key, fold(n)) >= 90 for n in names)
+
+
+def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> StageFigures:
+    """Run the stages one by one on each document with gold and count what reaches each."""
+    from extractors.bodies import partner_category, prose_candidates, zone_candidates
+    from extractors.classify import classify
+    from extractors.common import ExtractionContext
+    from extractors.extract import extract_document
+    from extractors.parsing import parse_document
+    from extractors.people import people_in_zones
+    from extractors.structure import document_zones
+
+    counts = dict.fromkeys(["gp", "pc", "pf", "cr", "zp", "zr", "gc", "cc"], 0)
+    files = {p.name.split(".")[0]: p for p in sorted(Path(raw_dir).iterdir()) if p.is_file()}
+    for stem, expected in gold.items():
+        path = files.get(stem)
+        if path is None:
+            continue
+        try:
+            parsed = parse_document(path.read_bytes(), path.name)
+        except Exception:  # a failed parse reaches no stage; its facts count as missed
+            parsed = None
+        partners = expected.get("partners") or []
+        contacts = expected.get("contacts") or []
+        counts["gp"] += len(partners)
+        counts["gc"] += len(contacts)
+        if parsed is None:
+            continue
+        doc_type = classify(parsed).doc_type
+        extraction = extract_document(parsed, "stage")
+        ctx = ExtractionContext.create(parsed, "stage")
+        zones = document_zones(parsed, explicit_breaks=ctx.explicit_breaks)
+        candidates = [*zone_candidates(zones), *prose_candidates(zones)]
+        candidate_names = [c.item.name.text for c in candidates] + [p.name for p in extraction.partners]
+        published = {p.name: p for p in extraction.partners}
+        for partner in partners:
+            name = partner["name"]
+            counts["pc"] += _matches(name, candidate_names)
+            found = next((p for n, p in published.items() if _matches(name, [n])), None)
+            if found is not None:
+                counts["pf"] += 1
+                counts["cr"] += found.category == partner.get("category")
+            zoned = [c for c in candidates if _matches(name, [c.item.name.text])]
+            if zoned:
+                counts["zp"] += 1
+                category, _ = partner_category(zoned[0].role, doc_type, name)
+                counts["zr"] += category == partner.get("category")
+        people = people_in_zones(ctx, zones)
+        contact_names = [c.name for c in extraction.contacts if c.name] + [c.name for c in people if c.name]
+        contact_orgs = [c.organization for c in extraction.contacts if c.organization]
+        for contact in contacts:
+            if contact.get("name"):
+                counts["cc"] += _matches(contact["name"], contact_names)
+            elif contact.get("organization"):
+                counts["cc"] += _matches(contact["organization"], contact_orgs)
+    return StageFigures(
+        gold_partners=counts["gp"],
+        partner_candidates=counts["pc"],
+        partners_found=counts["pf"],
+        category_right=counts["cr"],
+        zoned_partners=counts["zp"],
+        zone_role_right=counts["zr"],
+        gold_contacts=counts["gc"],
+        contact_candidates=counts["cc"],
+    )
