@@ -70,7 +70,8 @@ def logical_lines(
             and not explicit_breaks
             and _is_wrap(result[-1].text, value.text, previous_line, line)
         ):
-            result[-1] = OffsetText.join([result[-1], value])
+            # 'UN-' + 'HABITAT': a compound broken at its hyphen closes up again.
+            result[-1] = OffsetText.join([result[-1], value], "" if result[-1].text.endswith("-") else " ")
         else:
             result.append(value)
         previous_line = line

@@ -198,10 +198,17 @@ def is_prose(text: str) -> bool:
     return len(lower) >= 3 or _words(text) > 30
 
 
+_BULLETED = re.compile(r"^\s*(?:[-•▪◦●*·–]|\d{1,2}[.)])\s+\S")
+
+
 def _value_kind(block: _Block, value: OffsetText | None = None) -> str:
+    text = (value or block.text).text
     if block.first.list_item:
         return "item"
-    return "paragraph" if is_prose((value or block.text).text) else "item"
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) >= 2 and sum(bool(_BULLETED.match(line)) for line in lines) * 2 >= len(lines):
+        return "item"  # bullets the parser left in one block: one value per line
+    return "paragraph" if is_prose(text) else "item"
 
 
 _SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?)(?:\s*\(\d+\))?:\s+(?=\S)")
@@ -220,7 +227,25 @@ def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) ->
         joined = logical_lines(values, [line for _, line in inside], explicit_breaks=explicit_breaks)
         return [_item_piece(v) for v in joined if v.text.strip()]
     flat = value.sub(re.compile(r"\n"), " ")
+    inline = _inline_bullets(flat)
+    if inline:
+        return [_item_piece(part) for part in inline]
     return [_item_piece(flat) if kind == "item" else Piece(flat, kind)] if flat.text.strip() else []
+
+
+_INLINE_BULLET = re.compile(r"\s[-•▪*]\s+(?=\S)")
+
+
+def _inline_bullets(text: OffsetText) -> list[OffsetText]:
+    """'- A — India - B — Switzerland': a list a renderer ran into one line, split at its bullets."""
+    if not re.match(r"^\s*[-•▪*]\s", text.text):
+        return []
+    body = strip_bullet(text.strip())[0]
+    cuts = [(m.start(), m.end()) for m in _INLINE_BULLET.finditer(body.text)]
+    if not cuts:
+        return []
+    bounds = [(0, cuts[0][0])] + [(a[1], b[0]) for a, b in zip(cuts, cuts[1:], strict=False)] + [(cuts[-1][1], len(body.text))]
+    return [body.slice(a, b).strip() for a, b in bounds if body.text[a:b].strip()]
 
 
 def _within(part: OffsetText, start: int, end: int) -> OffsetText:
@@ -354,14 +379,9 @@ def _header_columns(row: dict[int, _Block]) -> dict[str, int] | None:
 
 
 def _cell_pieces(cell: _Block) -> list[Piece]:
-    pieces = []
-    start = 0
-    for part in cell.text.text.split("\n"):
-        piece = cell.text.slice(start, start + len(part)).strip()
-        start += len(part) + 1
-        if piece.text:
-            pieces.append(Piece(strip_bullet(piece)[0], "cell"))
-    return pieces
+    """A cell's values: its lines, with the lines a name wraps over joined back."""
+    joined = logical_lines(cell.parts, cell.lines)
+    return [Piece(strip_bullet(part.strip())[0], "cell") for part in joined if part.text.strip()]
 
 
 def _columns_zones(
