@@ -37,7 +37,11 @@ def extract_targets(
         undated_label = segment.key == "targets:undated"
         items: list[tuple[int | None, list[OffsetText]]] = []
         previous: TextLine | None = None
+        bulleted = False  # the items so far are list items: a plain paragraph after them is commentary
         for whole, line in zip(segment.values, segment.value_lines, strict=False):
+            if bulleted and not line.list_item and previous is not None and line.block != previous.block:
+                break
+            bulleted = bulleted or (line.list_item and not items)
             for value in _split_inline(whole):
                 year = _YEAR_ITEM.match(value.text)
                 undated = _UNDATED_ITEM.match(value.text)
