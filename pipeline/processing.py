@@ -116,8 +116,9 @@ def _judge(base: dict, parsed: ParsedDocument, extraction: Extraction, threshold
         reasons.append("no title found")
     if not any(facts.values()):
         reasons.append("no facts extracted")
+    else:
+        reasons.extend(extraction.review_reasons)  # what is missing, said when something was found
     reasons.extend(parsed.warnings)
-    reasons.extend(extraction.review_reasons)
     status = "needs_review" if reasons else "ok"
     record = DocumentRecord(
         **base,
