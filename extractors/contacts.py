@@ -172,6 +172,9 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
     return None, text
 
 
+_HOSTED = re.compile(r"(?i)^(?:hosted|housed|based|located)\s+(?:by|at|in|with)\s+(?:the\s+)?[A-Z]|^c/o\s")
+
+
 def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     """Fill a contact from an unlabelled block: 'Name, Position, Organisation, Address. Tel: ...; Fax: ...'.
 
@@ -227,6 +230,9 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
         contact.position = OffsetText.join(position, ", ")
     if parts and not _addressy(parts[0].text) and contact.organization is None:
         contact.organization = parts.pop(0)
+        # 'X secretariat, hosted by Y': the host is part of how the office is named.
+        while parts and _HOSTED.match(parts[0].text) and contact.organization is not None:
+            contact.organization = OffsetText.join([contact.organization, parts.pop(0)], ", ")
     if parts:
         # 'Network Secretariat' / 'Korea Environment Institute, 613-2 Bulgwang-dong, ...': the host body.
         body, rest = split_leading_organization(parts[0])

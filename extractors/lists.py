@@ -108,6 +108,25 @@ def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLin
     return not (before.endswith((")", ",")) or ends_with_org_head(before) or looks_like_acronym(last_word))
 
 
+_INLINE_BULLET = re.compile(r"\s[-•▪*]\s+(?=\S)")
+
+
+def inline_bullets(text: OffsetText) -> list[OffsetText]:
+    """'- A — India - B — Switzerland': a list a renderer ran into one line, split at its bullets."""
+    if not re.match(r"^\s*[-•▪*]\s", text.text):
+        return []
+    body = strip_bullet(text.strip())[0]
+    cuts = [(m.start(), m.end()) for m in _INLINE_BULLET.finditer(body.text)]
+    if not cuts:
+        return []
+    bounds = (
+        [(0, cuts[0][0])]
+        + [(a[1], b[0]) for a, b in zip(cuts, cuts[1:], strict=False)]
+        + [(cuts[-1][1], len(body.text))]
+    )
+    return [body.slice(a, b).strip() for a, b in bounds if body.text[a:b].strip()]
+
+
 def split_items(
     values: Sequence[OffsetText],
     lines: Sequence[TextLine],
@@ -117,7 +136,7 @@ def split_items(
 ) -> list[ListItem]:
     items: list[ListItem] = []
     group_country: str | None = None
-    for logical in logical_lines(values, lines):
+    for logical in [part for line in logical_lines(values, lines) for part in inline_bullets(line) or [line]]:
         raw = logical.text.strip()
         text, bulleted = strip_bullet(logical.strip())
         label = _SUB_LABEL.match(text.text)

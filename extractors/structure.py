@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.lists import logical_lines
+from extractors.lists import inline_bullets, logical_lines
 from extractors.roles import STOP, column_kind, is_role_label, section_role, sentence_role
 from extractors.text import OffsetText, clean_value, strip_bullet
 from schemas.document import ParsedDocument, TextLine
@@ -227,25 +227,10 @@ def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) ->
         joined = logical_lines(values, [line for _, line in inside], explicit_breaks=explicit_breaks)
         return [_item_piece(v) for v in joined if v.text.strip()]
     flat = value.sub(re.compile(r"\n"), " ")
-    inline = _inline_bullets(flat)
+    inline = inline_bullets(flat)
     if inline:
         return [_item_piece(part) for part in inline]
     return [_item_piece(flat) if kind == "item" else Piece(flat, kind)] if flat.text.strip() else []
-
-
-_INLINE_BULLET = re.compile(r"\s[-•▪*]\s+(?=\S)")
-
-
-def _inline_bullets(text: OffsetText) -> list[OffsetText]:
-    """'- A — India - B — Switzerland': a list a renderer ran into one line, split at its bullets."""
-    if not re.match(r"^\s*[-•▪*]\s", text.text):
-        return []
-    body = strip_bullet(text.strip())[0]
-    cuts = [(m.start(), m.end()) for m in _INLINE_BULLET.finditer(body.text)]
-    if not cuts:
-        return []
-    bounds = [(0, cuts[0][0])] + [(a[1], b[0]) for a, b in zip(cuts, cuts[1:], strict=False)] + [(cuts[-1][1], len(body.text))]
-    return [body.slice(a, b).strip() for a, b in bounds if body.text[a:b].strip()]
 
 
 def _within(part: OffsetText, start: int, end: int) -> OffsetText:

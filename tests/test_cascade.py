@@ -202,3 +202,73 @@ def test_label_value_lines_with_colons_are_not_taken_for_a_borderless_table() ->
     doc = parse_pdf(make_pdf([texts]))
     assert all(line.table is None for line in doc.lines)
     assert doc.lines[0].text == "Name: value number 0"
+
+
+def test_a_contact_point_without_a_person_is_a_secretariat_named_with_its_host() -> None:
+    extraction = _extract_text(
+        "Partnership Information Sheet\n\n"
+        "Name of the partnership: Forest Law Partnership\n\n"
+        "Partners\n\nGovernments: Japan; Indonesia\n\n"
+        "Contact point: Information-sharing secretariat, hosted by the Center for International "
+        "Forestry Research (CIFOR), Bogor, Indonesia\n"
+    )
+    (contact,) = extraction.contacts
+    assert contact.role == "secretariat" and contact.name is None
+    assert contact.organization == (
+        "Information-sharing secretariat, hosted by the Center for International Forestry Research (CIFOR)"
+    )
+    assert contact.address == "Bogor, Indonesia"
+
+
+def test_a_list_a_renderer_ran_into_one_line_is_split_at_its_bullets() -> None:
+    extraction = _extract_text(
+        "Partnership Information Sheet\n\n"
+        "Name of the partnership: City Water Programme\n\n"
+        "Partners involved\n\n"
+        "Major groups: - Housing and Urban Development Corporation (HUDCO) — India - Water Supply and "
+        "Sanitation Collaborative Council (WSSCC) — Switzerland\n"
+    )
+    found = _partners(extraction)
+    assert found["Housing and Urban Development Corporation"] == ("major_group", "IN", False)
+    assert found["Water Supply and Sanitation Collaborative Council"] == ("major_group", "CH", False)
+
+
+def test_a_lead_field_marks_the_section_entries_it_names() -> None:
+    extraction = _extract_text(
+        "Partnership Information Sheet\n\n"
+        "Name of the partnership: Forest Law Partnership\n\n"
+        "Partners\n\n"
+        "Governments: Japan, Indonesia, France\n\n"
+        "Other: The Nature Conservancy (TNC)\n\n"
+        "Leading partners: Japan and Indonesia (for the governments), together with The Nature Conservancy\n"
+    )
+    found = _partners(extraction)
+    assert found["Japan"] == ("government", "JP", True)
+    assert found["Indonesia"] == ("government", "ID", True)
+    assert found["France"] == ("government", "FR", False)
+    assert found["The Nature Conservancy"][0::2] == ("other", True)
+
+
+def test_a_title_keeps_its_name_and_drops_a_lower_case_gloss() -> None:
+    glossed = _extract_html(
+        "<h1>Clean Water for People: a partnership to provide safe water</h1>"
+        "<h2>Partners involved</h2><p>Governments: Japan</p><p>Contact person: Jane Doe</p>"
+    )
+    assert glossed.title == "Clean Water for People"
+    titled = _extract_html("<h1>7th Thematic Seminar: Use of ICT in Cities</h1><p>The seminar was held.</p>")
+    assert titled.title == "7th Thematic Seminar: Use of ICT in Cities"
+
+
+def test_an_open_phase_and_an_approval_date_of_a_programme() -> None:
+    extraction = _extract_text(
+        "Asia-Pacific Forum for Environment and Development (APFED)\n\n"
+        "What is APFED?\n\n"
+        "APFED is an independent forum. Its establishment was approved in October 2001 by the Congress.\n\n"
+        "Phase I (2001–2004)\n\nThe first phase delivered a report.\n\n"
+        "Phase II (from 2005)\n\nThe second phase promotes action. It is organised by the "
+        "Institute for Global Environmental Strategies.\n"
+    )
+    dates = {(d.role, d.start, d.end) for d in extraction.dates}
+    assert extraction.doc_type == "programme"
+    assert ("adoption", "2001-10", None) in dates
+    assert ("phase", "2001", "2004") in dates and ("phase", "2005", None) in dates
