@@ -1,13 +1,15 @@
 """Extraction entry point: classify a parsed document and run its type's extractor.
 
-Adding a document type means one extractor function registered in
-``EXTRACTORS`` plus a rules file and its tests.
+Adding a document type means one entry in ``DOCUMENT_TYPES`` (its extractor and
+contact method), its name in ``schemas.types.DocType``, its signals in
+``rules/classify.json``, a rules file and its tests.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from extractors.bodies import add_structural_partners
 from extractors.classify import Classification, classify
@@ -23,17 +25,31 @@ from schemas.records import FactRecord, with_stable_id
 
 Extractor = Callable[[ExtractionContext], Draft]
 
-EXTRACTORS: dict[str, Extractor] = {
-    "information_sheet": extract_sheet,
-    "seminar_report": extract_report,
-    "programme": extract_programme,
-}
 
-_CONTACT_METHOD = {
-    "information_sheet": "sheet.contact_block",
-    "seminar_report": "report.contact_block",
-    "programme": "programme.contact_block",
-}
+@dataclass(frozen=True)
+class DocumentType:
+    """Everything the pipeline knows of one document type, in one place.
+
+    ``name`` is a value of ``schemas.types.DocType``; the classifier's signals for it
+    live under that name in ``rules/classify.json`` and its label vocabulary in
+    ``rules/<name>.json`` (both checked against this registry by the tests).
+    """
+
+    name: str
+    extractor: Extractor
+    # The method name contact-block rows carry (their confidence is measured per method).
+    contact_method: str
+    # Speakers and chairs are facts of a reported meeting only (eval/GOLD.md).
+    has_speakers: bool = False
+
+
+DOCUMENT_TYPES: tuple[DocumentType, ...] = (
+    DocumentType("information_sheet", extract_sheet, "sheet.contact_block"),
+    DocumentType("seminar_report", extract_report, "report.contact_block", has_speakers=True),
+    DocumentType("programme", extract_programme, "programme.contact_block"),
+)
+REGISTRY: dict[str, DocumentType] = {t.name: t for t in DOCUMENT_TYPES}
+EXTRACTORS: dict[str, Extractor] = {t.name: t.extractor for t in DOCUMENT_TYPES}
 
 _EN_WORDS = frozenset(
     [
@@ -75,16 +91,16 @@ def extract_document(
 ) -> Extraction:
     classification = classification or classify(doc)
     ctx = ExtractionContext.create(doc, doc_id)
-    extractor = EXTRACTORS.get(classification.doc_type)
-    draft = extractor(ctx) if extractor is not None else Draft(websites=websites(ctx))
+    doc_type = REGISTRY.get(classification.doc_type)
+    draft = doc_type.extractor(ctx) if doc_type is not None else Draft(websites=websites(ctx))
     review_reasons: list[str] = []
-    if extractor is not None:
-        zones = add_structural_partners(ctx, classification.doc_type, draft)
-        if classification.doc_type == "seminar_report":
+    if doc_type is not None:
+        zones = add_structural_partners(ctx, doc_type.name, draft)
+        if doc_type.has_speakers:
             add_speakers(ctx, zones, draft)
-        review_reasons = coverage_reasons(classification.doc_type, zones, draft)
+        review_reasons = coverage_reasons(doc_type.name, zones, draft)
     contacts = draft.contact_records + finalise_contacts(
-        ctx, draft.contacts, method=_CONTACT_METHOD.get(classification.doc_type, "contact_block")
+        ctx, draft.contacts, method=doc_type.contact_method if doc_type is not None else "contact_block"
     )
     return Extraction(
         doc_type=classification.doc_type,
@@ -123,4 +139,4 @@ def _unique(records: list) -> list:
     return list(seen.values())
 
 
-__all__ = ["EXTRACTORS", "detect_language", "extract_document"]
+__all__ = ["DOCUMENT_TYPES", "EXTRACTORS", "REGISTRY", "DocumentType", "detect_language", "extract_document"]

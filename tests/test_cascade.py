@@ -272,3 +272,12 @@ def test_an_open_phase_and_an_approval_date_of_a_programme() -> None:
     assert extraction.doc_type == "programme"
     assert ("adoption", "2001-10", None) in dates
     assert ("phase", "2001", "2004") in dates and ("phase", "2005", None) in dates
+
+
+def test_the_document_type_registry_is_the_one_list_of_types() -> None:
+    from extractors.extract import REGISTRY
+    from extractors.rules import classify_rules
+    from schemas.types import DOC_TYPES
+
+    assert set(REGISTRY) == set(DOC_TYPES) - {"unknown"}
+    assert set(classify_rules().signals) == set(REGISTRY)
