@@ -18,7 +18,7 @@ from extractors.parsing import ocr_available, parse_document
 from pipeline.evaluation import calibration, score
 from schemas.extraction import Extraction
 
-from .conftest import ALTERNATES, GOLD, RAW
+from .conftest import ALTERNATES, GOLD, RAW, ROOT
 
 
 def _as_gold_shape(stem: str, extraction: Extraction) -> dict:
@@ -153,3 +153,23 @@ def test_confident_rows_are_right_on_the_variant_corpus(variants: tuple[dict, di
     # Lower bands are less often right than the confident one: confidence ranks rows.
     low = [b for b in report.bins if b.high <= 0.8 and b.rows]
     assert sum(b.correct for b in low) / sum(b.rows for b in low) < report.high_precision
+
+
+SECOND_AUTHOR_RAW = ROOT.parent / "shared" / "corpus" / "second-author" / "raw"
+SECOND_AUTHOR_GOLD = ROOT.parent / "shared" / "eval" / "gold" / "second-author"
+
+
+@pytest.mark.skipif(
+    not SECOND_AUTHOR_RAW.is_dir(), reason="the shared second-author corpus is not beside the project"
+)
+def test_documents_by_another_author_stay_above_their_floor() -> None:
+    """Another author's documents (shared/corpus/second-author), scored as a run would publish them:
+    the general stages must keep carrying them, and a document that scores badly goes to review."""
+    from pipeline.corpus_eval import POOR_F1, predict_folder, score_corpus
+    from pipeline.evaluation import load_gold
+
+    result = score_corpus(load_gold(SECOND_AUTHOR_GOLD), predict_folder(SECOND_AUTHOR_RAW), threshold=0.5)
+    assert result.report.overall.f1 >= 0.88, result.report.families
+    for family, counts in result.report.families.items():
+        assert counts.f1 >= 0.75, (family, counts)
+    assert all(status == "needs_review" for _, f1, status in result.documents if f1 < POOR_F1)
