@@ -18,7 +18,7 @@ from extractors.common import Draft, ExtractionContext
 from extractors.contacts import is_position, looks_like_person, split_position_organization, strip_honorific
 from extractors.roles import section_role
 from extractors.rules import common_rules
-from extractors.structure import Zone
+from extractors.structure import Piece, Zone
 from extractors.text import OffsetText, clean_value, fold, is_org_like, looks_like_acronym, sentence_spans
 from schemas.records import ContactRecord
 
@@ -86,6 +86,15 @@ def _is_body(text: str) -> bool:
     )
 
 
+def _table_person(ctx: ExtractionContext, role: str, piece: Piece) -> ContactRecord | None:
+    """A row of a speakers table: the name cell, then the position and organisation cells."""
+    bare, honorific = strip_honorific(piece.text)
+    if not looks_like_person(bare.text) or section_role(bare.text) is not None:
+        return None
+    detail = OffsetText.join(piece.others, ", ")
+    return _record(ctx, role, (bare, honorific, detail))
+
+
 def _role_of_context(zone_role: str | None, sentence: str) -> str | None:
     if _CHAIR_VERBS.search(sentence):
         return "chair"
@@ -104,6 +113,11 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
             continue
         for piece in zone.pieces:
             text = piece.text
+            if piece.kind == "cell" and piece.others and zone_role in ("speaker", "chair"):
+                record = _table_person(ctx, zone_role, piece)
+                if record is not None:
+                    records.append(record)
+                continue
             for start, end in (
                 sentence_spans(text.text) if piece.kind == "paragraph" else [(0, len(text.text))]
             ):

@@ -46,6 +46,7 @@ class Piece:
     country: OffsetText | None = None  # the row's country cell
     category: OffsetText | None = None  # the row's type/sector cell
     role: str | None = None  # a sub-label's role inside the zone ("Private companies: X")
+    others: list[OffsetText] = field(default_factory=list)  # the row's other cells (a person's position)
 
 
 @dataclass
@@ -60,6 +61,8 @@ class Zone:
 
     @property
     def effective_role(self) -> str | None:
+        if self.source == "column" and self.role in (None, STOP):
+            return self.parent_role  # 'Name', 'Organisation': a header names the column, not its role
         if self.role == STOP:
             return None
         return self.role or self.parent_role
@@ -385,9 +388,16 @@ def _columns_zones(
         country = row.get(header["country"]) if "country" in header else None
         category = row.get(header["category"]) if "category" in header else None
         text = name.text.sub(re.compile(r"\n"), " ") if ";" in name.text.text else None
+        used = {name_col, header.get("country"), header.get("category")}
+        others = [
+            clean_value(cell.text.sub(re.compile(r"\n"), " "))
+            for col, cell in sorted(row.items())
+            if col not in used
+        ]
         for piece in [Piece(text, "cell")] if text is not None else _cell_pieces(name):
             piece.country = clean_value(country.text) if country is not None else None
             piece.category = clean_value(category.text) if category is not None else None
+            piece.others = [o for o in others if o.text]
             zone.pieces.append(piece)
     return [zone]
 

@@ -51,6 +51,16 @@ def _indent(raw: str) -> float:
     return float(len(prefix.expandtabs(4)))
 
 
+# The rule under a fixed-width table's header: two or more groups of dashes.
+_COLUMN_RULE = re.compile(r"^\s*-{3,}(?:\s{2,}-{3,})+\s*$")
+
+
+def _fixed_cells(line: str, starts: list[int]) -> list[str]:
+    line = line.expandtabs(4)
+    bounds = [*starts[1:], None]
+    return [line[a:b].strip() if a < len(line) else "" for a, b in zip(starts, bounds, strict=True)]
+
+
 def _cells(row: str) -> list[str]:
     inner = row.strip()
     inner = inner[1:] if inner.startswith("|") else inner
@@ -79,10 +89,40 @@ class _TextReader:
 
     def page(self, lines: list[str]) -> None:
         self.break_block()
-        for i, raw in enumerate(lines):
+        i = 0
+        while i < len(lines):
             following = lines[i + 1] if i + 1 < len(lines) else ""
-            self.line(raw, following)
+            if not self.in_fence and lines[i].strip() and _COLUMN_RULE.match(following):
+                i = self.fixed_width_table(lines, i)
+                continue
+            self.line(lines[i], following)
+            i += 1
         self.break_block()
+
+    def fixed_width_table(self, lines: list[str], header: int) -> int:
+        """A table typed with spaces: a header line, a rule of dash groups under its columns, rows
+        until a blank line. Cells are cut where the rule's groups start; a row whose first cell is
+        blank carries on the cells of the row above (wrapped text). Returns the next line to read."""
+        starts = [m.start() for m in re.finditer(r"-{3,}", lines[header + 1].expandtabs(4))]
+        self.break_block()
+        table = self.builder.new_table()
+        rows: list[list[str]] = [_fixed_cells(lines[header], starts)]
+        i = header + 2
+        while i < len(lines) and lines[i].strip():
+            cells = _fixed_cells(lines[i], starts)
+            if cells[0] or len(rows) == 1:
+                rows.append(cells)
+            else:
+                rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+            i += 1
+        for r, cells in enumerate(rows):
+            for col, cell in enumerate(cells):
+                text, bold = _inline(cell)
+                if text:
+                    self.break_block()
+                    self.add(text, LineAttrs(bold=bold or r == 0, table=table, row=r, col=col))
+        self.break_block()
+        return i
 
     def line(self, raw: str, following: str) -> None:
         if _FENCE.match(raw):
