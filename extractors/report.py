@@ -38,7 +38,17 @@ _EVENT_KEYS = ("date", "venue", "date_venue")
 _FILE_NOTE = re.compile(r"\b(pdf|powerpoint|ppt|doc|kb|mb|file|download|presentation \d)\b", re.I)
 # "Name (Position, Organisation)", optionally followed by " – talk title" or ": talk title".
 _SPEAKER_ITEM = re.compile(r"^(?P<name>[^()]{3,60}?)\s*\((?P<detail>[^()]+)\)+\s*(?:[-–—:].*)?$")
-_HELD = re.compile(r"\b(?:was|were|will be|is)\s+held\s+(?:on|from|in|during)\s+", re.I)
+# "was held on", "met from", "took place on", "convened in", then a date (a weekday may come first).
+_HELD = re.compile(
+    r"\b(?:(?:was|were|will be|is)\s+(?:held|convened|organi[sz]ed)|met|took place|takes place|convened)"
+    r"\s+(?:on\s+|from\s+|in\s+|during\s+|between\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?",
+    re.I,
+)
+# After the date: a time of day, then "in/at" the venue.
+_TIME_OF_DAY = re.compile(
+    r"^\s*,?\s*(?:from\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?:\s*(?:to|-|–)\s*\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?)?",
+    re.I,
+)
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +126,7 @@ def _event(
                 if not where.text and len(date_seg.values) > 1:
                     where = clean_value(date_seg.values[1])
     if when is None and venue_seg is None:
-        when, when_evidence, where = _held_on(ctx) or (None, None, where)
+        when, when_evidence, where = _held_on(ctx) or _dateline(ctx) or (None, None, where)
     if venue_seg is not None:
         where = clean_value(venue_seg.values[0])
     if when is None and ctx.doc.lines:
@@ -169,9 +179,39 @@ def _held_on(ctx: ExtractionContext):
         if mention is None or mention.offset > 2:
             continue
         rest = window.slice(mention.end_offset)
-        venue = re.match(r"\s*(?:,\s*)?(?:at|in)\s+(?:the\s+)?(?P<v>[^.;\n]{3,120})", rest.text)
+        clock = _TIME_OF_DAY.match(rest.text)
+        if clock:
+            rest = rest.slice(clock.end())
+        venue = re.match(r"\s*(?:,\s*)?(?:at|in)\s+(?:the\s+)?(?P<v>[^.;(]{3,160})", rest.text)
         where = clean_value(rest.slice(venue.start("v"), venue.end("v"))) if venue else None
+        if where is not None:
+            where = collapse_ws(where.slice(0, where.text.find("\n\n") if "\n\n" in where.text else None))
+        if where is not None:
+            # "... Bundeshaus Bonn (IKBB), the former plenary area ...": an apposition is no venue.
+            where = clean_value(where.slice(0, _apposition_start(where.text)))
         return mention, window.slice(mention.offset, mention.end_offset), where
+    return None
+
+
+def _apposition_start(text: str) -> int:
+    found = re.search(r",\s+(?:the|a|an|which|where|its)\s", text)
+    return found.start() if found else len(text)
+
+
+def _dateline(ctx: ExtractionContext):
+    """'Bonn, Germany, 1-4 June 2004' printed as a short line under the title."""
+    doc = ctx.doc
+    for line in doc.lines[1:8]:
+        text = line_text(doc, line)
+        if len(text.text.split()) > 12 or line.table is not None:
+            continue
+        mention = parse_date(text.text)
+        if mention is None or mention.start is None or len(mention.start) < 7:
+            continue
+        place = clean_value(
+            OffsetText.join([text.slice(0, mention.offset), text.slice(mention.end_offset)], " ")
+        )
+        return mention, text.slice(mention.offset, mention.end_offset), place or None
     return None
 
 
@@ -189,13 +229,23 @@ def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str 
         parts = parts[1:]
     country = None
     city = None
-    for part in reversed(parts):
+    city_index = len(parts)
+    for index in range(len(parts) - 1, -1, -1):
+        part = parts[index]
         code = country_code(part)
         if code and country is None:
             country = code
         elif (city is None or _REGION.search(city)) and part:
             # 'Kunming, Yunnan Province, China': the city comes before its province.
             city = re.sub(r"\s*\d{3,}.*$", "", part).strip() or city
+            city_index = index
+    if paren is None and venue_text and 0 < city_index < len(parts):
+        # The venue is every part before the city: 'Committee Room 5, Sandton Convention Center'.
+        venue_text = ", ".join([venue_text, *parts[:city_index]])
+    if city is None and venue_text and paren is None:
+        last = venue_text.split()[-1]
+        if len(venue_text.split()) > 1 and _is_city(last, country):
+            city = last  # 'International Congress Centre Bundeshaus Bonn
     if country is None and city:
         country = country_of_place(city)
     if city is None and venue_text and paren is None and _is_city(venue_text, country):

@@ -281,3 +281,44 @@ def test_the_document_type_registry_is_the_one_list_of_types() -> None:
 
     assert set(REGISTRY) == set(DOC_TYPES) - {"unknown"}
     assert set(classify_rules().signals) == set(REGISTRY)
+
+
+def test_a_meeting_dated_and_placed_only_in_a_sentence() -> None:
+    extraction = _extract_text(
+        "SIDE EVENT SUMMARY\n\nCleaner Fuels Meeting 2002\n\n"
+        "1. DATE AND PLACE\n\n"
+        "The side event was held on Thursday, 29 August 2002, from 6:30 to\n8:00 pm, in Committee Room 5, "
+        "Sandton Convention Center,\nJohannesburg, South Africa.\n\n"
+        "2. PARTICIPANTS\n\nThe meeting was attended by the Government of Kenya and the Asian Development Bank.\n"
+    )
+    (event,) = extraction.events
+    assert (event.start, event.venue, event.city, event.country) == (
+        "2002-08-29",
+        "Committee Room 5, Sandton Convention Center",
+        "Johannesburg",
+        "ZA",
+    )
+
+
+def test_a_dateline_under_the_title_dates_and_places_the_meeting() -> None:
+    extraction = _extract_html(
+        "<h1>International Conference on Renewable Energies</h1><p><em>Bonn, Germany, 1–4 June 2004</em></p>"
+        "<h2>Participation</h2><p>Delegates from many countries attended the conference.</p>"
+    )
+    (event,) = extraction.events
+    assert (event.start, event.end, event.city, event.country) == ("2004-06-01", "2004-06-04", "Bonn", "DE")
+
+
+def test_a_fixed_width_table_in_plain_text_is_read_by_cells() -> None:
+    doc = parse_document(
+        b"3. PANEL\n\n"
+        b"  Name                  Position / Organisation\n"
+        b"  --------------------  ------------------------------\n"
+        b"  Klaus Toepfer         Executive Director, United\n"
+        b"                        Nations Environment Programme\n"
+        b"  Linda Fisher          Deputy Administrator, EPA\n",
+        "panel.txt",
+    )
+    cells = [(line.row, line.col, line.text) for line in doc.lines if line.table is not None]
+    assert (1, 1, "Executive Director, United Nations Environment Programme") in cells
+    assert (2, 0, "Linda Fisher") in cells
