@@ -324,7 +324,17 @@ def _table_zones(cells: list[_Block], context_role: str | None) -> list[Zone]:
         if key not in rows:
             rows[key] = {}
             order.append(key)
-        rows[key][cell.first.col or 0] = cell
+        col = cell.first.col or 0
+        if col in rows[key]:
+            # A cell holding a list: each item is a block of its own, all of one cell.
+            held = rows[key][col]
+            rows[key][col] = _Block(
+                held.lines + cell.lines,
+                OffsetText.join([held.text, cell.text], "\n"),
+                held.parts + cell.parts,
+            )
+        else:
+            rows[key][col] = cell
     grid = [rows[k] for k in order]
     if not grid:
         return []

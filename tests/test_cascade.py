@@ -322,3 +322,16 @@ def test_a_fixed_width_table_in_plain_text_is_read_by_cells() -> None:
     cells = [(line.row, line.col, line.text) for line in doc.lines if line.table is not None]
     assert (1, 1, "Executive Director, United Nations Environment Programme") in cells
     assert (2, 0, "Linda Fisher") in cells
+
+
+def test_a_form_cell_holding_a_list_gives_every_item() -> None:
+    extraction = _extract_html(
+        "<h1>Partnership Information Sheet</h1><table>"
+        "<tr><td>Name of partnership</td><td>Energy Partnership with Central America</td></tr>"
+        "<tr><td>Governments</td><td><ul><li>Ministry for Foreign Affairs of Finland</li>"
+        "<li>Costa Rica</li><li>El Salvador</li></ul></td></tr>"
+        "<tr><td>Contact person</td><td>Mr. Veikko Soralahti</td></tr></table>"
+    )
+    found = _partners(extraction)
+    assert {"Ministry for Foreign Affairs of Finland", "Costa Rica", "El Salvador"} <= set(found)
+    assert found["Costa Rica"] == ("government", "CR", False)
