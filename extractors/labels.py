@@ -18,6 +18,10 @@ from schemas.document import ParsedDocument, TextLine
 _SEPARATOR = r"\s*(?:\([^()\n]{0,40}\))?\s*(?::|/(?=\s)|/$|\s[-–—]\s|$)"
 
 
+# A section number before a label: '6. Contact person', 'C. Partners', 'III. Governments', '2.1 Dates'.
+_NUMBERING = r"(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-H][.)]|[IVX]{1,4}\.)\s+)?"
+
+
 def _label_regex(label: str) -> str:
     tokens = [t for t in re.split(r"[\s/]+", label.strip()) if t]
     return r"\s*[/\s]\s*".join(re.escape(t) for t in tokens)
@@ -39,7 +43,18 @@ class LabelMatcher:
             reverse=True,
         )
         self._patterns = [
-            (key, re.compile(r"^[\s\-•*·]*(?:\*\*)?" + _label_regex(label) + r"(?:\*\*)?" + _SEPARATOR, re.I))
+            (
+                key,
+                re.compile(
+                    r"^[\s\-•*·]*"
+                    + _NUMBERING
+                    + r"(?:\*\*)?"
+                    + _label_regex(label)
+                    + r"(?:\*\*)?"
+                    + _SEPARATOR,
+                    re.I,
+                ),
+            )
             for key, label in entries
         ]
 

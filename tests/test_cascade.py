@@ -335,3 +335,16 @@ def test_a_form_cell_holding_a_list_gives_every_item() -> None:
     found = _partners(extraction)
     assert {"Ministry for Foreign Affairs of Finland", "Costa Rica", "El Salvador"} <= set(found)
     assert found["Costa Rica"] == ("government", "CR", False)
+
+
+def test_a_numbered_label_is_still_its_label() -> None:
+    extraction = _extract_html(
+        "<h1>Partnership Information Sheet</h1>"
+        "<p>Partnership: Global Village Energy Partnership (GVEP)</p>"
+        "<h2>3. Partners</h2><p>Governments: Kenya; Ghana</p>"
+        "<h2>6. Contact person</h2><table><tr><td>Name</td><td>Dr. Abeeku Brew-Hammond</td></tr>"
+        "<tr><td>Position</td><td>Manager</td></tr><tr><td>Organisation</td><td>GVEP Technical Secretariat</td></tr></table>"
+    )
+    assert extraction.title == "Global Village Energy Partnership"
+    people = {c.name: (c.role, c.position, c.organization) for c in extraction.contacts}
+    assert people["Abeeku Brew-Hammond"] == ("focal_point", "Manager", "GVEP Technical Secretariat")
