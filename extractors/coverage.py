@@ -29,6 +29,25 @@ _ESSENTIAL: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+def _span(zone: Zone) -> tuple[int, int] | None:
+    texts = [p.text for p in zone.pieces if p.text.text.strip()]
+    return (min(t.start for t in texts), max(t.end for t in texts)) if texts else None
+
+
+def _section_span(zones: Sequence[Zone], index: int) -> tuple[int, int] | None:
+    spans = []
+    for zone in zones[index:]:
+        if zone is not zones[index] and zone.source == "heading" and zone.role not in PARTNER_ROLES:
+            break  # sub-headings naming partner groups ('Governments') are part of the section
+        if (span := _span(zone)) is not None:
+            spans.append(span)
+    if not spans:
+        return None
+    heading = zones[index].label  # 'Leading Partner/ Kanagawa Prefectural Government' names its body
+    start = min(a for a, _ in spans)
+    return (min(start, heading.start) if heading is not None else start), max(b for _, b in spans)
+
+
 def _listed_span(zone: Zone) -> tuple[int, int] | None:
     """Where the zone lists names (items, cells, short lines; not running text, not a lead-in
     such as 'Stakeholders in Kitakyushu such as')."""
@@ -45,12 +64,17 @@ def _listed_span(zone: Zone) -> tuple[int, int] | None:
 def empty_partner_zones(zones: Iterable[Zone], partner_starts: Sequence[int], *, doc_type: str) -> list[str]:
     """Labels of zones that list bodies, yet in which no partner was extracted."""
     empty = []
-    for zone in zones:
+    zones = list(zones)
+    for index, zone in enumerate(zones):
         if zone.role not in PARTNER_ROLES or zone.label is None or zone.source == "none":
             continue
         if doc_type == "information_sheet" and zone.role == "funder":
             continue  # a sheet's funding field describes arrangements, it lists no partner section
         span = _listed_span(zone)
+        if span is None and zone.source == "heading":
+            # A 'Participation' section told in prose: its bodies are named in its sentences
+            # and the lists they introduce, up to the next heading.
+            span = _section_span(zones, index)
         if span is not None and not any(span[0] <= start < span[1] for start in partner_starts):
             empty.append(zone.label.text.strip()[:60])
     return empty
