@@ -4,13 +4,15 @@ A rule states how sure it is (``confidence=0.8``); that is a guess. ``make train
 runs extraction over the annotated corpora, judges every row against gold, and
 counts per method how many rows were right (``models/confidence.json``). A row's
 published confidence is the posterior mean of that share, with the rule's own
-figure as a prior worth ``prior_strength`` rows: a method seen often speaks for
-itself, one seen rarely keeps close to what its rule says.
+figure as a prior worth ``prior_strength`` rows, less ``caution_sd`` posterior
+standard deviations: a method seen often speaks for itself, one seen rarely keeps
+close to what its rule says and promises a little less.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib import resources
 
@@ -33,6 +35,9 @@ class ConfidenceModel(BaseModel):
 
     version: int
     prior_strength: float = Field(gt=0)
+    # Confidence is the posterior mean less this many standard deviations: a method seen on few
+    # rows promises less than its mean, since documents by new authors are harder than these.
+    caution_sd: float = Field(default=0.0, ge=0)
     trained_on: dict[str, int] = Field(description="corpus name -> documents")
     methods: dict[str, MethodCounts]
 
@@ -41,7 +46,9 @@ class ConfidenceModel(BaseModel):
         if counts is None:
             return rule_confidence
         k = self.prior_strength
-        return (counts.right + k * rule_confidence) / (counts.rows + k)
+        mean = (counts.right + k * rule_confidence) / (counts.rows + k)
+        sd = math.sqrt(mean * (1 - mean) / (counts.rows + k + 1))
+        return max(0.0, mean - self.caution_sd * sd)
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,8 @@ MODEL_PATH = PROJECT_ROOT / "extractors" / "models" / "confidence.json"
 MODEL_VERSION = 1
 # The rule's own confidence counts as this many rows of evidence.
 PRIOR_STRENGTH = 4.0
+# Published confidence: the posterior mean less one standard deviation (about its 16th percentile).
+CAUTION_SD = 1.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def train(corpora: list[Corpus] | None = None, *, out: Path = MODEL_PATH) -> dic
     model = {
         "version": MODEL_VERSION,
         "prior_strength": PRIOR_STRENGTH,
+        "caution_sd": CAUTION_SD,
         "trained_on": documents,
         "methods": methods,
     }
