@@ -197,8 +197,10 @@ def zone_candidates(zones: Iterable[Zone]) -> list[Candidate]:
     return candidates
 
 
-def _trigger_patterns() -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile(t.pattern, re.I), t.role) for t in role_rules().prose_triggers]
+def _trigger_patterns(direction: str = "after") -> list[tuple[re.Pattern[str], str]]:
+    return [
+        (re.compile(t.pattern, re.I), t.role) for t in role_rules().prose_triggers if t.direction == direction
+    ]
 
 
 def prose_candidates(zones: Iterable[Zone]) -> list[Candidate]:
@@ -230,7 +232,7 @@ def _sentence_candidates(
     for pattern, role in triggers:
         for match in pattern.finditer(sentence.text):
             found.append((match.end(), role))
-    candidates: list[Candidate] = []
+    candidates: list[Candidate] = _names_before(sentence)
     for position, role in sorted(found):
         rest = sentence.slice(position)
         cut = _ENUMERATION_END.search(rest.text)
@@ -243,6 +245,26 @@ def _sentence_candidates(
         for item in _enumeration(rest):
             candidates.append(Candidate(item, role, "prose"))
     return candidates
+
+
+def _names_before(sentence: OffsetText) -> list[Candidate]:
+    """'... took part; the World Bank and UNEP were among the organisations represented': the clause
+    before the phrase is the enumeration, and only when every piece of it names a body."""
+    candidates = []
+    for pattern, role in _trigger_patterns("before"):
+        for match in pattern.finditer(sentence.text):
+            head = sentence.slice(0, match.start())
+            cut = max(head.text.rfind(";"), head.text.rfind(":"), head.text.rfind(" — "))
+            clause = head.slice(cut + 1).strip() if cut >= 0 else head.strip()
+            items = body_items(clause)
+            pieces = [p for p in re.split(r",|\band\b|&", _strip_clause_article(clause.text)) if p.strip()]
+            if items and len(items) >= len(pieces) and all(not is_prose(i.name.text) for i in items):
+                candidates.extend(Candidate(item, role, "prose") for item in items)
+    return candidates
+
+
+def _strip_clause_article(text: str) -> str:
+    return re.sub(r"\((?:[^()]*)\)", "", text)
 
 
 def _enumeration(text: OffsetText) -> list[ListItem]:

@@ -348,3 +348,18 @@ def test_a_numbered_label_is_still_its_label() -> None:
     assert extraction.title == "Global Village Energy Partnership"
     people = {c.name: (c.role, c.position, c.organization) for c in extraction.contacts}
     assert people["Abeeku Brew-Hammond"] == ("focal_point", "Manager", "GVEP Technical Secretariat")
+
+
+def test_bodies_named_before_the_phrase_that_gives_their_role() -> None:
+    extraction = _extract_text(
+        "International Conference for Renewable Energies 2004\n\n"
+        "The conference met from 1 to 4 June 2004 in Bonn. It was organised on behalf of the Federal "
+        "Republic of Germany by the Federal Ministry for the Environment (BMU).\n\n"
+        "Participation\n\n"
+        "Delegations of many countries took part; the World Bank and the United Nations Environment "
+        "Programme (UNEP) were among the international organisations represented.\n"
+    )
+    found = _partners(extraction)
+    assert found["Federal Ministry for the Environment"][0] == "organizer"
+    assert found["World Bank"][0] == "participant"
+    assert found["United Nations Environment Programme"][0] == "participant"

@@ -138,10 +138,12 @@ class CommonRules(_Rules):
 
 
 class ProseTrigger(_Rules):
-    """A phrase after which a sentence enumerates bodies in one role ("jointly organised by")."""
+    """A phrase after which a sentence enumerates bodies in one role ("jointly organised by"), or,
+    with direction 'before', after the enumeration ("... were among the organisations represented")."""
 
     pattern: str
     role: str
+    direction: str = Field(default="after", pattern="^(after|before)$")
 
     @field_validator("pattern")
     @classmethod
