@@ -128,22 +128,22 @@ def sentence_role(sentence: str) -> str | None:
     return "partner" if _list_nouns().find(words) else None
 
 
-def column_kind(header: str) -> str | None:
-    """'name', 'country' or 'category' for a table header cell."""
-    words = normal_words(header)
+def _short_label_role(vocabulary: _Vocabulary, text: str) -> str | None:
+    words = normal_words(text)
     if not words or len(words) > 5:
         return None
-    found = _column_vocabulary().find(words)
+    found = vocabulary.find(words)
     return found.role if found else None
+
+
+def column_kind(header: str) -> str | None:
+    """'name', 'country' or 'category' for a table header cell."""
+    return _short_label_role(_column_vocabulary(), header)
 
 
 def category_of_label(text: str) -> str | None:
     """A partner category named by a type/sector cell ("NGO", "Government")."""
-    words = normal_words(text)
-    if not words or len(words) > 5:
-        return None
-    found = _category_vocabulary().find(words)
-    return found.role if found else None
+    return _short_label_role(_category_vocabulary(), text)
 
 
 __all__ = [

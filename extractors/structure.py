@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractors.lists import inline_bullets, logical_lines
 from extractors.roles import STOP, column_kind, is_role_label, section_role, sentence_role
+from extractors.rules import common_rules
 from extractors.text import OffsetText, clean_value, strip_bullet
 from schemas.document import ParsedDocument, TextLine
 
@@ -172,32 +174,15 @@ def _run_in_labels(text: OffsetText) -> list[tuple[OffsetText | None, OffsetText
     return parts
 
 
-_CONNECTORS = frozenset(
-    [
-        "of",
-        "for",
-        "and",
-        "the",
-        "on",
-        "in",
-        "de",
-        "du",
-        "des",
-        "la",
-        "le",
-        "to",
-        "at",
-        "&",
-        "by",
-        "with",
-        "from",
-    ]
-)
+@lru_cache(maxsize=1)
+def _connectors() -> frozenset[str]:
+    # The words that join a name ('of', 'and', 'the' ...) and those that join names in a list.
+    return frozenset(common_rules().name_connectors) | {"by", "with", "from"}
 
 
 def is_prose(text: str) -> bool:
     """Running text rather than a name or a list: several lower-case words that join no name."""
-    lower = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w[:1].islower() and w not in _CONNECTORS]
+    lower = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w[:1].islower() and w not in _connectors()]
     return len(lower) >= 3 or _words(text) > 30
 
 
