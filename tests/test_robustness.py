@@ -59,9 +59,14 @@ def test_known_real_world_verdicts(pool) -> None:
     # A readable PDF about something else is read, but is not a partnership document.
     other = _verdict(pool, folder / "scotus-transcript-p1.pdf")
     assert other.status == "needs_review" and other.doc_type == "unknown"
-    # A school board's agenda reads like a meeting report, but a paragraph is no contact: nothing to publish.
-    agenda = _verdict(pool, folder / "cupertino_usd_4-6-16.pdf")
-    assert agenda.status == "needs_review" and agenda.error == "no facts extracted"
+    # A school board's agenda reads like a meeting report: its date is read, but a paragraph is no
+    # contact and nobody is named as taking part, so a reviewer is told what is missing.
+    path = folder / "cupertino_usd_4-6-16.pdf"
+    result = pool.process(path, path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+    assert result.document.status == "needs_review"
+    assert "no participants or organisers found" in result.document.error
+    assert not result.facts.get("contacts")
+    assert [d.start for d in result.facts["dates"]] == ["2016-04-06"]
 
 
 def _docx_with(document_xml: bytes) -> bytes:
