@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from extractors import nlp
 from extractors.labels import Segment
 from extractors.normalize import (
+    country_code,
     country_of_place,
     find_countries,
     find_emails,
@@ -18,7 +19,9 @@ from extractors.normalize import (
 from extractors.rules import common_rules
 from extractors.text import OffsetText, clean_value, fold, is_org_like
 
-_NAME_TOKEN = re.compile(r"^[A-Z][a-z'’\-]+$|^[A-Z]\.$|^[A-Z][a-z]*-[A-Z][a-z]+$")
+# 'Héctor', 'O.', 'Jean-Michel': a capital, then lower-case letters of any script (with ' and -).
+_UPPER, _LOWER = r"[^\W\d_a-zß-ÿ]", r"[^\W\d_A-ZÀ-Þ]"
+_NAME_TOKEN = re.compile(rf"^{_UPPER}(?:{_LOWER}|['’\-])+$|^{_UPPER}\.$|^{_UPPER}{_LOWER}*-{_UPPER}{_LOWER}+$")
 
 
 def looks_like_person(text: str) -> bool:
@@ -26,12 +29,21 @@ def looks_like_person(text: str) -> bool:
     words = _strip_honorific(text).split()
     if not 2 <= len(words) <= 4 or is_org_like(text):
         return False
+    if country_code(" ".join(words)) or " ".join(words).casefold() in _REGIONS:
+        return False  # 'Costa Rica', 'Central America': places, not people
     if words[-1].casefold() in common_rules().place_head_words:
         return False  # 'Green Lake Hotel'
 
     if all(_NAME_TOKEN.match(w) or w.isupper() and len(w) > 1 for w in words):
         return True
     return nlp.is_person(text)
+
+
+_REGIONS = frozenset(
+    f"{side} {land}"
+    for side in ("central", "south", "southern", "north", "northern", "east", "eastern", "west", "western")
+    for land in ("america", "africa", "asia", "europe")
+)
 
 
 def _strip_honorific(text: str) -> str:

@@ -28,9 +28,15 @@ _WITH_PAREN = re.compile(_NAME + r"\s*\((?P<detail>[^()]{2,140})\)")
 _WITH_COMMA = re.compile(
     r"^(?:[^—–:]{0,150}?\s[—–:-]\s+)?" + _NAME + r"\s*(?:,|\s[—–-]\s)\s*(?P<detail>[^;]{2,160})$"
 )
+# 'was chaired by Mr. A, Principal Secretary ...', 'statements were made by B, Minister ...; C, ...'
+_BY_PEOPLE = re.compile(
+    r"\b(?:chaired|co-chaired|moderated|opened|closed|presented|made|delivered|given|addressed|welcomed|"
+    r"introduced|facilitated)\s+(?:jointly\s+)?by\s+"
+)
+_LEADING_PERSON = re.compile(r"^" + _NAME + r"(?:\s*,\s*(?P<detail>[^;]{2,200}?))?\s*[.;]?\s*$")
 _SPEAKER_VERBS = re.compile(
     r"\b(?:opened|spoke|speaking|said|presented|presenting|presentation|addressed|welcomed|delivered|stressed|"
-    r"noted|explained|introduced|highlighted|argued|underlined|remarks|keynote|speech|statement|panel(?:list)?s?)\b",
+    r"noted|explained|introduced|highlighted|argued|underlined|remarks|keynote|speech(?:es)?|statements?|panel(?:list)?s?)\b",
     re.I,
 )
 _CHAIR_VERBS = re.compile(r"\b(?:chaired|chairs?|co-chaired|moderated|moderator|presided)\b", re.I)
@@ -86,13 +92,34 @@ def _is_body(text: str) -> bool:
     )
 
 
-def _table_person(ctx: ExtractionContext, role: str, piece: Piece) -> ContactRecord | None:
-    """A row of a speakers table: the name cell, then the position and organisation cells."""
-    bare, honorific = strip_honorific(piece.text)
-    if not looks_like_person(bare.text) or section_role(bare.text) is not None:
-        return None
-    detail = OffsetText.join(piece.others, ", ")
-    return _record(ctx, role, (bare, honorific, detail))
+_CELL_LABEL = re.compile(r"^\s*(?P<label>[A-Z][\w /&-]{1,30}?)\s*:\s*(?=\S)")
+
+
+def _table_people(ctx: ExtractionContext, role: str, piece: Piece) -> list[ContactRecord]:
+    """A speakers table's cell: 'Name' with the position and organisation in the row's other cells,
+    or 'Chair: Name, Position, Organisation; Name, Position' inside the one cell."""
+    text = piece.text
+    label = _CELL_LABEL.match(text.text)
+    if label:
+        labelled = section_role(label.group("label"))
+        if labelled in ("speaker", "chair"):
+            role, text = labelled, text.slice(label.end())
+    records = []
+    for part in text.split_top_level(";"):
+        part = clean_value(part)
+        head, _, rest = part.text.partition(",")
+        bare, honorific = strip_honorific(part.slice(0, len(head)).strip())
+        if not looks_like_person(bare.text) or section_role(bare.text) is not None:
+            continue
+        if rest.strip():
+            detail = clean_value(part.slice(len(head) + 1))
+        else:
+            # The row's position and organisation cells, not its order number, time or session.
+            detail = OffsetText.join([o for o in piece.others if _describes_person(o.text)], ", ")
+        record = _record(ctx, role, (bare, honorific, detail))
+        if record is not None:
+            records.append(record)
+    return records
 
 
 def _role_of_context(zone_role: str | None, sentence: str) -> str | None:
@@ -105,18 +132,64 @@ def _role_of_context(zone_role: str | None, sentence: str) -> str | None:
     return None
 
 
+def _named_after_by(ctx: ExtractionContext, role: str, sentence: OffsetText) -> list[ContactRecord]:
+    """The people a sentence names after 'chaired by' / 'were made by', each 'Name, Position'."""
+    by = _BY_PEOPLE.search(sentence.text)
+    if by is None:
+        return []
+    records = []
+    for part in sentence.slice(by.end()).split_top_level(";"):
+        part = clean_value(part)
+        part = part.slice(4) if part.text.startswith("and ") else part
+        match = _LEADING_PERSON.match(part.text)
+        if match is None:
+            continue
+        name = part.slice(match.start("name"), match.end("name"))
+        bare, honorific = strip_honorific(name)
+        if not looks_like_person(bare.text) or section_role(bare.text) is not None:
+            continue
+        detail = part.slice(match.start("detail"), match.end("detail")) if match.group("detail") else part.slice(0, 0)
+        record = _record(ctx, role, (bare, honorific, detail))
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def _describes_person(cell: str) -> bool:
+    return bool(re.match(r"^[^\W\d_]", cell)) and (is_position(cell) or _is_body(cell) or "," in cell)
+
+
+def _cells_rejoined(pieces: list[Piece]) -> list[Piece]:
+    """'Keynote: Robert Hofstede,' + 'Regional Director, IUCN': a person's detail wraps inside the cell."""
+    joined: list[Piece] = []
+    for piece in pieces:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and before.kind == piece.kind == "cell"
+            and before.others == piece.others
+            and before.text.text.rstrip().endswith(",")
+        ):
+            joined[-1] = Piece(OffsetText.join([before.text, piece.text]), "cell", others=piece.others)
+        else:
+            joined.append(piece)
+    return joined
+
+
 def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[ContactRecord]:
     records: list[ContactRecord] = []
     for zone in zones:
         zone_role = zone.effective_role
         if zone_role == "contact":
             continue
-        for piece in zone.pieces:
+        pieces = _cells_rejoined(zone.pieces) if zone.source == "column" else zone.pieces
+        for piece in pieces:
             text = piece.text
+            if piece.kind == "cell" and zone.source == "column" and zone_role in ("speaker", "chair"):
+                records.extend(_table_people(ctx, zone_role, piece))
+                continue
             if piece.kind == "cell" and piece.others and zone_role in ("speaker", "chair"):
-                record = _table_person(ctx, zone_role, piece)
-                if record is not None:
-                    records.append(record)
+                records.extend(_table_people(ctx, zone_role, piece))
                 continue
             for start, end in (
                 sentence_spans(text.text) if piece.kind == "paragraph" else [(0, len(text.text))]
@@ -127,6 +200,9 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
                     continue
                 whole = _WITH_COMMA.match(sentence.text) if piece.kind != "paragraph" else None
                 found = [whole] if whole else list(_WITH_PAREN.finditer(sentence.text))
+                if not found:
+                    records.extend(_named_after_by(ctx, role, sentence))
+                    continue
                 for match in found:
                     person = _person(match, sentence)
                     if person is not None:

@@ -353,6 +353,13 @@ def _header_columns(row: dict[int, _Block]) -> dict[str, int] | None:
         kind = column_kind(clean_value(cell.text).text)
         if kind and kind not in kinds:
             kinds[kind] = col
+    person = row.get(kinds["person"]) if "person" in kinds else None
+    if person is not None and section_role(clean_value(person.text).text) not in ("speaker", "chair"):
+        del kinds["person"]  # 'Presentations by international agencies' lists bodies, not people
+    if "person" in kinds and "name" not in kinds:
+        # 'Time | Session | Speaker': the people's column is the one the rows are about.
+        kinds["name"] = kinds["person"]
+        return kinds
     if "name" in kinds and (bold or len(kinds) >= 2):
         return kinds
     if "country" in kinds and "name" not in kinds and len(row) == 2:

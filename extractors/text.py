@@ -243,11 +243,20 @@ def capture_name_phrase(text: str, start: int, *, allow_lower_first: bool = True
     return begin, begin + len(span_text)
 
 
+# Abbreviations a name or an address runs on after.
+_ABBREVIATIONS = frozenset(
+    "mr. mrs. ms. dr. prof. hon. rev. sr. st. no. nos. jl. av. ave. inc. co. ltd. e.g. i.e. vs. ir. messrs.".split()
+)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Rough sentence boundaries (period/question/exclamation followed by space and a capital)."""
     spans = []
     start = 0
     for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\"“(])", text):
+        word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+        if word.casefold() in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)+", word):
+            continue  # 'Mr. Rolph Payet', 'H.E. James Michel', 'S. Suparka': no sentence ends there
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))

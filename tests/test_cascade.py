@@ -363,3 +363,35 @@ def test_bodies_named_before_the_phrase_that_gives_their_role() -> None:
     assert found["Federal Ministry for the Environment"][0] == "organizer"
     assert found["World Bank"][0] == "participant"
     assert found["United Nations Environment Programme"][0] == "participant"
+
+
+def test_a_programme_table_with_a_speaker_column_gives_its_people_and_their_labels() -> None:
+    extraction = _extract_html(
+        "<h1>Regional Congress on Protected Areas 2007</h1><p>The congress was held on 3 October 2007 in Quito.</p>"
+        "<h2>Programme</h2><table>"
+        "<tr><th>Day</th><th>Session</th><th>Chair / presenters</th></tr>"
+        "<tr><td>Monday</td><td>Opening</td><td>Chair: Héctor Espina, President, National Parks Service</td></tr>"
+        "<tr><td>Tuesday</td><td>Symposium I</td><td>Keynote: Robert Hofstede, Regional Director, IUCN</td></tr>"
+        "</table><h2>Speakers</h2><table><tr><th>Order</th><th>Speaker</th><th>Position</th></tr>"
+        "<tr><td>1</td><td>Hon. Ronny Jumeau</td><td>Minister of Environment, Seychelles</td></tr>"
+        "<tr><td>2</td><td>Costa Rica</td><td>Delegation</td></tr></table>"
+    )
+    people = {c.name: (c.role, c.position) for c in extraction.contacts}
+    assert people["Héctor Espina"][0] == "chair"
+    assert people["Robert Hofstede"] == ("speaker", "Regional Director")
+    assert people["Ronny Jumeau"] == ("speaker", "Minister of Environment, Seychelles")
+    assert "Costa Rica" not in people  # a country is no person
+
+
+def test_people_named_after_by_in_a_sentence_with_honorifics_are_speakers_and_chairs() -> None:
+    extraction = _extract_text(
+        "Report of the Islands Workshop 2005\n\nThe workshop was held on 13 January 2005 in Port Louis, "
+        "Mauritius. It was attended by delegations of Fiji, Palau and Seychelles.\n\nProceedings\n\n"
+        "The event was chaired by Mr. Rolph Payet, Principal Secretary for Environment of Seychelles. "
+        "Statements from the floor were made by Hon. John Briceño, Deputy Prime Minister of Belize; "
+        "and Len Good, Chief Executive Officer, Global Environment Facility.\n"
+    )
+    people = {c.name: (c.role, c.position) for c in extraction.contacts}
+    assert people["Rolph Payet"] == ("chair", "Principal Secretary for Environment of Seychelles")
+    assert people["John Briceño"][0] == "speaker"
+    assert people["Len Good"][0] == "speaker"
