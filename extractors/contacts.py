@@ -21,7 +21,9 @@ from extractors.text import OffsetText, clean_value, fold, is_org_like
 
 # 'Héctor', 'O.', 'Jean-Michel': a capital, then lower-case letters of any script (with ' and -).
 _UPPER, _LOWER = r"[^\W\d_a-zß-ÿ]", r"[^\W\d_A-ZÀ-Þ]"
-_NAME_TOKEN = re.compile(rf"^{_UPPER}(?:{_LOWER}|['’\-])+$|^{_UPPER}\.$|^{_UPPER}{_LOWER}*-{_UPPER}{_LOWER}+$")
+_NAME_TOKEN = re.compile(
+    rf"^{_UPPER}(?:{_LOWER}|['’\-])+$|^{_UPPER}\.$|^{_UPPER}{_LOWER}*-{_UPPER}{_LOWER}+$"
+)
 
 
 def looks_like_person(text: str) -> bool:
@@ -29,6 +31,8 @@ def looks_like_person(text: str) -> bool:
     words = _strip_honorific(text).split()
     if not 2 <= len(words) <= 4 or is_org_like(text):
         return False
+    if re.search(r"\d", text) or re.match(r"(?i)\s*p\.?\s?o\.?\s+box\b", text):
+        return False  # 'P.O. Box': an address
     if country_code(" ".join(words)) or " ".join(words).casefold() in _REGIONS:
         return False  # 'Costa Rica', 'Central America': places, not people
     if words[-1].casefold() in common_rules().place_head_words:
@@ -179,8 +183,16 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
     head = parts[0].text if parts else ""
     # 'Korea Environment Institute' names a country but no street or number: a body, not an address.
     if len(parts) >= 2 and not (_names_street(head) or re.search(r"\d", head)) and is_org_like(head):
-        rest = text.slice(text.text.index(parts[1].text, len(parts[0].text)))
-        return clean_value(parts[0]), clean_value(rest)
+        # 'Department of Architecture and Planning, Gadjah Mada University, Jl. Grafika No. 2': bodies
+        # follow each other until the first part that is an address.
+        n = 1
+        while n < len(parts) and is_org_like(parts[n].text) and not _addressy(parts[n].text):
+            n += 1
+        if n == len(parts):
+            return clean_value(text), text.slice(len(text.text))
+        rest = text.slice(text.text.index(parts[n].text, len(parts[n - 1].text)))
+        body = text.slice(0, text.text.index(parts[n].text, len(parts[n - 1].text))).strip(" ,")
+        return clean_value(body), clean_value(rest)
     return None, text
 
 
@@ -251,6 +263,7 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
         if body is not None and (contact.organization is None or len(lines) > 1):
             contact.organization = OffsetText.join([o for o in (contact.organization, body) if o], ", ")
             parts[0] = rest
+    parts = [p for p in parts if p.text.strip()]
     if parts and contact.address is None:
         contact.address = OffsetText.join(parts, ", ")
     contact.evidence.extend(lines)
@@ -322,6 +335,8 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
                 body, rest = split_leading_organization(clean_value(rest))
                 if body is not None:
                     organisation.append(body)
+            if not rest.text.strip():
+                continue
             if address or starts_address:
                 address.append(clean_value(rest))
             else:

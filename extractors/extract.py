@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from extractors.bodies import add_structural_partners
 from extractors.classify import Classification, classify
 from extractors.common import Draft, ExtractionContext, finalise_contacts, websites
+from extractors.contact_zones import contacts_from_zones, merge_contacts
 from extractors.coverage import coverage_reasons
 from extractors.people import add_speakers
 from extractors.programme import extract_programme
@@ -98,6 +99,8 @@ def extract_document(
         zones = add_structural_partners(ctx, doc_type.name, draft)
         if doc_type.has_speakers:
             add_speakers(ctx, zones, draft)
+        structured = contacts_from_zones(ctx.doc, zones, secretariat_only=doc_type.has_speakers)
+        merge_contacts(draft.contacts, draft.contact_records, structured)
         review_reasons = coverage_reasons(doc_type.name, zones, draft)
     contacts = draft.contact_records + finalise_contacts(
         ctx, draft.contacts, method=doc_type.contact_method if doc_type is not None else "contact_block"

@@ -148,7 +148,11 @@ def _named_after_by(ctx: ExtractionContext, role: str, sentence: OffsetText) -> 
         bare, honorific = strip_honorific(name)
         if not looks_like_person(bare.text) or section_role(bare.text) is not None:
             continue
-        detail = part.slice(match.start("detail"), match.end("detail")) if match.group("detail") else part.slice(0, 0)
+        detail = (
+            part.slice(match.start("detail"), match.end("detail"))
+            if match.group("detail")
+            else part.slice(0, 0)
+        )
         record = _record(ctx, role, (bare, honorific, detail))
         if record is not None:
             records.append(record)

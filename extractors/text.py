@@ -245,7 +245,30 @@ def capture_name_phrase(text: str, start: int, *, allow_lower_first: bool = True
 
 # Abbreviations a name or an address runs on after.
 _ABBREVIATIONS = frozenset(
-    "mr. mrs. ms. dr. prof. hon. rev. sr. st. no. nos. jl. av. ave. inc. co. ltd. e.g. i.e. vs. ir. messrs.".split()
+    [
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "hon.",
+        "rev.",
+        "sr.",
+        "st.",
+        "no.",
+        "nos.",
+        "jl.",
+        "av.",
+        "ave.",
+        "inc.",
+        "co.",
+        "ltd.",
+        "e.g.",
+        "i.e.",
+        "vs.",
+        "ir.",
+        "messrs.",
+    ]
 )
 
 

@@ -395,3 +395,61 @@ def test_people_named_after_by_in_a_sentence_with_honorifics_are_speakers_and_ch
     assert people["Rolph Payet"] == ("chair", "Principal Secretary for Environment of Seychelles")
     assert people["John Briceño"][0] == "speaker"
     assert people["Len Good"][0] == "speaker"
+
+
+def test_contact_forms_in_two_column_tables_give_each_person_their_role() -> None:
+    extraction = _extract_html(
+        "<h1>Partnership Information Sheet</h1><p>Name of partnership: Island Conservation Network</p>"
+        "<h2>C.1 Contact person for the partnership</h2><table>"
+        "<tr><td>Name</td><td>Mr. Willy Kostka</td></tr><tr><td>Title / position</td><td>Executive Director</td></tr>"
+        "<tr><td>Organisation</td><td>Micronesia Conservation Trust</td></tr>"
+        "<tr><td>Address</td><td>P.O. Box 2177, Kolonia, Pohnpei FM 96941</td></tr>"
+        "<tr><td>E-mail</td><td>WKostka@ourmicronesia.org</td></tr></table>"
+        "<h2>C.2 Person completing this form</h2><table>"
+        "<tr><td>Name and position</td><td>Bill Raynor, Director, Micronesia Program</td></tr>"
+        "<tr><td>Telephone</td><td>+691 320 4267</td></tr></table>"
+    )
+    people = {c.name: c for c in extraction.contacts}
+    kostka = people["Willy Kostka"]
+    assert (kostka.role, kostka.position, kostka.organization) == (
+        "focal_point",
+        "Executive Director",
+        "Micronesia Conservation Trust",
+    )
+    assert kostka.email == "wkostka@ourmicronesia.org"
+    raynor = people["Bill Raynor"]
+    assert (raynor.role, raynor.position, raynor.phone) == (
+        "form_filler",
+        "Director, Micronesia Program",
+        "+6913204267",
+    )
+
+
+def test_unlabelled_contact_blocks_under_a_contact_heading_are_read_per_block() -> None:
+    extraction = _extract_html(
+        "<h1>Coral Reef Programme</h1><p>The programme was launched in 1998 and is run by the Ministry of Marine "
+        "Affairs. Phase I (1998-2004) was financed by the World Bank.</p><h2>Contacts</h2>"
+        "<p>Ministry of Marine Affairs and Fisheries — Prof. Ir. Widi Pratikto, Director General of Coasts; "
+        "Jl. MT. Haryono Kav. 52, Jakarta, Indonesia; tel. (62-21) 7918-0163; e-mail wapratik@rad.net.id</p>"
+        "<p>Programme Office — Mr. A. Nontji; Jl. Raden Saleh No. 43, Jakarta 10330, Indonesia; "
+        "e-mail office@example.org</p>"
+        "<p>Mr. Andre Dzikus<br>Coordinator, Water Programme<br>Water Branch, UN-HABITAT<br>"
+        "P.O. Box 30030, Nairobi, Kenya<br>Tel: +254 20 762 3120 | Fax: +254 20 762 3477<br>Web: www.unhabitat.org</p>"
+    )
+    people = {c.name: c for c in extraction.contacts}
+    widi = people["Widi Pratikto"]
+    assert (widi.role, widi.position, widi.organization) == (
+        "focal_point",
+        "Director General of Coasts",
+        "Ministry of Marine Affairs and Fisheries",
+    )
+    assert widi.phone == "+622179180163"  # '(62-21)': country and area code, not a local number
+    assert people["A. Nontji"].role == "secretariat"  # a programme office's contact
+    dzikus = people["Andre Dzikus"]
+    assert (dzikus.position, dzikus.organization, dzikus.phone, dzikus.fax) == (
+        "Coordinator, Water Programme",
+        "Water Branch, UN-HABITAT",
+        "+254207623120",
+        "+254207623477",
+    )
+    assert "www" not in (dzikus.address or "")

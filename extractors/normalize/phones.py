@@ -34,6 +34,7 @@ _SEVERAL = re.compile(r"\s*(?:[,;]|\s/\s|\s(?:or|and)\s)\s*", re.I)
 _PHONE_CHARS = re.compile(r"^[\d\s()+.\-/]+$")
 _INTL_PREFIX = re.compile(r"^\(?\s*(?:\+|00(?=\s?[1-9]))")
 _PAREN_CC = re.compile(r"^\(\s*(?P<cc>[1-9]\d{0,2})\s*\)\s*(?P<rest>\d.*)$")
+_PAREN_CC_AREA = re.compile(r"^\(\s*(?P<cc>[1-9]\d{0,2})\s*-\s*(?P<area>\d{1,4})\s*\)\s*(?P<rest>\d.*)$")
 _BARE_CC = re.compile(r"^(?P<cc>[1-9]\d{0,2})[\s.\-](?P<rest>\d.*)$")
 
 # A run of digit groups; the label, extension and plausibility checks come after.
@@ -136,7 +137,7 @@ def _strip_label(text: str) -> str:
 
 def _clean(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).translate(_DASHES)
-    text = " ".join(text.split())
+    text = " ".join(text.split()).strip(" |")  # 'Tel: +254 20 762 3120 | Fax: ...' cut at the next label
     text = _strip_label(text)
     text = _SEVERAL.split(text, maxsplit=1)[0] if _SEVERAL.search(text) else text
     for _ in range(2):
@@ -178,11 +179,14 @@ def _international(text: str) -> str | None:
     return _e164(number)
 
 
-def _with_country_code(cc: str, rest: str) -> str | None:
+def _with_country_code(cc: str, rest: str, *, possible: bool = False) -> str | None:
+    """``possible``: the text marks the country code itself, so an old numbering plan is no doubt."""
     if phonenumbers.region_code_for_country_code(int(cc)) == "ZZ":
         return None
     number = _parse(f"+{cc} {rest}", None)
-    if number is not None and phonenumbers.is_valid_number(number):
+    if number is not None and (
+        phonenumbers.is_valid_number(number) or (possible and phonenumbers.is_possible_number(number))
+    ):
         return _e164(number)
     return None
 
@@ -207,6 +211,14 @@ def normalize_phone(raw: str, default_region: str | None = None) -> str | None:
 
     if _INTL_PREFIX.match(text):
         return _international(text)
+    area = _PAREN_CC_AREA.match(text)
+    if area and phonenumbers.region_code_for_country_code(int(area.group("cc"))) != "ZZ":
+        # '(62-21) 522-5641': country code and area code in the parenthesis, whatever the region
+        value = _with_country_code(
+            area.group("cc"), f"{area.group('area')} {area.group('rest')}", possible=True
+        )
+        if value:
+            return value
     if region is not None:
         number = _parse(text, region)
         if number is not None and (

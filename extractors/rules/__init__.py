@@ -11,7 +11,7 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -164,6 +164,22 @@ class RoleRules(_Rules):
     columns: dict[str, list[str]]
     categories: dict[PartnerCategory, list[str]]
     prose_triggers: list[ProseTrigger]
+    # What a contact section's heading says the block is, and the field labels inside one.
+    contact_kinds: dict[Literal["focal_point", "form_filler", "secretariat"], list[str]]
+    contact_fields: dict[
+        Literal[
+            "name_position",
+            "name",
+            "position",
+            "organization",
+            "address",
+            "phone",
+            "fax",
+            "phone_fax",
+            "email",
+        ],
+        list[str],
+    ]
 
     @field_validator("prose_triggers")
     @classmethod

@@ -1,0 +1,273 @@
+"""Contacts read from the document's structure, whatever its type and layout.
+
+A contact section is a heading or label the role vocabulary calls a contact
+("C.1 Contact person for the partnership", "Who to contact", "Person completing
+this form", "Secretariat"). Under it the fields are either labelled, as in a form
+("Name | Mr. Willy Kostka", "Telephone: +691 ..."), or printed as blocks: "Mr. A,
+Coordinator / Branch, Body / P.O. Box ... / Tel: ...", or one paragraph "Body —
+Prof. B, Director; street, city; tel. ...; e-mail ...". Each block is one contact.
+
+The type extractors know their own layouts; these contacts complete theirs
+(``merge_contacts``): a person they missed is added, a block they read without
+its person is replaced, and one they read is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from extractors.contacts import (
+    ContactDraft,
+    looks_like_person,
+    parse_contact_block,
+    strip_honorific,
+)
+from extractors.roles import _Vocabulary, normal_words
+from extractors.rules import role_rules
+from extractors.structure import Zone, is_prose
+from extractors.text import OffsetText, clean_value, fold
+from schemas.document import ParsedDocument, TextLine
+from schemas.records import ContactRecord
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> _Vocabulary:
+    return _Vocabulary(dict(role_rules().contact_kinds))
+
+
+@lru_cache(maxsize=1)
+def _fields() -> _Vocabulary:
+    return _Vocabulary(dict(role_rules().contact_fields))
+
+
+def contact_kind(label: str) -> str | None:
+    """'focal_point', 'form_filler' or 'secretariat' for a contact section's heading."""
+    words = normal_words(label)
+    if not words or len(words) > 10:
+        return None
+    found = _kinds().find(words)
+    return found.role if found else None
+
+
+def field_kind(label: str) -> str | None:
+    """The contact field a form label names ('Title / position' -> 'position'); the label is no more."""
+    words = normal_words(label)
+    if not words or len(words) > 4:
+        return None
+    found = _fields().find(words)
+    return found.role if found is not None and found.words * 2 >= len(words) else None
+
+
+_WEB_LINE = re.compile(r"^\s*(?:web(?:site)?|url|internet|homepage)\s*[:.]|^\s*(?:https?://|www\.)", re.I)
+_ORG_THEN_PERSON = re.compile(r"^(?P<org>[^—–]{3,120}?)\s+[—–]\s+(?P<rest>\S.*)$")
+_HAS_FIELD = re.compile(r"@|\b(?:tel|phone|fax|telephone|p\.?\s?o\.?\s+box)\b|\+?\d[\d ()./-]{6,}", re.I)
+
+
+def contacts_from_zones(
+    doc: ParsedDocument, zones: Sequence[Zone], *, secretariat_only: bool = False
+) -> list[ContactDraft]:
+    """The contacts of every contact section. ``secretariat_only``: a report's contacts are its
+    secretariat's, whoever they name (eval/GOLD.md)."""
+    found: list[ContactDraft] = []
+    kind: str | None = None
+    current: ContactDraft | None = None
+    for index, zone in enumerate(zones):
+        label = clean_value(zone.label).text if zone.label is not None else ""
+        field = field_kind(label) if zone.source == "label" else None
+        if field is not None and kind is not None:
+            value = OffsetText.join([p.text for p in zone.pieces if p.text.text.strip()], ", ")
+            if not value.text.strip():
+                continue
+            if current is None or _holds(current, field):
+                current = ContactDraft(role=kind, evidence=[zone.label] if zone.label is not None else [])
+                found.append(current)
+            _fill(current, field, clean_value(value))
+            continue
+        if zone.source in ("heading", "label", "intro"):
+            named = contact_kind(label) if zone.source != "intro" else None
+            if named is None and zone.role == "contact":
+                named = "focal_point"
+            kind, current = named, None
+            if kind is None:
+                continue
+            if secretariat_only and kind != "form_filler":
+                kind = "secretariat"
+        elif kind is None:
+            continue
+        following = zones[index + 1] if index + 1 < len(zones) else None
+        for lines in _blocks_of(doc, zone, following):
+            draft = _block_contact(lines, kind)
+            if draft is not None:
+                found.append(draft)
+    return [d for d in found if _is_contact(d)]
+
+
+def _holds(draft: ContactDraft, field: str) -> bool:
+    if field in ("name", "name_position"):
+        return draft.name is not None
+    if field == "phone_fax":
+        return draft.phone_raw is not None
+    if field in ("phone", "fax"):
+        return getattr(draft, f"{field}_raw") is not None
+    return getattr(draft, field) is not None
+
+
+def _fill(draft: ContactDraft, field: str, value: OffsetText) -> None:
+    draft.evidence.append(value)
+    if field in ("name", "name_position"):
+        parts = value.split_top_level(",") if field == "name_position" or "," in value.text else [value]
+        name, _ = strip_honorific(clean_value(parts[0]))
+        if not looks_like_person(name.text):
+            parse_contact_block(draft, [value])  # 'Contact person: CITYNET Secretariat, Yokohama'
+            return
+        draft.name = name
+        if len(parts) > 1 and draft.position is None:
+            draft.position = clean_value(OffsetText.join(parts[1:], ", "))
+    elif field == "phone_fax":
+        draft.phone_raw = draft.fax_raw = value
+    elif field in ("phone", "fax"):
+        setattr(draft, f"{field}_raw", value)
+    else:
+        setattr(draft, field, value)
+
+
+def _zone_lines(doc: ParsedDocument, zone: Zone, following: Zone | None) -> list[TextLine]:
+    if not zone.pieces:
+        return []
+    start = min(p.text.start for p in zone.pieces)
+    end = max(p.text.end for p in zone.pieces)
+    if following is not None and following.label is not None:
+        end = min(end, following.label.start)
+    return [line for line in doc.lines if line.char_end > start and line.char_start < end]
+
+
+def _blocks_of(doc: ParsedDocument, zone: Zone, following: Zone | None) -> list[list[OffsetText]]:
+    """The zone's lines in blocks: a paragraph, a cell or a run of lines the writer kept together."""
+    blocks: list[list[OffsetText]] = []
+    previous: TextLine | None = None
+    for line in _zone_lines(doc, zone, following):
+        text = OffsetText(
+            doc.text[line.char_start : line.char_end], tuple(range(line.char_start, line.char_end))
+        )
+        if not text.text.strip():
+            previous = None
+            continue
+        same = previous is not None and (previous.block, previous.table, previous.row, previous.col) == (
+            line.block,
+            line.table,
+            line.row,
+            line.col,
+        )
+        if not same or not blocks:
+            blocks.append([])
+        blocks[-1].append(text)
+        previous = line
+    # A PDF's layout may cut a block before its address: 'Mr. A / Coordinator' then 'P.O. Box ...'.
+    merged: list[list[OffsetText]] = []
+    for block in blocks:
+        if merged and _starts_reach(block[0].text) and not any(_HAS_FIELD.search(t.text) for t in merged[-1]):
+            merged[-1].extend(block)
+        else:
+            merged.append(block)
+    return merged
+
+
+def _starts_reach(text: str) -> bool:
+    return bool(_REACH_LINE.match(text)) or _addressy_line(text)
+
+
+_REACH_LINE = re.compile(r"^\s*(?:tel|phone|telephone|fax|e-?mail|p\.?\s?o\.?\s+box)\b", re.I)
+
+
+def _addressy_line(text: str) -> bool:
+    return bool(re.match(r"^\s*\d{1,5}[\s,]", text))
+
+
+def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
+    lines = [line for line in lines if not _WEB_LINE.match(line.text)]
+    if not lines:
+        return None
+    if len(lines) == 1 and lines[0].text.count(";") >= 1:
+        lines = [p for p in lines[0].split_top_level(";") if p.text.strip()]
+    first = clean_value(lines[0])
+    if is_prose(first.text) and not _HAS_FIELD.search(first.text) and len(lines) == 1:
+        return None  # 'Report prepared by the Secretariat, February 2005.' is a sentence
+    organisation = None
+    split = _ORG_THEN_PERSON.match(first.text)
+    if split and _starts_with_person(split.group("rest")):
+        organisation = clean_value(first.slice(0, split.end("org")))
+        first = clean_value(first.slice(split.start("rest")))
+    head = first.split_top_level(",")
+    if len(lines) > 1 and len(head) > 1 and _starts_with_person(head[0].text):
+        # 'Mr. A, Coordinator' over a body line and an address: the name and position are two parts
+        rest = first.slice(first.text.index(",") + 1)
+        parts = [head[0], clean_value(rest), *lines[1:]]
+    else:
+        parts = [first, *lines[1:]]
+    draft = ContactDraft(role=kind)
+    parse_contact_block(draft, parts)
+    if organisation is not None:
+        if draft.organization is not None and draft.address is None:
+            draft.address = draft.organization
+        draft.organization = organisation
+    if draft.name is None and draft.role == "focal_point":
+        draft.role = "secretariat"  # an office to contact, no person named
+    if draft.role == "focal_point" and contact_kind(
+        draft.organization.text if draft.organization else ""
+    ) == ("secretariat"):
+        draft.role = "secretariat"  # 'Programme Office — Mr. A': the office's contact
+    return draft
+
+
+def _starts_with_person(text: str) -> bool:
+    bare, _ = strip_honorific(OffsetText(text.strip(), tuple(range(len(text.strip())))))
+    return looks_like_person(bare.text.split(",")[0].strip())
+
+
+def _is_contact(draft: ContactDraft) -> bool:
+    """A contact names someone or some body and gives a way to reach them."""
+    address = draft.address.text if draft.address is not None else ""
+    postal = bool(re.search(r"\d", address)) and not is_prose(address)
+    reachable = draft.email or draft.phone_raw or draft.fax_raw or postal
+    return bool((draft.name or draft.organization) and reachable)
+
+
+def merge_contacts(
+    existing: list[ContactDraft], records: Sequence[ContactRecord], structured: list[ContactDraft]
+) -> None:
+    """Add the structure's contacts to a type extractor's: complete or replace, never repeat.
+
+    ``records``: the contacts the extractor already made final (speakers, its own blocks)."""
+    known = {fold(r.name) for r in records if r.name}
+    taken = [
+        (r.char_start, r.char_end) for r in records if r.char_start is not None and r.char_end is not None
+    ]
+    for new in structured:
+        key = fold(new.name.text) if new.name is not None else None
+        same = next(
+            (e for e in existing if e.name is not None and fold(e.name.text) == key and e.role == new.role),
+            None,
+        )
+        if same is not None:
+            for attr in ("position", "organization", "address", "phone_raw", "fax_raw", "email"):
+                if getattr(same, attr) is None and getattr(new, attr) is not None:
+                    setattr(same, attr, getattr(new, attr))
+            continue
+        if key is not None and key in known:
+            continue
+        lo, hi = new.span()
+        if any(a < hi and lo < b for a, b in taken):
+            continue
+        overlapping = [e for e in existing if e.evidence and e.span()[0] < hi and lo < e.span()[1]]
+        if any(e.name is not None for e in overlapping):
+            continue
+        if new.name is None and overlapping:
+            continue  # an office the extractor read already
+        for e in overlapping:
+            existing.remove(e)
+        existing.append(new)
+
+
+__all__ = ["contact_kind", "contacts_from_zones", "field_kind", "merge_contacts"]
