@@ -46,6 +46,7 @@ from pipeline.corrections import (
     id_column,
     open_store,
     parse_form_value,
+    parse_json,
     propose_accept,
     propose_add,
     propose_delete,
@@ -476,7 +477,7 @@ def create_app(
             kwargs: dict[str, Any] = {}
             if "before" in form:
                 try:
-                    kwargs["expected_before"] = json.loads(form["before"])
+                    kwargs["expected_before"] = parse_json(form["before"])
                 except ValueError:
                     raise InvalidCorrection(
                         "the form's previous value is not JSON; reload the page"
