@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, Valid
 
 from extractors import EXTRACTOR_VERSION
 from extractors.errors import PartnerflowError
+from extractors.normalize import country_code, normalize_email, normalize_phone, parse_date
 from pipeline.locking import run_lock
 from pipeline.publish import (
     frame_to_arrow,
@@ -268,8 +269,62 @@ def _field_adapter(table: str, field: str) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
+# The pattern of schemas.types.IsoPartialDate.
+_ISO_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _iso_date(text: str) -> str | None:
+    if _ISO_DATE.fullmatch(text):
+        return text
+    found = parse_date(text)
+    # A field holds one date; a span ("2-4 August 2004") goes into start and end separately.
+    return found.start if found is not None and found.end is None else None
+
+
+def _country(text: str) -> str | None:
+    return country_code(text) or (country_code(text.upper()) if len(text) <= 3 else None)
+
+
+# The normalisers the extraction applies, applied to what reviewers type, so a corrected row reads
+# like an extracted one ("+81 93-582-3804" is stored as +81935823804, "Japan" as JP).
+_NORMALISERS: dict[tuple[str, str], tuple[Callable[[str], str | None], str]] = {
+    ("contacts", "phone"): (normalize_phone, "a phone number"),
+    ("contacts", "fax"): (normalize_phone, "a fax number"),
+    ("contacts", "email"): (normalize_email, "an email address"),
+    ("dates", "start"): (_iso_date, "a date (2004, 2004-07 or 2004-07-02, or as printed: 2 July 2004)"),
+    ("dates", "end"): (_iso_date, "a date (2004, 2004-07 or 2004-07-02, or as printed: 2 July 2004)"),
+    ("events", "start"): (_iso_date, "a date (2004, 2004-07 or 2004-07-02, or as printed: 2 July 2004)"),
+    ("events", "end"): (_iso_date, "a date (2004, 2004-07 or 2004-07-02, or as printed: 2 July 2004)"),
+    ("partners", "country"): (_country, "a country (a name or an ISO 3166 code)"),
+    ("events", "country"): (_country, "a country (a name or an ISO 3166 code)"),
+}
+# Control characters other than tab and line breaks: invisible in the app, and they break CSV readers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _text_problem(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds a lone surrogate, which is not text"
+    found = _CONTROL.search(text)
+    return f"holds the control character U+{ord(found.group()):04X}" if found else None
+
+
 def coerce_value(table: str, field: str, value: Any) -> Any:
-    """The value as the record model types it (``InvalidCorrection`` if it refuses it), JSON-ready."""
+    """The value as the record model types it, through the extraction's normaliser for the field
+    (``InvalidCorrection`` naming the field and the reason if refused), JSON-ready."""
+    if isinstance(value, str):
+        problem = _text_problem(value)
+        if problem is not None:
+            raise InvalidCorrection(f"{table}.{field}: the value {problem}")
+        normaliser = _NORMALISERS.get((table, field))
+        if normaliser is not None and value.strip():
+            normal, what = normaliser
+            normalised = normal(value.strip())
+            if normalised is None:
+                raise InvalidCorrection(f"{table}.{field}: {value!r} is not {what}")
+            value = normalised
     try:
         typed = _field_adapter(table, field).validate_python(value)
     except ValidationError as exc:
@@ -715,6 +770,10 @@ def new_row(
     unknown = sorted(set(values) - set(editable_fields(table)))
     if unknown:
         raise InvalidCorrection(f"{table} has no editable field(s) {unknown}")
+    # Through the same door as an edit: the field's normaliser and the model's type.
+    values = {
+        name: coerce_value(table, name, value) for name, value in values.items() if value not in ("", None)
+    }
     # Blank fields are left out, so the model's defaults apply and a missing required field is named as such.
     data = {
         **{name: values[name] for name in editable_fields(table) if values.get(name) not in ("", None)},

@@ -673,3 +673,38 @@ def test_publish_survives_an_entry_an_older_version_let_in(tmp_path: Path) -> No
     _raw_insert(store, row_id=row["partner_id"], value_after=json.dumps(row | {"page": 2**63}))
     release, conflicts = publish_with_corrections(out, settings)
     assert [c.reason for c in conflicts] == ["invalid"] and read_current(out) == release
+
+
+def test_reviewers_values_go_through_the_extractions_normalisers(
+    store: CorrectionStore, tmp_path: Path
+) -> None:
+    fresh = extraction()
+    doc_id = SHA_A[:16]
+    contact_id = row_of(fresh, "contacts", name="Reiji Hitsumoto")["contact_id"]
+    phone = propose_set(fresh, "contacts", contact_id, "phone", "Tel: +81 (0)93-582-3804", reviewer="ann")
+    assert phone.value_after == "+81935823804"
+    fax = propose_set(fresh, "contacts", contact_id, "fax", "(81) 93 582 3805", reviewer="ann")
+    assert fax.value_after == "+81935823805"
+    with pytest.raises(InvalidCorrection, match=r"contacts\.phone: 'call me' is not a phone number"):
+        propose_set(fresh, "contacts", contact_id, "phone", "call me", reviewer="ann")
+    with pytest.raises(
+        InvalidCorrection, match=r"contacts\.name: the value holds the control character U\+0007"
+    ):
+        propose_set(fresh, "contacts", contact_id, "name", "Reiji\x07", reviewer="ann")
+    added = new_row("partners", doc_id, {"name": "UNEP", "country": "Japan"})
+    assert added["country"] == "JP"
+    dated = new_row("dates", doc_id, {"role": "event", "start": "2 July 2004", "text": "2 July 2004"})
+    assert dated["start"] == "2004-07-02"
+    with pytest.raises(InvalidCorrection, match=r"dates\.start"):
+        new_row("dates", doc_id, {"role": "event", "start": "2-4 August 2004", "text": "x"})
+    # The spreadsheet import takes the same door, for edits and for added rows.
+    path = tmp_path / "fixes.csv"
+    _write_csv(path, [
+        {"action": "set", "doc_id": doc_id, "table": "contacts", "row_id": contact_id, "field": "fax",
+         "value_after": "+81 93 582 3805"},
+        {"action": "add", "doc_id": doc_id, "table": "contacts",
+         "value_after": json.dumps({"role": "secretariat", "name": "Desk", "phone": "0081-93-582-3804"})},
+    ])  # fmt: skip
+    result = import_csv(store, path, reviewer="carol", tables=fresh)
+    assert result.added[0].value_after == "+81935823805"
+    assert result.added[1].value_after["phone"] == "+81935823804"
