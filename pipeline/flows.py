@@ -130,6 +130,8 @@ _active_pool: DocumentPool | None = None
 
 @task(name="process-document", task_run_name="process {raw.source}", cache_policy=NO_CACHE)
 def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
+    if raw.error is not None:
+        return unread_result(raw)
     # Size is checked before reading so a huge file never lands in memory.
     if raw.size > settings.max_file_bytes:
         return failed_result(
@@ -154,6 +156,12 @@ def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
         max_bytes=budget.max_bytes,
         max_pages=budget.max_pages,
     )
+
+
+def unread_result(raw: RawFile) -> DocumentResult:
+    """The verdict on a path discovery did not read (a link, no permission): failed, with why. Not
+    cached: it is about the path, not a content, and is free to give again."""
+    return failed_result(raw.source, raw.sha256, raw.error or "not read", cacheable=False)
 
 
 def assemble_tables(results: list[DocumentResult]) -> dict[str, pd.DataFrame]:
@@ -238,7 +246,7 @@ def ingest(
         logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))
         cache = ResultCache(out_path / "cache", settings_key(settings)) if use_cache else None
         fingerprint = _inputs_fingerprint(files, raw_path, settings)
-        if cache is not None and all(cache.has(sha) for sha in unique):
+        if cache is not None and all(cache.has(sha) for sha, raw in unique.items() if raw.error is None):
             kept = current_release_built_from(out_path, fingerprint)
             if kept is not None:
                 summary = _unchanged_summary(*kept, duplicates=duplicates)
@@ -381,13 +389,16 @@ def _process_all(
     global _active_pool
     pool = None
     try:
-        pending = [raw for raw in files if cache is None or not cache.has(raw.sha256)]
+        pending = [raw for raw in files if raw.error is None and (cache is None or not cache.has(raw.sha256))]
         if process_pool and pending:
             # The workers load spaCy while cached results are read; never more workers than documents.
             pool = take_pool(min(settings.workers, len(pending)), Budget.of(settings))
         misses: list[RawFile] = []
         reused = 0
         for raw in files:
+            if raw.error is not None:  # its verdict needs no worker, no task and no cache
+                spool.add(unread_result(raw))
+                continue
             hit = cache.get(raw.sha256, raw.source) if cache is not None else None
             if hit is not None:
                 spool.add(hit)
