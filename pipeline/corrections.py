@@ -54,6 +54,7 @@ from pipeline.publish import (
     sync_dir,
     table_columns,
 )
+from pipeline.releases import remove_leftovers
 from pipeline.settings import Settings
 from schemas.records import FACT_MODELS, MAX_INT64, TABLE_MODELS, FactRecord, with_stable_id
 from schemas.types import NonEmptyText, Sha256
@@ -1328,7 +1329,8 @@ def publish_with_corrections(
     from pipeline.flows import publish_tables
 
     out_dir = Path(out_dir)
-    with run_lock(out_dir, wait=wait):
+    with run_lock(out_dir, wait=wait) as locked_at:
+        remove_leftovers(out_dir, older_than=locked_at)
         info = extraction_info(out_dir)
         tables, conflicts = corrected_tables(load_extraction(out_dir), settings)
         release, _, _ = publish_tables(

@@ -32,7 +32,7 @@ from pipeline.processing import DocumentResult, failed_result, process_bytes
 from pipeline.progress import progress_display
 from pipeline.publish import current_release_built_from, publish_release, records_to_frame
 from pipeline.quality import quality_markdown, render_quality_report
-from pipeline.releases import prune_releases
+from pipeline.releases import prune_releases, remove_leftovers
 from pipeline.settings import Settings
 from pipeline.validation import ValidationReport, apply_validation, ensure_publishable, validate_tables
 from pipeline.workers import Budget, DocumentPool, take_pool
@@ -240,7 +240,8 @@ def ingest(
     out_path = settings.resolve(Path(out_dir)) if out_dir else settings.out_path
     logger = get_run_logger()
     load_all_rules()
-    with run_lock(out_path, wait=wait):
+    with run_lock(out_path, wait=wait) as locked_at:
+        remove_leftovers(out_path, older_than=locked_at)
         files = discover(raw_path)
         unique, duplicates = deduplicate(files)
         logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,9 @@ def published(harness, tmp_path_factory) -> tuple[Path, object]:
     (raw / "link.pdf").symlink_to(raw / "aspro_sheet.pdf")
     (raw / "secret.txt").write_text("Partners: none of your business")
     out = workdir / "output"
+    # What a publisher killed mid-write leaves: the run removes it.
+    (out / "releases" / ".tmp-20260101T000000000000Z-dead").mkdir(parents=True)
+    os.utime(out / "releases" / ".tmp-20260101T000000000000Z-dead", (1e9, 1e9))
     with pytest.MonkeyPatch.context() as monkeypatch:
         unreadable(monkeypatch, raw / "secret.txt")
         summary = ingest(raw_dir=str(raw), out_dir=str(out))
@@ -86,6 +90,7 @@ def test_release_has_every_table_of_the_contract(published) -> None:
     manifest = json.loads((current / "manifest.json").read_text())
     assert manifest["row_counts"]["documents"] == 10  # 11 paths, one duplicate
     assert (current / "schema.json").exists()
+    assert not list((out / "releases").glob(".tmp-*"))
 
 
 def test_every_document_gets_a_verdict_and_bad_ones_say_why(published) -> None:
