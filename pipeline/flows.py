@@ -53,6 +53,7 @@ class RunSummary:
     failures: list[str] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
     conflicts: int = 0  # reviewers' corrections that no longer apply cleanly, listed in the review app
+    conflict_notes: list[str] = field(default_factory=list)  # each: ledger entry, reason and why
     unchanged: bool = False  # nothing changed since the current release, so no new one was made
 
     @classmethod
@@ -68,6 +69,7 @@ class RunSummary:
         violations: int,
         conflicts: int,
         unchanged: bool = False,
+        conflict_notes: list[str] | None = None,
     ) -> RunSummary:
         """The summary of a run that published (or kept) ``release``, whose documents table is given."""
         return cls(
@@ -86,6 +88,7 @@ class RunSummary:
             violations=violations,
             conflicts=conflicts,
             unchanged=unchanged,
+            conflict_notes=conflict_notes or [],
         )
 
     def to_markdown(self) -> str:
@@ -119,6 +122,11 @@ class RunSummary:
             lines += ["", "## Failed", *[f"- {f}" for f in self.failures]]
         if self.needs_review:
             lines += ["", "## Needs review", *[f"- {f}" for f in self.needs_review]]
+        if self.conflict_notes:
+            lines += ["", "## Corrections in conflict (kept in the ledger, not applied)"]
+            lines += [f"- {note}" for note in self.conflict_notes[:100]]
+            if len(self.conflict_notes) > 100:
+                lines.append(f"- ... and {len(self.conflict_notes) - 100} more (see `partnerflow review`)")
         if self.duplicates:
             lines += ["", "## Duplicates (same content, processed once)"]
             lines += [f"- `{dup}` = `{orig}`" for dup, orig in self.duplicates]
@@ -289,6 +297,7 @@ def ingest(
         reused=reused,
         violations=len(report.errors),
         conflicts=len(conflicts),
+        conflict_notes=[f"entry {c.correction_id} ({c.reason}): {c.message}" for c in conflicts],
     )
     _summary_artifact(summary)
     create_markdown_artifact(

@@ -708,3 +708,13 @@ def test_reviewers_values_go_through_the_extractions_normalisers(
     result = import_csv(store, path, reviewer="carol", tables=fresh)
     assert result.added[0].value_after == "+81935823805"
     assert result.added[1].value_after["phone"] == "+81935823804"
+
+
+def test_the_run_summary_lists_each_conflict_with_its_reason() -> None:
+    from pipeline.flows import RunSummary
+
+    summary = RunSummary(
+        release="r", documents=1, by_status={"ok": 1}, by_type={"information_sheet": 1}, rows={}, conflicts=1,
+        conflict_notes=["entry 7 (invalid): ledger entry 7 cannot be applied: value_after: not valid JSON"],
+    )  # fmt: skip
+    assert "- entry 7 (invalid): ledger entry 7 cannot be applied" in summary.to_markdown()
