@@ -639,10 +639,12 @@ def _cross_site(request: Request) -> bool:
     if request.headers.get("sec-fetch-site", "") == "cross-site":
         return True
     origin = request.headers.get("origin")
-    if origin is None:
-        return False  # not sent by every client; the form's CSRF token still decides
+    # Not sent by every client, and 'null' under this app's Referrer-Policy: no-referrer (browsers
+    # then hide the origin): the form's CSRF token still decides.
+    if origin is None or origin == "null":
+        return False
     host = request.headers.get("host", "")
-    return origin == "null" or origin.split("://", 1)[-1].lower() != host.lower()
+    return origin.split("://", 1)[-1].lower() != host.lower()
 
 
 def _same_document(entry: NewCorrection, doc_id: str) -> None:
