@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import sqlite3
 import threading
@@ -43,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, Valid
 
 from extractors import EXTRACTOR_VERSION
 from extractors.errors import PartnerflowError
+from extractors.normalize import country_code, normalize_email, normalize_phone, parse_date
 from pipeline.locking import run_lock
 from pipeline.publish import (
     frame_to_arrow,
@@ -52,8 +54,9 @@ from pipeline.publish import (
     sync_dir,
     table_columns,
 )
+from pipeline.releases import remove_leftovers
 from pipeline.settings import Settings
-from schemas.records import FACT_MODELS, TABLE_MODELS, FactRecord, with_stable_id
+from schemas.records import FACT_MODELS, MAX_INT64, TABLE_MODELS, FactRecord, with_stable_id
 from schemas.types import NonEmptyText, Sha256
 
 Action = Literal["set", "add", "delete", "accept_document", "resolve"]
@@ -164,7 +167,7 @@ class NewCorrection(_Model):
     reviewer: Annotated[NonEmptyText, Field(max_length=200)]
     note: str | None = None
     resolves: int | None = Field(
-        default=None, description="For resolve: the id of the conflicting correction."
+        default=None, ge=1, le=MAX_INT64, description="For resolve: the id of the conflicting correction."
     )
     decision: Decision | None = None
 
@@ -207,6 +210,9 @@ class Correction(NewCorrection):
 
     id: int
     created_at: datetime
+    # Set only on an entry read back from the database that this code cannot use (written by another
+    # version, or edited by hand): it is never applied, and is listed as a conflict with this reason.
+    defect: str | None = None
 
 
 class Conflict(_Model):
@@ -264,8 +270,62 @@ def _field_adapter(table: str, field: str) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
+# The pattern of schemas.types.IsoPartialDate.
+_ISO_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _iso_date(text: str) -> str | None:
+    if _ISO_DATE.fullmatch(text):
+        return text
+    found = parse_date(text)
+    # A field holds one date; a span ("2-4 August 2004") goes into start and end separately.
+    return found.start if found is not None and found.end is None else None
+
+
+def _country(text: str) -> str | None:
+    return country_code(text) or (country_code(text.upper()) if len(text) <= 3 else None)
+
+
+# The normalisers the extraction applies, applied to what reviewers type, so a corrected row reads
+# like an extracted one ("+81 93-582-3804" is stored as +81935823804, "Japan" as JP).
+_NORMALISERS: dict[tuple[str, str], tuple[Callable[[str], str | None], str]] = {
+    ("contacts", "phone"): (normalize_phone, "a phone number"),
+    ("contacts", "fax"): (normalize_phone, "a fax number"),
+    ("contacts", "email"): (normalize_email, "an email address"),
+    ("dates", "start"): (_iso_date, "a date (2004, 2004-07 or 2004-07-02, or as printed: 2 July 2004)"),
+    ("dates", "end"): (_iso_date, "a date (2004, 2004-07 or 2004-07-02, or as printed: 2 July 2004)"),
+    ("events", "start"): (_iso_date, "a date (2004, 2004-07 or 2004-07-02, or as printed: 2 July 2004)"),
+    ("events", "end"): (_iso_date, "a date (2004, 2004-07 or 2004-07-02, or as printed: 2 July 2004)"),
+    ("partners", "country"): (_country, "a country (a name or an ISO 3166 code)"),
+    ("events", "country"): (_country, "a country (a name or an ISO 3166 code)"),
+}
+# Control characters other than tab and line breaks: invisible in the app, and they break CSV readers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _text_problem(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds a lone surrogate, which is not text"
+    found = _CONTROL.search(text)
+    return f"holds the control character U+{ord(found.group()):04X}" if found else None
+
+
 def coerce_value(table: str, field: str, value: Any) -> Any:
-    """The value as the record model types it (``InvalidCorrection`` if it refuses it), JSON-ready."""
+    """The value as the record model types it, through the extraction's normaliser for the field
+    (``InvalidCorrection`` naming the field and the reason if refused), JSON-ready."""
+    if isinstance(value, str):
+        problem = _text_problem(value)
+        if problem is not None:
+            raise InvalidCorrection(f"{table}.{field}: the value {problem}")
+        normaliser = _NORMALISERS.get((table, field))
+        if normaliser is not None and value.strip():
+            normal, what = normaliser
+            normalised = normal(value.strip())
+            if normalised is None:
+                raise InvalidCorrection(f"{table}.{field}: {value!r} is not {what}")
+            value = normalised
     try:
         typed = _field_adapter(table, field).validate_python(value)
     except ValidationError as exc:
@@ -297,10 +357,18 @@ def parse_cell_value(table: str, field: str, text: str) -> Any:
         if not text.startswith('"'):
             return coerce_value(table, field, text)
     try:
-        value = json.loads(text)
+        value = parse_json(text)
     except ValueError:
         value = text
     return coerce_value(table, field, value)
+
+
+def parse_json(text: str | bytes) -> Any:
+    """``json.loads`` whose every failure is a ValueError (deep nesting raises RecursionError)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def jsonable(value: Any) -> Any:
@@ -526,11 +594,87 @@ def _to_row(entry: NewCorrection, stamp: datetime) -> dict[str, Any]:
 
 
 def _from_row(row: dict[str, Any]) -> Correction:
-    row["table"] = row.pop("table_name")
-    for name in ("value_before", "value_after"):
-        row[name] = None if row[name] is None else json.loads(row[name])
-    row["created_at"] = datetime.fromisoformat(row["created_at"])
-    return Correction.model_validate(row)
+    """The entry of a database row; an entry this code cannot use comes back with its ``defect`` said,
+    never as an exception: one bad row must not make the whole ledger unreadable."""
+    raw = dict(row)
+    try:
+        row["table"] = row.pop("table_name")
+        for name in ("value_before", "value_after"):
+            row[name] = None if row[name] is None else parse_json(row[name])
+        row["created_at"] = datetime.fromisoformat(row["created_at"])
+        bad_text = _unencodable(row)
+        if bad_text is not None:
+            raise ValueError(f"{bad_text} holds text that is not valid Unicode")
+        return Correction.model_validate(row)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"])) or "entry"
+        return _defective(raw, f"{where}: {first['msg']}")
+    except (ValueError, TypeError) as exc:
+        return _defective(raw, str(exc))
+
+
+def _unencodable(values: Mapping[str, Any]) -> str | None:
+    """The first key whose value holds a string UTF-8 cannot encode (a lone surrogate from a JSON escape):
+    SQLite, Parquet and the app's pages would all refuse it."""
+
+    def bad(value: Any) -> bool:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+            return False
+        if isinstance(value, dict):
+            return any(bad(k) or bad(v) for k, v in value.items())
+        if isinstance(value, list):
+            return any(bad(v) for v in value)
+        return False
+
+    return next((str(key) for key, value in values.items() if bad(value)), None)
+
+
+def _safe_text(value: Any) -> str:
+    return str(value).encode("utf-8", errors="replace").decode("utf-8")
+
+
+def _safe_json(text: Any) -> JsonValue:
+    """A stored value for display: its JSON when it parses to encodable JSON, else the text itself."""
+    if text is None:
+        return None
+    try:
+        value = parse_json(text) if isinstance(text, str) else text
+    except ValueError:
+        return _safe_text(text)
+    return value if _unencodable({"value": value}) is None else _safe_text(text)
+
+
+def _defective(raw: Mapping[str, Any], reason: str) -> Correction:
+    """An unusable database row as an entry (never validated: it is shown and resolved, not applied)."""
+    try:
+        created = datetime.fromisoformat(str(raw.get("created_at")))
+    except ValueError:
+        created = datetime.fromtimestamp(0, UTC)
+    action = raw.get("action")
+    optional = {
+        name: None if raw.get(name) is None else _safe_text(raw[name])
+        for name in ("source", "row_id", "field", "note")
+    }
+    return Correction.model_construct(
+        id=int(raw["id"]),
+        created_at=created,
+        action=action if action in ACTIONS else "set",
+        doc_id=_safe_text(raw.get("doc_id") or "?"),
+        doc_sha256=_safe_text(raw.get("doc_sha256") or ""),
+        table=_safe_text(raw.get("table_name") or "?"),
+        value_before=_safe_json(raw.get("value_before")),
+        value_after=_safe_json(raw.get("value_after")),
+        reviewer=_safe_text(raw.get("reviewer") or "?"),
+        resolves=raw.get("resolves") if isinstance(raw.get("resolves"), int) else None,
+        decision=raw.get("decision") if raw.get("decision") in ("keep_reviewer", "keep_extraction") else None,
+        defect=_safe_text(reason),
+        **optional,
+    )
 
 
 def open_store(settings: Settings) -> CorrectionStore:
@@ -557,10 +701,14 @@ def _document(tables: Mapping[str, pd.DataFrame], doc_id: str) -> dict[str, Any]
 
 def _validated(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     try:
-        return TABLE_MODELS[table].model_validate(dict(row)).model_dump()
+        valid = TABLE_MODELS[table].model_validate(dict(row)).model_dump()
     except ValidationError as exc:
         reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'row'}: {e['msg']}" for e in exc.errors())
         raise InvalidCorrection(f"{table}: {reasons}") from None
+    bad = _unencodable(valid)
+    if bad is not None:
+        raise InvalidCorrection(f"{table}.{bad}: the text is not valid Unicode (a lone surrogate)")
+    return valid
 
 
 def propose_set(
@@ -623,6 +771,10 @@ def new_row(
     unknown = sorted(set(values) - set(editable_fields(table)))
     if unknown:
         raise InvalidCorrection(f"{table} has no editable field(s) {unknown}")
+    # Through the same door as an edit: the field's normaliser and the model's type.
+    values = {
+        name: coerce_value(table, name, value) for name, value in values.items() if value not in ("", None)
+    }
     # Blank fields are left out, so the model's defaults apply and a missing required field is named as such.
     data = {
         **{name: values[name] for name in editable_fields(table) if values.get(name) not in ("", None)},
@@ -751,12 +903,17 @@ def propose_resolution(
     # A document that is gone can only be settled with keep_extraction; it keeps the sha last seen.
     doc_sha = str(found.iloc[0]["sha256"]) if not found.empty else conflict.doc_sha256
     before, after = (conflict.current, conflict.after) if decision == "keep_reviewer" else (None, None)
+    # An unusable entry (see Correction.defect) may name no table of the dataset or hold no valid hash;
+    # its resolve only needs to point at it, so it names a valid table and hash instead.
+    table = conflict.table if conflict.table in TABLE_MODELS else "documents"
+    if not _SHA256.fullmatch(doc_sha):
+        doc_sha = "0" * 64
     return NewCorrection(
         action="resolve",
         doc_id=conflict.doc_id,
         doc_sha256=doc_sha,
         source=conflict.source,
-        table=conflict.table,
+        table=table,
         row_id=conflict.row_id,
         field=conflict.field,
         value_before=before,
@@ -809,12 +966,16 @@ def _group_key(entry: Correction, by_id: Mapping[int, Correction]) -> tuple[Any,
             return None
         seen.add(root.resolves)
         root = by_id[root.resolves]
+    if root.defect is not None:
+        return None  # never applied; settled or listed by apply_corrections itself
     kind = "set" if root.action in ("set", "accept_document") else root.action
     return (kind, root.table, root.row_id, root.field if kind == "set" else None)
 
 
 def _root(entry: Correction, by_id: Mapping[int, Correction]) -> Correction:
-    while entry.action == "resolve" and entry.resolves in by_id:
+    seen: set[int] = set()
+    while entry.action == "resolve" and entry.resolves in by_id and entry.resolves not in seen:
+        seen.add(entry.id)
         entry = by_id[entry.resolves]
     return entry
 
@@ -829,6 +990,10 @@ def apply_corrections(
     still showing the value the first of them saw takes the latest value. Adds go
     first (so later edits and deletes of added rows find them), then sets (and
     accepts), then deletes.
+
+    Never raises on an entry, whatever the database holds: an entry that cannot be
+    applied (unreadable, refused by the record model, or failing in any other way)
+    becomes an ``invalid`` conflict and the rest of the ledger still applies.
     """
     by_id = {entry.id: entry for entry in ledger}
     groups: dict[tuple[Any, ...], list[Correction]] = defaultdict(list)
@@ -861,9 +1026,9 @@ def apply_corrections(
                 source=entry.source,
                 reason=reason,
                 message=message,
-                current=current,
-                before=entry.value_before,
-                after=entry.value_after,
+                current=_displayable(current),
+                before=_displayable(entry.value_before),
+                after=_displayable(entry.value_after),
                 doc_sha256=entry.doc_sha256,
                 reviewer=entry.reviewer,
                 created_at=entry.created_at,
@@ -893,6 +1058,21 @@ def apply_corrections(
             )
         return False
 
+    # Unusable entries are listed until a keep_extraction resolve settles them (the latest resolve wins).
+    settled: dict[int, bool] = {}
+    for entry in sorted(ledger, key=lambda e: e.id):
+        if entry.action == "resolve" and entry.resolves in by_id and by_id[entry.resolves].defect:
+            settled[entry.resolves] = entry.decision == "keep_extraction"
+    for entry in ledger:
+        if entry.defect is not None and not settled.get(entry.id, False):
+            conflict(entry, "invalid", f"ledger entry {entry.id} cannot be applied: {entry.defect}", None)
+
+    def attempt(apply: Callable[..., None], entry: Correction, *args: Any) -> None:
+        try:
+            apply(entry, *args, conflict)
+        except Exception as exc:  # whatever the entry holds, the rest of the ledger still applies
+            conflict(entry, "invalid", f"cannot be applied ({type(exc).__name__}: {exc})", None)
+
     ordered = sorted(groups.items(), key=lambda item: item[1][-1].id)
     phases = {"add": 0, "set": 1, "delete": 2}
     for phase in ("add", "set", "delete"):
@@ -904,21 +1084,28 @@ def apply_corrections(
                 continue
             if not document_ok(latest):
                 continue
-            if phase == "add":
-                _apply_add(latest, rows_of(latest.table), conflict)
+            if latest.table not in tables:
+                conflict(latest, "invalid", f"the dataset has no table {latest.table!r}", None)
+            elif phase == "add":
+                attempt(_apply_add, latest, rows_of(latest.table))
             elif phase == "set":
-                _apply_set(latest, entries, rows_of(latest.table), conflict)
+                attempt(_apply_set, latest, entries, rows_of(latest.table))
             else:
                 added = groups.get(("add", latest.table, latest.row_id, None))
                 if added and added[-1].id > latest.id:
                     continue  # re-added after this delete: the later decision wins
-                _apply_delete(latest, rows_of(latest.table), conflict)
+                attempt(_apply_delete, latest, rows_of(latest.table))
 
     out = dict(tables)
     for table, rows in work.items():
         if rows.changed:
             out[table] = rows.frame()
     return out, sorted(conflicts, key=lambda c: c.correction_id)
+
+
+def _displayable(value: Any) -> Any:
+    # A conflict is shown in the app and the run summary: text that cannot be encoded is shown replaced.
+    return value if _unencodable({"value": value}) is None else _safe_json(json.dumps(value))
 
 
 def _mark(table: str, row: dict[str, Any]) -> None:
@@ -1142,7 +1329,8 @@ def publish_with_corrections(
     from pipeline.flows import publish_tables
 
     out_dir = Path(out_dir)
-    with run_lock(out_dir, wait=wait):
+    with run_lock(out_dir, wait=wait) as locked_at:
+        remove_leftovers(out_dir, older_than=locked_at)
         info = extraction_info(out_dir)
         tables, conflicts = corrected_tables(load_extraction(out_dir), settings)
         release, _, _ = publish_tables(
@@ -1208,7 +1396,7 @@ def _ledger_mismatch(entry: Correction, row: Mapping[str, str]) -> str | None:
         expected = cells[column]
         if column in ("value_before", "value_after") and expected is not None and text != "":
             try:
-                if json.loads(text) == json.loads(expected):
+                if parse_json(text) == parse_json(expected):
                     continue
             except ValueError:
                 return column
@@ -1273,7 +1461,8 @@ def import_csv(
             continue
         row = {name: _csv_in(cell).strip() for name, cell in zip(header, cells, strict=True)}
         if row.get("id"):
-            known = ledger.get(int(row["id"])) if row["id"].isdigit() else None
+            entry_id = _ledger_id(row["id"])
+            known = ledger.get(entry_id) if entry_id is not None else None
             if known is None:
                 errors.append(
                     RowError(line, "id", f"no ledger entry {row['id']!r}; leave id empty for a new row")
@@ -1301,6 +1490,22 @@ def import_csv(
     return ImportResult(added=store.append(new), already_in_ledger=skipped)
 
 
+_LEDGER_ID = re.compile(r"[0-9]{1,19}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _ledger_id(text: str) -> int | None:
+    """A ledger id written in a cell: ASCII digits within SQLite's integer range, else None.
+
+    (``str.isdigit`` accepts '²' and other digits ``int`` refuses, and SQLite cannot store 10**24.)
+    """
+    text = text.strip()
+    if not _LEDGER_ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_INT64 else None
+
+
 class _CellError(Exception):
     def __init__(self, column: str, reason: str) -> None:
         self.column, self.reason = column, reason
@@ -1312,7 +1517,7 @@ def _json_cell(row: Mapping[str, str], column: str) -> Any:
     if text == "":
         return None
     try:
-        return json.loads(text)
+        return parse_json(text)
     except ValueError as exc:
         raise _CellError(column, f"not valid JSON ({exc})") from None
 
@@ -1382,10 +1587,11 @@ def _parse_row(
             raise _CellError("row_id", "required for delete")
         data["value_before"] = _json_cell(row, "value_before")
     else:  # resolve
-        try:
-            data["resolves"] = int(row.get("resolves", ""))
-        except ValueError:
-            raise _CellError("resolves", "the id of the correction this resolves is required") from None
+        data["resolves"] = _ledger_id(row.get("resolves", ""))
+        if data["resolves"] is None:
+            raise _CellError(
+                "resolves", f"the id of the correction this resolves is required, not {row.get('resolves')!r}"
+            )
         data["decision"] = row.get("decision") or None
         data["value_before"] = _json_cell(row, "value_before")
         data["value_after"] = _json_cell(row, "value_after")

@@ -32,7 +32,7 @@ from pipeline.processing import DocumentResult, failed_result, process_bytes
 from pipeline.progress import progress_display
 from pipeline.publish import current_release_built_from, publish_release, records_to_frame
 from pipeline.quality import quality_markdown, render_quality_report
-from pipeline.releases import prune_releases
+from pipeline.releases import prune_releases, remove_leftovers
 from pipeline.settings import Settings
 from pipeline.validation import ValidationReport, apply_validation, ensure_publishable, validate_tables
 from pipeline.workers import Budget, DocumentPool, take_pool
@@ -53,6 +53,7 @@ class RunSummary:
     failures: list[str] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
     conflicts: int = 0  # reviewers' corrections that no longer apply cleanly, listed in the review app
+    conflict_notes: list[str] = field(default_factory=list)  # each: ledger entry, reason and why
     unchanged: bool = False  # nothing changed since the current release, so no new one was made
 
     @classmethod
@@ -68,6 +69,7 @@ class RunSummary:
         violations: int,
         conflicts: int,
         unchanged: bool = False,
+        conflict_notes: list[str] | None = None,
     ) -> RunSummary:
         """The summary of a run that published (or kept) ``release``, whose documents table is given."""
         return cls(
@@ -86,6 +88,7 @@ class RunSummary:
             violations=violations,
             conflicts=conflicts,
             unchanged=unchanged,
+            conflict_notes=conflict_notes or [],
         )
 
     def to_markdown(self) -> str:
@@ -119,6 +122,11 @@ class RunSummary:
             lines += ["", "## Failed", *[f"- {f}" for f in self.failures]]
         if self.needs_review:
             lines += ["", "## Needs review", *[f"- {f}" for f in self.needs_review]]
+        if self.conflict_notes:
+            lines += ["", "## Corrections in conflict (kept in the ledger, not applied)"]
+            lines += [f"- {note}" for note in self.conflict_notes[:100]]
+            if len(self.conflict_notes) > 100:
+                lines.append(f"- ... and {len(self.conflict_notes) - 100} more (see `partnerflow review`)")
         if self.duplicates:
             lines += ["", "## Duplicates (same content, processed once)"]
             lines += [f"- `{dup}` = `{orig}`" for dup, orig in self.duplicates]
@@ -130,6 +138,8 @@ _active_pool: DocumentPool | None = None
 
 @task(name="process-document", task_run_name="process {raw.source}", cache_policy=NO_CACHE)
 def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
+    if raw.error is not None:
+        return unread_result(raw)
     # Size is checked before reading so a huge file never lands in memory.
     if raw.size > settings.max_file_bytes:
         return failed_result(
@@ -154,6 +164,12 @@ def process_document(raw: RawFile, settings: Settings) -> DocumentResult:
         max_bytes=budget.max_bytes,
         max_pages=budget.max_pages,
     )
+
+
+def unread_result(raw: RawFile) -> DocumentResult:
+    """The verdict on a path discovery did not read (a link, no permission): failed, with why. Not
+    cached: it is about the path, not a content, and is free to give again."""
+    return failed_result(raw.source, raw.sha256, raw.error or "not read", cacheable=False)
 
 
 def assemble_tables(results: list[DocumentResult]) -> dict[str, pd.DataFrame]:
@@ -232,13 +248,14 @@ def ingest(
     out_path = settings.resolve(Path(out_dir)) if out_dir else settings.out_path
     logger = get_run_logger()
     load_all_rules()
-    with run_lock(out_path, wait=wait):
+    with run_lock(out_path, wait=wait) as locked_at:
+        remove_leftovers(out_path, older_than=locked_at)
         files = discover(raw_path)
         unique, duplicates = deduplicate(files)
         logger.info("%d files in %s (%d duplicates)", len(files), raw_path, len(duplicates))
         cache = ResultCache(out_path / "cache", settings_key(settings)) if use_cache else None
         fingerprint = _inputs_fingerprint(files, raw_path, settings)
-        if cache is not None and all(cache.has(sha) for sha in unique):
+        if cache is not None and all(cache.has(sha) for sha, raw in unique.items() if raw.error is None):
             kept = current_release_built_from(out_path, fingerprint)
             if kept is not None:
                 summary = _unchanged_summary(*kept, duplicates=duplicates)
@@ -280,6 +297,7 @@ def ingest(
         reused=reused,
         violations=len(report.errors),
         conflicts=len(conflicts),
+        conflict_notes=[f"entry {c.correction_id} ({c.reason}): {c.message}" for c in conflicts],
     )
     _summary_artifact(summary)
     create_markdown_artifact(
@@ -381,13 +399,16 @@ def _process_all(
     global _active_pool
     pool = None
     try:
-        pending = [raw for raw in files if cache is None or not cache.has(raw.sha256)]
+        pending = [raw for raw in files if raw.error is None and (cache is None or not cache.has(raw.sha256))]
         if process_pool and pending:
             # The workers load spaCy while cached results are read; never more workers than documents.
             pool = take_pool(min(settings.workers, len(pending)), Budget.of(settings))
         misses: list[RawFile] = []
         reused = 0
         for raw in files:
+            if raw.error is not None:  # its verdict needs no worker, no task and no cache
+                spool.add(unread_result(raw))
+                continue
             hit = cache.get(raw.sha256, raw.source) if cache is not None else None
             if hit is not None:
                 spool.add(hit)

@@ -27,7 +27,9 @@ class RunLockedError(PartnerflowError):
 
 
 @contextmanager
-def run_lock(out_dir: Path, *, wait: bool = False, poll_seconds: float = 0.5) -> Iterator[None]:
+def run_lock(out_dir: Path, *, wait: bool = False, poll_seconds: float = 0.5) -> Iterator[float]:
+    """Hold the output's lock (raise RunLockedError, or wait, while another run does); gives the time
+    (``time.time()``) it was taken: whatever a publisher left before then, it left by dying."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / LOCK_NAME
     handle = path.open("a+")
@@ -47,9 +49,20 @@ def run_lock(out_dir: Path, *, wait: bool = False, poll_seconds: float = 0.5) ->
         handle.truncate()
         handle.write(json.dumps({"pid": os.getpid(), "since": datetime.now(UTC).isoformat()}))
         handle.flush()
-        yield
+        yield time.time()
     finally:
         handle.close()
+
+
+def check_unlocked(out_dir: Path, *, wait: bool = False, poll_seconds: float = 0.5) -> None:
+    """Refuse at once (RunLockedError), or wait, while another run holds ``out_dir``; then let go.
+
+    For the start of a run, before its slow start-up (the Prefect server, the workers): a second
+    run is refused in a moment instead of after it. The flow still takes the lock itself.
+    """
+    if (Path(out_dir) / LOCK_NAME).exists():
+        with run_lock(Path(out_dir), wait=wait, poll_seconds=poll_seconds):
+            pass
 
 
 def _holder(path: Path) -> str:

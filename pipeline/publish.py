@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import types
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -221,10 +222,19 @@ def frame_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
 
 
 def neutralise_csv_cell(value: str) -> str:
-    """Prefix a ``'`` to a value a spreadsheet would run as a formula (OWASP CSV injection)."""
+    """Prefix a ``'`` to a value a spreadsheet would run as a formula (OWASP CSV injection).
+
+    Spreadsheets skip white space (and line breaks) before a formula and read full-width signs
+    ('＝', '＋') as ASCII ones, so the sign is looked for after both. A plain number, such as an
+    E.164 phone (+81935823804), is left as it is.
+    """
     if value.startswith(_FORMULA_START):
         return "'" + value
-    if value.startswith(("+", "-")) and not _PLAIN_NUMBER.fullmatch(value):
+    # NFKC folds full-width forms to ASCII ('＝' -> '='); a value starting with a letter is never a formula.
+    head = unicodedata.normalize("NFKC", value.lstrip()[:1])
+    if head in ("=", "@"):
+        return "'" + value
+    if head in ("+", "-") and not _PLAIN_NUMBER.fullmatch(unicodedata.normalize("NFKC", value).strip()):
         return "'" + value
     return value
 

@@ -34,7 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractors.errors import PartnerflowError
-from pipeline.publish import CURRENT, MANIFEST, RELEASES, SCHEMA, list_releases, read_current
+from pipeline.publish import CURRENT, MANIFEST, RELEASES, SCHEMA, TMP_PREFIX, list_releases, read_current
 from schemas.records import TABLE_MODELS, FactRecord
 
 RUN_METADATA = frozenset({"extracted_at", "extractor_version"})
@@ -357,3 +357,47 @@ def prune_releases(out_dir: Path, keep: int) -> list[Path]:
         shutil.rmtree(doomed, ignore_errors=True)
         deleted.append(path)
     return deleted
+
+
+# What a killed publisher leaves behind, by where it is and how its name starts.
+_LEFTOVERS: tuple[tuple[str, str], ...] = (
+    (RELEASES, TMP_PREFIX),  # a release being written
+    (RELEASES, ".deleting-"),  # a release being pruned
+    (".", ".current.tmp-"),  # the link about to become current
+    (".", ".extraction.tmp-"),  # the link about to become the saved extraction
+    (".extractions", TMP_PREFIX),  # a saved extraction being written
+)
+
+
+_CLOCK_SLACK_SECONDS = 2.0
+
+
+def remove_leftovers(out_dir: Path, *, older_than: float) -> list[Path]:
+    """Delete temporary folders and links killed publishers left, last changed before ``older_than``.
+
+    Call it holding the run lock, with the time it was taken (``run_lock`` gives it): publishers
+    hold the lock while they write, so what is older than the lock was left by one that died, and
+    what is newer is someone's work in progress and stays.
+    """
+    out_dir = Path(out_dir)
+    removed: list[Path] = []
+    for folder, prefix in _LEFTOVERS:
+        parent = out_dir / folder
+        try:
+            candidates = [p for p in parent.iterdir() if p.name.startswith(prefix)]
+        except OSError:
+            continue
+        for path in candidates:
+            try:
+                # File times come from a coarser clock than time.time(): a margin, so a folder made
+                # just after the lock was taken never looks older than it.
+                if os.lstat(path).st_mtime >= older_than - _CLOCK_SLACK_SECONDS:
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            except OSError:
+                continue  # gone already, or not ours to remove
+            removed.append(path)
+    return removed

@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.locking import check_unlocked
 from pipeline.prefect_server import TemporaryServer, api_named_outside_prefect
 from pipeline.settings import Settings
 
@@ -43,6 +44,9 @@ def run_ingest(
     # API's log table; the progress display and the run summary already say it. Failures still log.
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
     settings = (settings or Settings()).model_copy(update={"workers": workers})
+    # Before anything slow: a second run on the same output is refused (or queued) now, not after
+    # the Prefect server and the workers have started.
+    check_unlocked(out, wait=wait)
     server = None
     try:
         server = _temporary_server()

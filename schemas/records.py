@@ -29,6 +29,10 @@ from schemas.types import (
     Sha256,
 )
 
+# Integers are int64 in every store (Parquet, pandas, SQLite); a larger one would be accepted here and
+# then fail every later write of its table, so the models bound them.
+MAX_INT64 = 2**63 - 1
+
 SCHEMA_VERSION = "1.0.0"
 
 
@@ -48,7 +52,9 @@ class DocumentRecord(Record):
     title: str | None = Field(default=None, description="Title of the initiative, seminar or programme.")
     acronym: str | None = Field(default=None, description="Acronym of the title, if printed.")
     language: str | None = Field(default=None, description="ISO 639-1 code of the text's language.")
-    n_pages: int | None = Field(default=None, ge=0, description="Pages; null for formats without pages.")
+    n_pages: int | None = Field(
+        default=None, ge=0, le=MAX_INT64, description="Pages; null for formats without pages."
+    )
     status: DocStatus = Field(description="ok, needs_review (low confidence or invalid rows) or failed.")
     error: str | None = Field(
         default=None, description="Why the document failed or needs review, for people."
@@ -63,9 +69,11 @@ class PageRecord(Record):
 
     page_id: str = Field(description="Stable id of the page row.")
     doc_id: str = Field(description="The document (see documents).")
-    page: int | None = Field(description="1-based page number; null for formats without pages.")
-    char_start: int = Field(ge=0, description="Start of this page in the document's text.")
-    char_end: int = Field(ge=0, description="End (exclusive) of this page in the document's text.")
+    page: int | None = Field(le=MAX_INT64, description="1-based page number; null for formats without pages.")
+    char_start: int = Field(ge=0, le=MAX_INT64, description="Start of this page in the document's text.")
+    char_end: int = Field(
+        ge=0, le=MAX_INT64, description="End (exclusive) of this page in the document's text."
+    )
     text: str = Field(description="The page's extracted text.")
 
 
@@ -79,9 +87,15 @@ class FactRecord(Record):
     identity: ClassVar[tuple[str, ...]]
 
     doc_id: str = Field(description="The document it came from (see documents).")
-    page: int | None = Field(default=None, ge=1, description="1-based page; null for formats without pages.")
-    char_start: int = Field(ge=0, description="Start of the evidence in the document's text (pages joined).")
-    char_end: int = Field(ge=0, description="End (exclusive) of the evidence in the document's text.")
+    page: int | None = Field(
+        default=None, ge=1, le=MAX_INT64, description="1-based page; null for formats without pages."
+    )
+    char_start: int = Field(
+        ge=0, le=MAX_INT64, description="Start of the evidence in the document's text (pages joined)."
+    )
+    char_end: int = Field(
+        ge=0, le=MAX_INT64, description="End (exclusive) of the evidence in the document's text."
+    )
     method: str = Field(description="What produced the row: a rule's name, spacy:ORG, reviewer.")
     confidence: Confidence = Field(description="Probability that the row is right, 0-1.")
     corrected: bool = Field(default=False, description="A reviewer's correction is applied to this row.")
@@ -214,7 +228,9 @@ class OrganizationRecord(Record):
         default=None,
         description="The organisation this is a branch or unit of ('JICA Kyushu' -> JICA), if known.",
     )
-    n_documents: int = Field(ge=0, description="Documents that mention it as a partner or contact.")
+    n_documents: int = Field(
+        ge=0, le=MAX_INT64, description="Documents that mention it as a partner or contact."
+    )
 
 
 class PersonRecord(Record):
@@ -228,7 +244,7 @@ class PersonRecord(Record):
     name: NonEmptyText = Field(description="The name as printed most often.")
     organizations: str = Field(description="JSON array of the org_id of every organisation given with them.")
     roles: str = Field(description="JSON array of their contact roles (focal_point, speaker...).")
-    n_documents: int = Field(ge=0, description="Documents that list them as a contact.")
+    n_documents: int = Field(ge=0, le=MAX_INT64, description="Documents that list them as a contact.")
 
 
 FACT_MODELS: tuple[type[FactRecord], ...] = (

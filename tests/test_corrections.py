@@ -31,6 +31,7 @@ from pipeline.corrections import (
     export_csv,
     import_csv,
     load_extraction,
+    new_row,
     propose_accept,
     propose_add,
     propose_delete,
@@ -453,6 +454,7 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         "reviewer",
         "note",
     ]
+    columns += sorted({key for row in rows for key in row} - set(columns))
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
@@ -574,3 +576,145 @@ def test_ledger_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
         stem, half = str(e.row_id).rsplit("-", 1)
         halves.setdefault(stem, set()).add(half)
     assert all(h == {"a", "b"} for h in halves.values())
+
+
+# --- hostile input (issue 16): validated at the door, tolerated when stored -------------------
+
+
+def _raw_insert(store: CorrectionStore, **values: object) -> None:
+    """A row written straight into the database, as an older version or a hand edit could leave it."""
+    row: dict[str, object] = dict(
+        doc_id=SHA_A[:16], doc_sha256=SHA_A, source="sheet.txt", table_name="partners", row_id=None,
+        field=None, value_before=None, value_after=None, action="add", reviewer="old",
+        created_at="2026-01-01T00:00:00+00:00", note=None, resolves=None, decision=None,
+    )  # fmt: skip
+    row |= values
+    with sqlite3.connect(store.path) as conn:
+        conn.execute(
+            f"INSERT INTO corrections ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+
+
+def test_a_span_or_page_beyond_int64_is_refused_at_the_door(store: CorrectionStore, tmp_path: Path) -> None:
+    fresh = extraction()
+    doc_id = SHA_A[:16]
+    for spans in (
+        {"page": 2**63},
+        {"char_start": 0, "char_end": 2**63},
+        {"char_start": 2**63, "char_end": 2**63},
+    ):
+        with pytest.raises(InvalidCorrection, match="page|char_"):
+            propose_add(fresh, "partners", doc_id, {"name": "UNEP"}, reviewer="ann", **spans)
+    path = tmp_path / "fixes.csv"
+    _write_csv(path, [
+        {"action": "add", "doc_id": doc_id, "table": "partners",
+         "value_after": json.dumps({"name": "UNEP", "char_start": 2**63, "char_end": 2**63})},
+        {"action": "add", "doc_id": doc_id, "table": "partners", "value_after": json.dumps({"name": "X", "page": 2**64})},
+        {"id": "²", "action": "set", "doc_id": doc_id, "table": "partners"},
+        {"action": "resolve", "doc_id": doc_id, "table": "partners", "resolves": str(10**24),
+         "decision": "keep_extraction"},
+        {"action": "resolve", "doc_id": doc_id, "table": "partners", "resolves": "²", "decision": "keep_extraction"},
+        {"action": "set", "doc_id": doc_id, "table": "partners", "row_id": "r", "field": "name",
+         "value_after": "[" * 5000},
+    ])  # fmt: skip
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(store, path, reviewer="carol", tables=fresh)
+    found = [(e.line, e.column) for e in caught.value.errors]
+    assert found[:5] == [(2, "value_after"), (3, "value_after"), (4, "id"), (5, "resolves"), (6, "resolves")]
+    assert len(found) == 6
+    assert store.entries() == []
+    tables, conflicts = apply_corrections(fresh, store.entries())
+    assert conflicts == []
+
+
+def test_stored_entries_that_cannot_be_applied_are_conflicts_and_the_rest_applies(
+    store: CorrectionStore, tmp_path: Path
+) -> None:
+    fresh = extraction()
+    doc_id = SHA_A[:16]
+    contact_id = row_of(fresh, "contacts", name="Reiji Hitsumoto")["contact_id"]
+    # What an older version let in, and what a hand edit can leave.
+    row = new_row("partners", doc_id, {"name": "UNEP"}, char_start=1, char_end=2)
+    _raw_insert(
+        store,
+        row_id=row["partner_id"],
+        value_after=json.dumps(row | {"char_start": 2**63, "char_end": 2**63}),
+    )
+    _raw_insert(store, row_id="x2", value_after="{not json")
+    _raw_insert(store, table_name="no_such_table", row_id="x3", value_after='{"name": "A"}')
+    _raw_insert(store, row_id="x4", value_after='{"name": "\\ud800"}')
+    _raw_insert(store, action="set", table_name="partners", row_id="x5", field="confidence",
+                value_before="0.5", value_after="1")  # fmt: skip
+    _raw_insert(store, created_at="yesterday", row_id="x6", value_after='{"name": "B"}')
+    store.append([propose_set(fresh, "contacts", contact_id, "email", "new@example.org", reviewer="ann")])
+    entries = store.entries()
+    # Readable but refused by the record model (x1) is found when applying; the rest when reading.
+    assert len(entries) == 7 and sum(e.defect is not None for e in entries) == 5
+    tables, conflicts = apply_corrections(fresh, entries)
+    assert [c.reason for c in conflicts] == ["invalid"] * 6
+    assert "less than or equal to 9223372036854775807" in conflicts[0].message
+    assert all("cannot be applied" in c.message for c in conflicts[1:])
+    assert row_of(tables, "contacts", contact_id=contact_id)["email"] == "new@example.org"
+    # The ledger's entries all export; each unusable one is settled by keeping the extraction.
+    export_csv(entries, tmp_path / "all.csv")
+    store.append([propose_resolution(c, "keep_extraction", fresh, reviewer="bob") for c in conflicts])
+    with pytest.raises(InvalidCorrection, match="cannot be re-applied"):
+        propose_resolution(conflicts[0], "keep_reviewer", fresh, reviewer="bob")
+    assert apply_corrections(fresh, store.entries())[1] == []
+
+
+def test_publish_survives_an_entry_an_older_version_let_in(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    settings = Settings(root=tmp_path, corrections_db=Path("corrections/ledger.sqlite"))
+    save_extraction(extraction(), out, raw_dir=tmp_path / "raw")
+    store = CorrectionStore(tmp_path / "corrections" / "ledger.sqlite")
+    row = new_row("partners", SHA_A[:16], {"name": "UNEP"}, page=1, char_start=1, char_end=2)
+    _raw_insert(store, row_id=row["partner_id"], value_after=json.dumps(row | {"page": 2**63}))
+    release, conflicts = publish_with_corrections(out, settings)
+    assert [c.reason for c in conflicts] == ["invalid"] and read_current(out) == release
+
+
+def test_reviewers_values_go_through_the_extractions_normalisers(
+    store: CorrectionStore, tmp_path: Path
+) -> None:
+    fresh = extraction()
+    doc_id = SHA_A[:16]
+    contact_id = row_of(fresh, "contacts", name="Reiji Hitsumoto")["contact_id"]
+    phone = propose_set(fresh, "contacts", contact_id, "phone", "Tel: +81 (0)93-582-3804", reviewer="ann")
+    assert phone.value_after == "+81935823804"
+    fax = propose_set(fresh, "contacts", contact_id, "fax", "(81) 93 582 3805", reviewer="ann")
+    assert fax.value_after == "+81935823805"
+    with pytest.raises(InvalidCorrection, match=r"contacts\.phone: 'call me' is not a phone number"):
+        propose_set(fresh, "contacts", contact_id, "phone", "call me", reviewer="ann")
+    with pytest.raises(
+        InvalidCorrection, match=r"contacts\.name: the value holds the control character U\+0007"
+    ):
+        propose_set(fresh, "contacts", contact_id, "name", "Reiji\x07", reviewer="ann")
+    added = new_row("partners", doc_id, {"name": "UNEP", "country": "Japan"})
+    assert added["country"] == "JP"
+    dated = new_row("dates", doc_id, {"role": "event", "start": "2 July 2004", "text": "2 July 2004"})
+    assert dated["start"] == "2004-07-02"
+    with pytest.raises(InvalidCorrection, match=r"dates\.start"):
+        new_row("dates", doc_id, {"role": "event", "start": "2-4 August 2004", "text": "x"})
+    # The spreadsheet import takes the same door, for edits and for added rows.
+    path = tmp_path / "fixes.csv"
+    _write_csv(path, [
+        {"action": "set", "doc_id": doc_id, "table": "contacts", "row_id": contact_id, "field": "fax",
+         "value_after": "+81 93 582 3805"},
+        {"action": "add", "doc_id": doc_id, "table": "contacts",
+         "value_after": json.dumps({"role": "secretariat", "name": "Desk", "phone": "0081-93-582-3804"})},
+    ])  # fmt: skip
+    result = import_csv(store, path, reviewer="carol", tables=fresh)
+    assert result.added[0].value_after == "+81935823805"
+    assert result.added[1].value_after["phone"] == "+81935823804"
+
+
+def test_the_run_summary_lists_each_conflict_with_its_reason() -> None:
+    from pipeline.flows import RunSummary
+
+    summary = RunSummary(
+        release="r", documents=1, by_status={"ok": 1}, by_type={"information_sheet": 1}, rows={}, conflicts=1,
+        conflict_notes=["entry 7 (invalid): ledger entry 7 cannot be applied: value_after: not valid JSON"],
+    )  # fmt: skip
+    assert "- entry 7 (invalid): ledger entry 7 cannot be applied" in summary.to_markdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pipeline.evaluation import load_gold, load_predictions, score
 from pipeline.flows import ingest
 
 from .conftest import GOLD, RAW
+from .test_discovery import unreadable
 
 pytestmark = pytest.mark.flow
 
@@ -62,8 +64,15 @@ def published(harness, tmp_path_factory) -> tuple[Path, object]:
     (raw / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntrailer\n%%EOF")
     (raw / "notes.txt").write_bytes(b"\xff\xfe\x00garbage \x00 bytes")
     shutil.copy(raw / "aspro_sheet.pdf", raw / "zz_aspro_copy.pdf")
+    (raw / "link.pdf").symlink_to(raw / "aspro_sheet.pdf")
+    (raw / "secret.txt").write_text("Partners: none of your business")
     out = workdir / "output"
-    summary = ingest(raw_dir=str(raw), out_dir=str(out))
+    # What a publisher killed mid-write leaves: the run removes it.
+    (out / "releases" / ".tmp-20260101T000000000000Z-dead").mkdir(parents=True)
+    os.utime(out / "releases" / ".tmp-20260101T000000000000Z-dead", (1e9, 1e9))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        unreadable(monkeypatch, raw / "secret.txt")
+        summary = ingest(raw_dir=str(raw), out_dir=str(out))
     return out, summary
 
 
@@ -79,8 +88,9 @@ def test_release_has_every_table_of_the_contract(published) -> None:
         assert list(csv.columns) == list(frame.columns)
         assert len(csv) == len(frame)
     manifest = json.loads((current / "manifest.json").read_text())
-    assert manifest["row_counts"]["documents"] == 8  # 9 files, one duplicate
+    assert manifest["row_counts"]["documents"] == 10  # 11 paths, one duplicate
     assert (current / "schema.json").exists()
+    assert not list((out / "releases").glob(".tmp-*"))
 
 
 def test_every_document_gets_a_verdict_and_bad_ones_say_why(published) -> None:
@@ -94,7 +104,12 @@ def test_every_document_gets_a_verdict_and_bad_ones_say_why(published) -> None:
         assert docs.loc[stem, "status"] in ("ok", "needs_review")
     assert "zz_aspro_copy.pdf" not in docs.index
     assert ("zz_aspro_copy.pdf", "aspro_sheet.pdf") in summary.duplicates
-    assert summary.by_status.get("failed", 0) >= 2
+    assert summary.by_status.get("failed", 0) >= 4
+    # Paths that are not read still get their row, with the reason.
+    assert docs.loc["link.pdf", "status"] == "failed"
+    assert docs.loc["link.pdf", "error"] == "link.pdf: not followed: symbolic link"
+    assert docs.loc["secret.txt", "status"] == "failed"
+    assert docs.loc["secret.txt", "error"] == "secret.txt: permission denied"
 
 
 def test_published_dataset_reaches_the_quality_floor(published) -> None:
@@ -111,7 +126,9 @@ def test_running_twice_gives_the_same_tables(published, tmp_path_factory) -> Non
     first_target = first.resolve()
     raw = out.parent / "raw"
     # Without the cache, so every document is parsed and extracted again, and published anew.
-    ingest(raw_dir=str(raw), out_dir=str(out), use_cache=False)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        unreadable(monkeypatch, raw / "secret.txt")
+        ingest(raw_dir=str(raw), out_dir=str(out), use_cache=False)
     second = (out / "current").resolve()
     assert second != first_target and first_target.exists()  # a new release; the old one is kept
     for table in DATASET_COLUMNS:

@@ -292,6 +292,20 @@ def test_csv_is_rfc4180_with_true_false_iso_dates_and_empty_nulls(tmp_path: Path
         ("UNEP", "UNEP"),
         ("a=b", "a=b"),
         ("", ""),
+        # Spreadsheets read full-width signs as ASCII ones and skip white space before a formula.
+        ("＝1+2", "'＝1+2"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("－cmd", "'－cmd"),
+        (" =1+2", "' =1+2"),
+        ("\n=1+2", "'\n=1+2"),
+        ("\u3000=1+2", "'\u3000=1+2"),
+        (" \n @SUM(A1)", "' \n @SUM(A1)"),
+        (" -cmd", "' -cmd"),
+        # ... but numbers stay numbers, E.164 phones first of all.
+        ("+819312345678", "+819312345678"),
+        (" 42", " 42"),
+        ("＋819312345678", "＋819312345678"),
+        ("UNEP = UN Environment", "UNEP = UN Environment"),
     ],
 )
 def test_neutralise_csv_cell(value: str, expected: str) -> None:

@@ -181,7 +181,7 @@ def test_a_stale_form_or_a_bad_value_is_refused_with_a_message(client: TestClien
                                                       "before": '"someone-else@example.org"'})  # fmt: skip
     assert "changed since the page was loaded" in _flash(page.text)
     page = client.post(f"/doc/{DOC}/set", data=base | {"reviewer": "ann", "value": "not an email"})
-    assert "not allowed" in _flash(page.text)
+    assert "is not an email address" in _flash(page.text)
     anonymous = TestClient(client.app, base_url="http://127.0.0.1")  # no name given, none remembered
     page = anonymous.post(
         f"/doc/{DOC}/set", data=base | {"csrf": _csrf(anonymous), "reviewer": "", "value": "a@b.org"}
@@ -270,3 +270,86 @@ def test_cli_publish_and_corrections_round_trip(site, tmp_path: Path, monkeypatc
     bad.write_text(f"action,doc_id,table\r\nset,{DOC},nope\r\n", encoding="utf-8")
     assert main(["corrections", "import", "--file", str(bad), "--reviewer", "dana", "--out", str(out)]) == 1
     assert "line 2, column table" in capsys.readouterr().err
+
+
+# --- hostile requests (issue 16) ----------------------------------------------------------------
+
+
+def _asgi_post(app, path: str, headers: dict[str, str], chunks: int, chunk: bytes = b"a" * 65536):
+    """POST straight to the ASGI app, the body sent in ``chunks`` pieces; (status, pieces it read)."""
+    import asyncio
+
+    pulled = 0
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        nonlocal pulled
+        pulled += 1
+        return {"type": "http.request", "body": chunk, "more_body": pulled < chunks}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8765),
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, pulled
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(site) -> None:
+    settings, out = site
+    app = create_app(settings, out_dir=out)
+    form = {"host": "127.0.0.1:8765", "content-type": "application/x-www-form-urlencoded"}
+    # Refused from its Content-Length alone: not one piece of 300 MB is read.
+    status, pulled = _asgi_post(app, f"/doc/{DOC}/set", form | {"content-length": str(300 * 2**20)}, 4800)
+    assert status == 413 and pulled == 0
+    # Sent without a length (chunked): read up to the limit, not to the end.
+    status, pulled = _asgi_post(app, f"/doc/{DOC}/set", form, 4800)
+    assert status == 413 and pulled <= 5
+    # A body longer than its Content-Length says is cut at the limit too.
+    status, pulled = _asgi_post(app, f"/doc/{DOC}/set", form | {"content-length": "10"}, 4800)
+    assert status == 413 and pulled <= 5
+    # A form from another site is refused before its body is read.
+    cross = form | {"content-length": "100", "origin": "http://evil.example"}
+    assert _asgi_post(app, f"/doc/{DOC}/set", cross, 1, b"csrf=x") == (403, 0)
+    cross = form | {"content-length": "100", "sec-fetch-site": "cross-site"}
+    assert _asgi_post(app, f"/doc/{DOC}/set", cross, 1, b"csrf=x") == (403, 0)
+    assert _ledger(site).entries() == []
+
+
+def test_a_same_origin_form_still_posts(client: TestClient, site) -> None:
+    contact_id = row_of(extraction(), "contacts", name="Reiji Hitsumoto")["contact_id"]
+    form = {"csrf": _csrf(client), "reviewer": "ann", "table": "contacts", "row_id": contact_id,
+            "field": "phone", "value": "+81 93-582-3804"}  # fmt: skip
+    page = client.post(f"/doc/{DOC}/set", data=form, headers={"origin": "http://127.0.0.1"})
+    assert page.status_code == 200 and "Saved" in _flash(page.text)
+    assert _ledger(site).entries()[-1].value_after == "+81935823804"
+    # Under Referrer-Policy: no-referrer browsers send 'Origin: null' for their own forms.
+    form |= {"field": "fax", "value": "+81 93-582-3805"}
+    page = client.post(
+        f"/doc/{DOC}/set", data=form, headers={"origin": "null", "sec-fetch-site": "same-origin"}
+    )
+    assert "Saved" in _flash(page.text)
+
+
+def test_ipv6_loopback_is_a_loopback_host(site) -> None:
+    settings, out = site
+    client = TestClient(create_app(settings, out_dir=out), base_url="http://[::1]:8765")
+    assert client.get("/").status_code == 200
+    assert client.get("/", headers={"host": "[::1]"}).status_code == 200
+    assert client.get("/", headers={"host": "[::2]:8765"}).status_code == 400
+
+
+def test_the_token_redirect_stays_on_the_apps_origin(site) -> None:
+    settings, out = site
+    client = TestClient(create_app(settings, TOKEN, out_dir=out), base_url="http://review.example:8765")
+    for path in ("//evil.example/", "/\\evil.example/", "///evil.example/x"):
+        opened = client.get(f"http://review.example:8765{path}?token={TOKEN}&a=1", follow_redirects=False)
+        assert opened.status_code == 303
+        location = opened.headers["location"]
+        assert location.startswith("/") and not location.startswith(("//", "/\\")), location

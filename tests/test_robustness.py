@@ -117,6 +117,24 @@ def _zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+# Text in the legacy encodings still met in the wild: (text, encoding) by file name.
+LEGACY = {
+    "shift_jis.txt": (
+        "パートナーシップ情報シート\nイニシアティブの名称: 北九州イニシアティブ\n"
+        "連絡先: 山田 太郎、北九州市環境局\n電話: +81-93-582-3804\n",
+        "shift_jis",
+    ),
+    "gb2312.txt": (
+        "伙伴关系信息表\n倡议名称: 北九州清洁环境倡议\n联系人: 王小明, 环境保护部\n电话: +86 10 1234 5678\n",
+        "gb2312",
+    ),
+    "cp1252.txt": (
+        "Name of the initiative: Café Verde – “clean cities”\nLead partner: Ciudad de Cebú\n"
+        "Focal point: José Núñez, Ayuntamiento de Málaga\n",
+        "cp1252",
+    ),
+}
+
 HOSTILE = {
     "zero.pdf": (lambda: b"", "failed", "empty"),
     "truncated.pdf": (lambda: (RAW / "aspro_sheet.pdf").read_bytes()[:9000], None, None),
@@ -133,6 +151,16 @@ HOSTILE = {
         None,
     ),
     "utf16.txt": (lambda: "Partners involved: City of Cebu, Mandaue City\n".encode("utf-16"), None, None),
+    # Legacy encodings are decoded (see test_legacy_encoded_text_is_decoded), never called binary.
+    **{
+        name: (lambda text=text, enc=enc: text.encode(enc), None, None)
+        for name, (text, enc) in LEGACY.items()
+    },
+    "undecodable.txt": (
+        lambda: b"Partners: City of Cebu \x81\x8d\x8f\x90\x9d and Mandaue City\n" * 3,
+        "failed",
+        "encoding partnerflow cannot decode",
+    ),
     "francais.txt": (
         lambda: (
             "Le programme de coopération entre les villes a été lancé en 2004 par les collectivités "
@@ -165,3 +193,15 @@ def test_hostile_files_get_a_verdict_and_a_reason(pool, tmp_path: Path, name: st
         assert expected_words in document.error
     if document.status == "failed":
         assert document.error.startswith(f"{name}:")
+
+
+@pytest.mark.parametrize("name", sorted(LEGACY), ids=sorted(LEGACY))
+def test_legacy_encoded_text_is_decoded(pool, tmp_path: Path, name: str) -> None:
+    text, encoding = LEGACY[name]
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    result = pool.process(path, name, hashlib.sha256(path.read_bytes()).hexdigest())
+    assert result.document.status != "failed", result.document.error
+    decoded = "\n".join(page.text for page in result.pages)
+    first_line = text.splitlines()[0]
+    assert first_line in decoded

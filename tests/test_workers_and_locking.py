@@ -121,3 +121,45 @@ def test_sigkill_during_publishing_never_leaves_current_incomplete(tmp_path: Pat
     proc.wait()
     assert first.strip() == "1"
     _assert_complete(read_current(out))
+
+
+def test_a_second_run_is_refused_before_the_prefect_server_starts(tmp_path: Path, monkeypatch) -> None:
+    from pipeline import runner
+
+    started: list[str] = []
+    monkeypatch.setattr(runner, "_temporary_server", lambda: started.append("server"))
+    monkeypatch.setattr(runner, "_prestart_workers", lambda *a, **k: started.append("workers"))
+    out = tmp_path / "out"
+    with run_lock(out):
+        begun = time.perf_counter()
+        with pytest.raises(RunLockedError, match=f"pid {os.getpid()}"):
+            runner.run_ingest(RAW, out, workers=1)
+        assert time.perf_counter() - begun < 2
+    assert started == []
+
+
+def test_a_run_removes_what_killed_publishers_left_but_not_work_in_progress(tmp_path: Path) -> None:
+    from pipeline.releases import remove_leftovers
+
+    out = tmp_path / "out"
+    old = [
+        out / "releases" / ".tmp-20260101T000000000000Z-dead",
+        out / "releases" / ".deleting-20250101T000000000000Z-old",
+        out / ".extractions" / ".tmp-20260101T000000000000Z-dead",
+    ]
+    for folder in old:
+        (folder / "part").mkdir(parents=True)
+        (folder / "part" / "partners.csv").write_text("x")
+    link = out / ".current.tmp-20260101T000000000000Z-dead"
+    link.symlink_to("releases/gone")
+    release = out / "releases" / "20260101T000000000000Z-kept"
+    release.mkdir()
+    for path in (*old, link):
+        os.utime(path, (1_000_000_000, 1_000_000_000), follow_symlinks=False)
+    with run_lock(out) as locked_at:
+        fresh = out / "releases" / ".tmp-20990101T000000000000Z-writing"
+        fresh.mkdir()  # someone writing right now, without the lock: not ours to remove
+        removed = remove_leftovers(out, older_than=locked_at)
+    assert sorted(removed) == sorted([*old, link])
+    assert not any(p.exists() or p.is_symlink() for p in (*old, link))
+    assert release.is_dir() and fresh.is_dir()

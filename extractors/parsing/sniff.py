@@ -70,8 +70,60 @@ def strip_bom(data: bytes) -> tuple[bytes, str | None]:
     return data, None
 
 
+# Legacy encodings text still arrives in, tried in this order when it is not UTF-8. The CJK ones are
+# taken only when the result reads as Japanese or Chinese (Western text seldom decodes as either
+# without errors, and never reads as one); Windows-1252 decodes almost anything, so it comes last.
+LEGACY_ENCODINGS = ("shift_jis", "gb2312", "cp1252")
+UNDECODABLE = (
+    "the file is text in an encoding partnerflow cannot decode (not UTF-8, Shift-JIS, GB2312 or Windows-1252)"
+)
+
+
+def _strict(data: bytes, encoding: str, *, cut: bool) -> str | None:
+    """``data`` decoded without errors, or None; ``cut``: a character cut by the end (of a sample) is dropped."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if cut and exc.start >= len(data) - 1:
+            return _strict(data[: exc.start], encoding, cut=False)
+        return None
+
+
+def _reads_as(text: str, encoding: str) -> bool:
+    """Whether text decoded as ``encoding`` reads as what that encoding is used for."""
+    text = text[:20000]  # a sample is enough to tell, and keeps a large file quick
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if encoding == "cp1252":
+        printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r\f")
+        return printable >= 0.95 * len(text)
+    if len(wide) < 2:
+        return False
+    cjk = sum(
+        1
+        for ch in wide
+        if "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff01" <= ch <= "\uff5e"
+    )
+    halfwidth_kana = sum(
+        1 for ch in wide if "\uff61" <= ch <= "\uff9f"
+    )  # what GB2312 bytes read as in Shift-JIS
+    kana = sum(1 for ch in wide if "\u3040" <= ch <= "\u30ff")
+    if encoding == "shift_jis" and kana == 0:
+        return False  # Japanese prose always has kana
+    return cjk >= 0.9 * len(wide) and halfwidth_kana <= 0.05 * len(wide)
+
+
+def legacy_encoding(data: bytes, *, cut: bool = False) -> tuple[str, str] | None:
+    """Non-UTF-8 text in one of ``LEGACY_ENCODINGS``: (text, encoding), or None when none reads."""
+    for encoding in LEGACY_ENCODINGS:
+        text = _strict(data, encoding, cut=cut)
+        if text is not None and _reads_as(text, encoding):
+            return text, encoding
+    return None
+
+
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Text and the encoding used: BOM, then a declared charset, then UTF-8, then cp1252.
+    """Text and the encoding used: BOM, then a declared charset, then UTF-8, then the legacy
+    encodings (Shift-JIS, GB2312, Windows-1252).
 
     Never fails: undecodable bytes become U+FFFD.
     """
@@ -84,12 +136,15 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
         label = "cp1252" if label in _LATIN1_LABELS else label
         with contextlib.suppress(LookupError):  # an unknown label is ignored, as browsers do
             candidates.append(codecs.lookup(label).name)
-    candidates += ["utf-8", "cp1252"]
+    candidates.append("utf-8")
     for encoding in candidates:
         try:
             return body.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
+    legacy = legacy_encoding(body)
+    if legacy is not None:
+        return legacy
     return body.decode("cp1252", errors="replace"), "cp1252"
 
 
@@ -99,27 +154,26 @@ def declared_html_charset(data: bytes) -> str | None:
 
 
 def _looks_binary(data: bytes) -> bool:
-    """Bytes that are not text in any encoding we read (no BOM already checked)."""
+    """Bytes that are not text (no BOM already checked): NULs or many control bytes."""
     sample = data[:8192]
     if b"\x00" in sample:
         return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    if controls > max(2, len(sample) // 100):
-        return True
+    return controls > max(2, len(sample) // 100)
+
+
+def _decodable(data: bytes) -> bool:
+    """Text bytes (see ``_looks_binary``) that UTF-8 or a legacy encoding reads."""
+    sample = data[:8192]
+    cut = len(data) > len(sample)
     try:
         sample.decode("utf-8")
-        return False
+        return True
     except UnicodeDecodeError as exc:
         # A multi-byte character cut by the sample's end is not a reason to doubt.
-        if exc.start >= len(sample) - 3 and len(data) > len(sample):
-            return False
-    # Not UTF-8: accept as cp1252 only if it decodes and is mostly printable.
-    try:
-        text = sample.decode("cp1252")
-    except UnicodeDecodeError:
-        return True
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r\f")
-    return printable < 0.95 * len(text)
+        if exc.start >= len(sample) - 3 and cut:
+            return True
+    return legacy_encoding(sample, cut=cut) is not None
 
 
 def _zip_kind(data: bytes) -> str:
@@ -167,6 +221,8 @@ def sniff_media_type(data: bytes, name: str = "") -> str:
             raise UnsupportedFormatError(
                 "the file is binary data of an unknown format, not PDF, DOCX, HTML or text"
             )
+        if not _decodable(data):
+            raise UnsupportedFormatError(UNDECODABLE, hint="save it as UTF-8")
     if not body.strip():
         raise EmptyDocumentError("the file holds only white space")
     head, _ = decode_text(data[:1024] if bom_encoding is None else data[:4096])

@@ -29,7 +29,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from extractors.errors import PartnerflowError
 from pipeline.corrections import (
@@ -46,6 +45,7 @@ from pipeline.corrections import (
     id_column,
     open_store,
     parse_form_value,
+    parse_json,
     propose_accept,
     propose_add,
     propose_delete,
@@ -299,15 +299,21 @@ def create_app(
     def csrf_for(session: str) -> str:
         return hmac.new(secret, session.encode(), hashlib.sha256).hexdigest()
 
+    hosts = {_host_name(name) for name in (*_LOOPBACK_NAMES, *(allowed_hosts or []))}
+
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
+        # Without a token, only our own host names are served (DNS rebinding); with one, a rebinding
+        # page cannot authenticate (it has no cookie for our host), so any Host is fine.
+        if token is None and _host_name(request.headers.get("host", "")) not in hosts:
+            return _secured(PlainTextResponse("400: invalid host header", status_code=400))
         if token is not None:
             offered = request.query_params.get("token")
             if offered is not None and hmac.compare_digest(offered.encode(), token.encode()):
                 # Trade the URL's token for a cookie at once, so it stays out of history and Referer.
                 query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
                 response: Response = RedirectResponse(
-                    request.url.path + (f"?{query}" if query else ""), status_code=303
+                    _local_path(request.url.path) + (f"?{query}" if query else ""), status_code=303
                 )
                 response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
                 return _secured(response)
@@ -349,11 +355,26 @@ def create_app(
         return HTMLResponse(page, status_code=status_code)
 
     async def form_of(request: Request) -> dict[str, str]:
+        """The posted form, its CSRF token checked. Everything that can be refused without the body
+        is refused before reading any of it, and the body is read only up to its limit."""
         if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             raise _Refused(415, "forms are sent url-encoded")
-        body = await request.body()
-        if len(body) > MAX_FORM_BYTES:
-            raise _Refused(413, "form too large")
+        if _cross_site(request):
+            raise _Refused(403, "the form comes from another site")
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not (length.isascii() and length.isdigit()):
+                raise _Refused(400, "invalid Content-Length")
+            if int(length) > MAX_FORM_BYTES:
+                raise _Refused(413, f"form too large (over {MAX_FORM_BYTES:,} bytes)")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_FORM_BYTES:  # a body longer than it said, or sent without a length
+                raise _Refused(413, f"form too large (over {MAX_FORM_BYTES:,} bytes)")
+            chunks.append(chunk)
+        body = b"".join(chunks)
         try:
             parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
         except UnicodeDecodeError:
@@ -476,7 +497,7 @@ def create_app(
             kwargs: dict[str, Any] = {}
             if "before" in form:
                 try:
-                    kwargs["expected_before"] = json.loads(form["before"])
+                    kwargs["expected_before"] = parse_json(form["before"])
                 except ValueError:
                     raise InvalidCorrection(
                         "the form's previous value is not JSON; reload the page"
@@ -579,9 +600,6 @@ def create_app(
     def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    hosts = [*_LOOPBACK_NAMES, *(allowed_hosts or [])]
-    # With a token a rebinding page cannot authenticate (it has no cookie for our host): any Host is fine.
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=["*"] if token else hosts)
     return app
 
 
@@ -598,6 +616,35 @@ def _secured(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _host_name(host: str) -> str:
+    """The name of a Host header or a bind address, without port or brackets: '[::1]:8765' -> '::1'."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    if host.count(":") > 1:
+        return host  # a bare IPv6 address (a bind address), no port
+    return host.split(":", 1)[0]
+
+
+def _local_path(path: str) -> str:
+    """``path`` as a path on this origin: '//evil.example/' or '/\\evil.example' would be read by a
+    browser as another host."""
+    return "/" + path.lstrip("/\\")
+
+
+def _cross_site(request: Request) -> bool:
+    """Whether the browser says the request comes from another origin (checked before the body)."""
+    if request.headers.get("sec-fetch-site", "") == "cross-site":
+        return True
+    origin = request.headers.get("origin")
+    # Not sent by every client, and 'null' under this app's Referrer-Policy: no-referrer (browsers
+    # then hide the origin): the form's CSRF token still decides.
+    if origin is None or origin == "null":
+        return False
+    host = request.headers.get("host", "")
+    return origin.split("://", 1)[-1].lower() != host.lower()
 
 
 def _same_document(entry: NewCorrection, doc_id: str) -> None:
