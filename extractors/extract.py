@@ -20,6 +20,7 @@ from extractors.people import add_speakers
 from extractors.programme import extract_programme
 from extractors.report import extract_report
 from extractors.sheet import extract_sheet
+from extractors.targets import targets_from_zones
 from schemas.document import ParsedDocument
 from schemas.extraction import Extraction
 from schemas.records import FactRecord, with_stable_id
@@ -99,6 +100,7 @@ def extract_document(
         zones = add_structural_partners(ctx, doc_type.name, draft)
         if doc_type.has_speakers:
             add_speakers(ctx, zones, draft)
+        targets_from_zones(ctx, zones, draft)
         structured = contacts_from_zones(ctx.doc, zones, secretariat_only=doc_type.has_speakers)
         merge_contacts(draft.contacts, draft.contact_records, structured)
         review_reasons = coverage_reasons(doc_type.name, zones, draft)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from extractors.common import Draft, ExtractionContext
 from extractors.labels import Segment
 from extractors.roles import is_role_label
+from extractors.structure import Piece, Zone
 from extractors.text import OffsetText, clean_value
 from schemas.document import TextLine
 from schemas.records import TargetRecord
@@ -99,6 +100,114 @@ def _names_no_step(text: str) -> bool:
         or bool(_DATE_ONLY.match(text))
         or text.casefold() in ("activity", "date", "year", "target", "targets", "milestone", "step")
     )
+
+
+# 'Programme goals', 'Phase II performance targets', 'SECTION D — TARGETS AND TIMEFRAMES'
+_TARGETS_HEADING = re.compile(r"\b(?:targets?|goals?|milestones?)\b", re.I)
+_YEAR_LABEL = re.compile(r"^\s*(?:[A-Z]?\d{0,2}(?:\.\d{1,2})*\.?\s+)?(?P<year>(?:19|20)\d{2})\s*$")
+_DUE_AT_END = re.compile(r"\s*(?:[-–—,]\s*)?\b(?:by|until|before|in)\s+(?P<year>(?:19|20)\d{2})\s*\.?$", re.I)
+_NOTE_AT_END = re.compile(r"\s*\((?:ongoing|continuing|continuous|on-going|tbc|tbd)\)\s*\.?$", re.I)
+
+
+def targets_from_zones(ctx: ExtractionContext, zones: Sequence[Zone], draft: Draft) -> None:
+    """Targets from the document's structure, when the type's labels found none.
+
+    A section headed as targets or goals holds one target per item or cell; a form row
+    labelled with a year ('D.2 2010 | 66% of the rural population ...') is that year's target.
+    """
+    if draft.targets:
+        return  # the type's own labels found the targets section; its reading knows the form
+    taken: list[tuple[int, int]] = []
+    inside = False
+    for zone in zones:
+        label = zone.label.text if zone.label is not None else ""
+        year_label = _YEAR_LABEL.match(label) if zone.source == "label" else None
+        if zone.source in ("heading", "label") and not year_label:
+            inside = bool(_TARGETS_HEADING.search(label)) and len(label.split()) <= 8
+        elif zone.source == "intro":
+            inside = False
+        if not inside:
+            continue
+        previous: TargetRecord | None = None
+        for piece, row_year in _rows_of(ctx, zone.pieces):
+            if piece.kind == "paragraph" and not year_label and not _YEAR_ITEM.match(piece.text.text):
+                continue  # commentary between the items
+            text = clean_value(piece.text)
+            bare_year = _BARE_YEAR.match(text.text)
+            if bare_year:
+                # 'Establish a Regional Board ... —' wrapped before its year '2003.'
+                if previous is not None and previous.year is None:
+                    previous.year = int(bare_year.group("year"))
+                    previous.method = "targets.section.dated"
+                continue
+            year: int | None = int(year_label.group("year")) if year_label else row_year
+            paren = _PAREN_YEAR.match(text.text)
+            if year is None and paren:
+                year, text = int(paren.group("year")), clean_value(text.slice(paren.end()))
+            lead = _YEAR_ITEM.match(text.text)
+            if year is None and lead:
+                year, text = int(lead.group("year")), clean_value(text.slice(lead.end()))
+            note = _NOTE_AT_END.search(text.text)
+            if note:
+                text = clean_value(text.slice(0, note.start()))
+            due = _DUE_AT_END.search(text.text)
+            if year is None and due and due.start() > 0:
+                year, text = int(due.group("year")), clean_value(text.slice(0, due.start()))
+            if year is None:
+                year, text = _year_inside(text)
+            if len(text.text.split()) < 3 or _names_no_step(text.text):
+                continue
+            if any(a < text.end and text.start < b for a, b in taken):
+                continue
+            record = ctx.facts.make(
+                TargetRecord,
+                text,
+                method="targets.section.dated" if year else "targets.section.undated",
+                confidence=0.85 if year else 0.75,
+                year=year,
+                text=text.text,
+            )
+            if record:
+                draft.targets.append(record)
+                taken.append((record.char_start, record.char_end))
+                previous = record
+
+
+_BARE_YEAR = re.compile(r"^\s*[-–—]?\s*(?:by\s+)?(?P<year>(?:19|20)\d{2})\s*\.?\s*$", re.I)
+_PAREN_YEAR = re.compile(r"^\s*\(\s*(?:by\s+)?(?P<year>(?:19|20)\d{2})\s*\)\s*")
+
+
+def _rows_of(ctx: ExtractionContext, pieces: Sequence[Piece]) -> list[tuple[Piece, int | None]]:
+    """The pieces, with a table row's cells read as one target: its text cell and its year cell."""
+    rows: dict[tuple[int, int], list[Piece]] = {}
+    order: list[Piece | tuple[int, int]] = []
+    for piece in pieces:
+        line = ctx.doc.line_at(piece.text.start) if piece.kind == "cell" and piece.text.text else None
+        if line is None or line.table is None or line.row is None:
+            order.append(piece)
+            continue
+        key = (line.table, line.row)
+        if key not in rows:
+            rows[key] = []
+            order.append(key)
+        rows[key].append(piece)
+    result: list[tuple[Piece, int | None]] = []
+    for entry in order:
+        if isinstance(entry, Piece):
+            result.append((entry, None))
+            continue
+        cells = rows[entry]
+        years = [int(m.group("year")) for c in cells if (m := _BARE_YEAR.match(c.text.text))]
+        texts = [
+            c
+            for c in cells
+            if not _BARE_YEAR.match(c.text.text) and not re.fullmatch(r"\W*\d{0,3}\W*", c.text.text)
+        ]
+        if len(texts) == 1:
+            result.append((texts[0], years[0] if len(years) == 1 else None))
+        else:
+            result.extend((c, None) for c in cells)
+    return result
 
 
 def _split_inline(value: OffsetText) -> list[OffsetText]:

@@ -71,6 +71,13 @@ class ParsedDocument(BaseModel):
     def page_text(self, span: PageSpan) -> str:
         return self.text[span.char_start : span.char_end]
 
+    def line_at(self, offset: int) -> TextLine | None:
+        """The line holding the character at ``offset``, if any."""
+        for line in self.lines:
+            if line.char_start <= offset < line.char_end:
+                return line
+        return None
+
     def page_at(self, offset: int) -> int | None:
         for span in self.pages:
             if span.char_start <= offset <= span.char_end:

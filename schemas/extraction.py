@@ -31,7 +31,8 @@ class Extraction(BaseModel):
     websites: list[WebsiteRecord] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     review_reasons: list[str] = Field(
-        default_factory=list, description="Signs that facts were missed (coverage): the document goes to review."
+        default_factory=list,
+        description="Signs that facts were missed (coverage): the document goes to review.",
     )
 
     def facts(self) -> dict[str, list[FactRecord]]:

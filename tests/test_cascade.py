@@ -453,3 +453,24 @@ def test_unlabelled_contact_blocks_under_a_contact_heading_are_read_per_block() 
         "+254207623477",
     )
     assert "www" not in (dzikus.address or "")
+
+
+def test_targets_under_a_goals_heading_in_items_year_rows_and_tables() -> None:
+    programme = _extract_html(
+        "<h1>Water for Cities Programme</h1><p>The programme was launched in 1999 and is run by UN-HABITAT. "
+        "Phase I (1999-2002) was funded by the United Nations Foundation.</p>"
+        "<h2>Phase II performance targets</h2><ul>"
+        "<li>At least 10 per cent of the reef area declared as no-take zones by 2009.</li>"
+        "<li>Create an enabling environment for pro-poor investment.</li>"
+        "<li>(2005) Make US$1.5 million available for innovative projects.</li></ul>"
+        "<h2>Targets and timeframes</h2><table><tr><td>No.</td><td>Target</td><td>Target year</td></tr>"
+        "<tr><td>1</td><td>Effectively conserve at least 30% of near-shore marine resources</td><td>2020</td></tr>"
+        "</table><h2>Contact</h2><p>UN-HABITAT, P.O. Box 30030, Nairobi, Kenya</p>"
+    )
+    targets = {t.text: t.year for t in programme.targets}
+    assert targets == {
+        "At least 10 per cent of the reef area declared as no-take zones": 2009,
+        "Create an enabling environment for pro-poor investment": None,
+        "Make US$1.5 million available for innovative projects": 2005,
+        "Effectively conserve at least 30% of near-shore marine resources": 2020,
+    }
