@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -35,7 +35,14 @@ from extractors.normalize import country_code, country_in_name, country_of_place
 from extractors.roles import category_of_label, is_role_label, sentence_role
 from extractors.rules import common_rules, role_rules, sheet_rules
 from extractors.structure import Piece, Zone, document_zones, is_prose
-from extractors.text import OffsetText, fold, is_org_like, looks_like_acronym, sentence_spans
+from extractors.text import (
+    OffsetText,
+    fold,
+    is_org_like,
+    looks_like_acronym,
+    sentence_spans,
+    trailing_parenthetical,
+)
 from schemas.records import PartnerRecord
 
 PARTNER_ROLES = frozenset(
@@ -114,6 +121,9 @@ def plausible_body(name: str) -> bool:
     words = text.split()
     if is_role_label(text):
         return False  # a heading word ('Background', 'SPEAKERS'), not a body
+    if country_code(text):
+        return True  # 'Côte d'Ivoire', 'Lao PDR'
+
     if (words[-1][:1].islower() and words[-1] not in _org_heads()) or re.match(
         r"(?i)^(?:in|on|at|for|with|by|from|to|as|also|this|these|its)\b", text
     ):
@@ -126,7 +136,61 @@ def plausible_body(name: str) -> bool:
         ("&", " and", " of", " for")
     ):
         return False
+    if "@" in text or _PHONE_OR_NUMBER.match(text):
+        return False  # an email, a phone number or a form's item number ('B.5')
+    numbered = _ITEM_NUMBER.match(text)
+    if numbered and is_role_label(text[numbered.end() :]):
+        return False  # 'B.1 Governments': a numbered section label
     return not _DATE_IN.search(text)
+
+
+_PHONE_OR_NUMBER = re.compile(
+    r"(?i)^(?:tel|phone|fax|mobile)\b|^[\d\s()+./-]+$|^[A-Z]?\d{0,2}(?:\.\d{1,2})+\.?$"
+)
+_ITEM_NUMBER = re.compile(r"^(?:[A-Z]|\d{1,2})(?:\.\d{1,2})+\.?\s+|^[A-Z]\.\s+")
+# 'Global Environment Facility (GEF) — Phases I and II', 'NEPAD – endorsement of Phase II':
+# what follows a spaced dash describes the body; 'Coordination — the Ministry of X' names it after a label.
+_SPACED_DASH = re.compile(r"\s+[—–]\s+|\s+-\s+(?=[a-z(])")
+_DESCRIPTION = re.compile(r"^(?:[a-z(]|phases?\b|(?:19|20)\d{2}\b)", re.I)
+_NAMED_AFTER = re.compile(r"^the\s+(?=[A-Z])")
+_JOINED = re.compile(r"\s+(?:and the|through the|through its|via the)\s+(?=[A-Z])")
+
+
+def tidy_partners(partners: list[PartnerRecord], people: Iterable[str]) -> list[PartnerRecord]:
+    """Last look at every partner's name, whichever stage found it.
+
+    A description after a dash is dropped, a label before one ('Coordination — the Ministry')
+    too; 'A and the B' / 'A through the B' name two bodies; a person among the contacts is no body.
+    """
+    persons = {fold(p) for p in people}
+    tidied: list[PartnerRecord] = []
+    for partner in partners:
+        for name in _names_in(partner.name):
+            if fold(name) in persons:
+                continue
+            acronym = partner.acronym
+            bare, paren = trailing_parenthetical(OffsetText.at(name, 0))
+            if paren is not None and looks_like_acronym(paren.text) and bare.text:
+                name, acronym = bare.text, acronym or paren.text
+            if name != partner.name and not plausible_body(name):
+                continue
+            update = {"name": name, "acronym": acronym} if name != partner.name else {}
+            tidied.append(partner.model_copy(update=update) if update else partner)
+    return tidied
+
+
+def _names_in(name: str) -> list[str]:
+    dash = _SPACED_DASH.search(name)
+    if dash:
+        left, right = name[: dash.start()].strip(), name[dash.end() :].strip()
+        if _NAMED_AFTER.match(right) and len(left.split()) <= 3 and not is_org_like(left):
+            name = _NAMED_AFTER.sub("", right)
+        elif _DESCRIPTION.match(right) and not looks_like_acronym(right.split()[0]):
+            name = left
+    parts = _JOINED.split(name)
+    if len(parts) == 2 and all(is_org_like(p) or looks_like_acronym(p.split()[0]) for p in parts):
+        return [p.strip() for p in parts]
+    return [name]
 
 
 def _new_body(text: str, how: str) -> bool:
@@ -184,7 +248,8 @@ def zone_candidates(zones: Iterable[Zone]) -> list[Candidate]:
             continue
         how = zone.source if zone.source in CONFIDENCE else "heading"
         for piece in zone.pieces:
-            if piece.kind == "paragraph" or is_prose(piece.text.text):
+            piece = _without_description(piece)
+            if (piece.kind == "paragraph" or is_prose(piece.text.text)) and not _dotted_list(piece.text.text):
                 if zone.source in ("label", "intro") and zone.role in PARTNER_ROLES:
                     # "Hosted by: the A, the B and the C, joined by ...": the names up to the prose.
                     candidates.extend(Candidate(item, role, how) for item in _enumeration(piece.text))
@@ -195,6 +260,25 @@ def zone_candidates(zones: Iterable[Zone]) -> list[Candidate]:
             for item in _items(piece, piece_role):
                 candidates.append(Candidate(item, piece_role, how))
     return candidates
+
+
+_ITEM_DESCRIPTION = re.compile(r"\s+[—–]\s+(?=[a-z])")
+
+
+def _without_description(piece: Piece) -> Piece:
+    """'African Development Bank (AfDB) – strategic partnership for ...': the body, not what it does."""
+    if piece.kind == "paragraph":
+        return piece
+    cut = _ITEM_DESCRIPTION.search(piece.text.text)
+    if cut is None or cut.start() == 0 or is_prose(piece.text.text[: cut.start()]):
+        return piece
+    return replace(piece, text=piece.text.slice(0, cut.start()))
+
+
+def _dotted_list(text: str) -> bool:
+    """'Burkina Faso · Cameroon · Côte d'Ivoire · ...': names run together with middle dots."""
+    parts = [p for p in re.split(r"\s[·•|]\s", text) if p.strip()]
+    return len(parts) >= 3 and not any(is_prose(p) for p in parts)
 
 
 def _trigger_patterns(direction: str = "after") -> list[tuple[re.Pattern[str], str]]:
@@ -255,12 +339,18 @@ def _names_before(sentence: OffsetText) -> list[Candidate]:
         for match in pattern.finditer(sentence.text):
             head = sentence.slice(0, match.start())
             cut = max(head.text.rfind(";"), head.text.rfind(":"), head.text.rfind(" — "))
+            relative = list(_RELATIVE.finditer(head.text))
+            if relative and relative[-1].end() - 1 > cut:
+                cut = relative[-1].end() - 1  # '..., to which the A and the B are the principal donors'
             clause = head.slice(cut + 1).strip() if cut >= 0 else head.strip()
             items = body_items(clause)
             pieces = [p for p in re.split(r",|\band\b|&", _strip_clause_article(clause.text)) if p.strip()]
             if items and len(items) >= len(pieces) and all(not is_prose(i.name.text) for i in items):
                 candidates.extend(Candidate(item, role, "prose") for item in items)
     return candidates
+
+
+_RELATIVE = re.compile(r",?\s*(?:\b(?:to|of|for|in|with)\s+)?\b(?:which|whom|whose)\b\s")
 
 
 def _strip_clause_article(text: str) -> str:
@@ -362,4 +452,5 @@ __all__ = [
     "is_group_label",
     "partner_category",
     "plausible_body",
+    "tidy_partners",
 ]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.bodies import add_structural_partners
+from extractors.bodies import add_structural_partners, tidy_partners
 from extractors.classify import Classification, classify
 from extractors.common import Draft, ExtractionContext, finalise_contacts, websites
 from extractors.contact_zones import contacts_from_zones, merge_contacts
@@ -107,6 +107,7 @@ def extract_document(
     contacts = draft.contact_records + finalise_contacts(
         ctx, draft.contacts, method=doc_type.contact_method if doc_type is not None else "contact_block"
     )
+    draft.partners = tidy_partners(draft.partners, [c.name for c in contacts if c.name])
     return Extraction(
         doc_type=classification.doc_type,
         title=_without_description(draft.title),

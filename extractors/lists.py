@@ -155,7 +155,7 @@ def split_items(
             continue
         body = _strip_lead_in(body)
         for sentence in _sentences(body):
-            for part in _merge_ministry_lists(sentence.split_top_level(",;")):
+            for part in _merge_ministry_lists(sentence.split_top_level(",;·")):
                 for piece in _split_and(part):
                     item = _item(_strip_lead_in(piece), group_country, noise)
                     if item is None:
@@ -282,6 +282,8 @@ _LOWER_OK = frozenset(
 )
 
 
+_DASH_DESCRIPTION = re.compile(r"\s+[—–]\s+(?=[a-z]|phases?\b|(?:19|20)\d{2}\b)")
+_LABEL_DASH = re.compile(r"^(?P<label>[A-Z][a-z]+(?:\s+[a-z]+){0,2})\s+[—–]\s+the\s+(?=[A-Z])")
 _LEADER_LINE = re.compile(r"\S\s*(?:\.{3,}|…+|\s{3,}|\t+)\s*\S")
 _LEADER = re.compile(r"\s*(?:\.{3,}|…+|\s{3,}|\t+)\s*")
 
@@ -294,6 +296,12 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
     if not name.text or name.text.casefold() in noise or not any(ch.isupper() for ch in name.text):
         return None
     name = name.sub(re.compile(r",?\s+etc\.?$", re.I))
+    described = _DASH_DESCRIPTION.search(name.text)
+    if described and described.start() > 0:
+        name = clean_value(name.slice(0, described.start()))  # 'AfDB – strategic partnership for ...'
+    labelled = _LABEL_DASH.match(name.text)
+    if labelled and not is_org_like(labelled.group("label")):
+        name = clean_value(name.slice(labelled.end()))  # 'Coordination — the Ministry of the Environment'
     acronym: str | None = None
     country: str | None = None
     source: str | None = None
@@ -404,7 +412,7 @@ def body_items(
     pieces: list[tuple[ListItem, str | None]] = []
     body = _strip_lead_in(clean_value(text)).sub(_JOINING_PHRASE, ", ")
     for sentence in _sentences(body):
-        for part in _merge_ministry_lists(sentence.split_top_level(",;")):
+        for part in _merge_ministry_lists(sentence.split_top_level(",;·")):
             for piece in _split_and(_strip_article(part)):
                 item = _item(_strip_lead_in(_strip_article(piece)), None, noise)
                 if item is not None:

@@ -43,6 +43,7 @@ def extract_programme(ctx: ExtractionContext) -> Draft:
         draft.title_confidence = 0.8
         draft.acronym = title_acronym(ctx.doc.text, title.text)
     _phases(ctx, draft)
+    _phase_rows(ctx, draft)
     if title is not None:
         _adoption(ctx, draft, title.text, draft.acronym)
     _partners(ctx, draft)
@@ -162,6 +163,58 @@ def _phases(ctx: ExtractionContext, draft: Draft) -> None:
                 )
                 if record:
                     draft.dates.append(record)
+
+
+_PHASE_CELL = re.compile(
+    r"^\s*(?:phase|stage|cycle|period)\s+(?:\d+|[ivx]+|one|two|three|four|five|[a-e])\b", re.I
+)
+_OPEN_END = re.compile(r"\s*[-–—]\s*(?:present|ongoing|today|now|to date)\s*$", re.I)
+
+
+def _phase_rows(ctx: ExtractionContext, draft: Draft) -> None:
+    """A table of phases: a row whose first cell names the phase and another cell gives its span
+    ('Phase I | 2003–2009 | Focus ...'), the span wrapped over lines in its cell."""
+    doc = ctx.doc
+    rows: dict[tuple[int, int], dict[int, list[OffsetText]]] = {}
+    for line in doc.lines:
+        if line.table is None or line.row is None:
+            continue
+        cells = rows.setdefault((line.table, line.row), {})
+        cells.setdefault(line.col or 0, []).append(line_text(doc, line))
+    known = {(d.start, d.end) for d in draft.dates if d.role == "phase"}
+    for cells in rows.values():
+        texts = {col: OffsetText.join(parts, " ") for col, parts in sorted(cells.items())}
+        first = texts[min(texts)]
+        if not _PHASE_CELL.match(first.text):
+            continue
+        for col, text in texts.items():
+            if col == min(texts):
+                continue
+            span = text.strip()
+            open_end = _OPEN_END.search(span.text)
+            mention = parse_date(span.text[: open_end.start()] if open_end else span.text)
+            if (
+                mention is None
+                or mention.offset > 0
+                or mention.end_offset < len(span.text[: open_end.start()] if open_end else span.text) - 2
+            ):
+                continue  # a cell that is its span, not a sentence mentioning a year
+            if (mention.start, mention.end) in known:
+                break
+            record = ctx.facts.make(
+                DateRecord,
+                span,
+                method="programme.phase_table",
+                confidence=0.85,
+                role="phase",
+                start=mention.start,
+                end=mention.end,
+                text=f"{clean_value(first).text}: {span.text}",
+            )
+            if record:
+                draft.dates.append(record)
+                known.add((mention.start, mention.end))
+            break
 
 
 def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None) -> None:

@@ -474,3 +474,36 @@ def test_targets_under_a_goals_heading_in_items_year_rows_and_tables() -> None:
         "Make US$1.5 million available for innovative projects": 2005,
         "Effectively conserve at least 30% of near-shore marine resources": 2020,
     }
+
+
+def test_a_programme_names_its_bodies_in_described_items_dotted_lists_and_funding_prose() -> None:
+    extraction = _extract_html(
+        "<h1>Water for Cities Programme</h1><p>The programme was launched by UN-HABITAT in December 1999.</p>"
+        "<h2>Funding</h2><p>Phase II is financed through the Water and Sanitation Trust Fund, to which the "
+        "Government of Norway and the Government of the Netherlands are the principal contributors.</p>"
+        "<h2>Partners</h2><ul><li>African Ministers' Council on Water (AMCOW) – political support and guidance</li>"
+        "<li>African Development Bank (AfDB) – strategic partnership for follow-up investment</li>"
+        "<li>Global Environment Facility (GEF) — Phases I and II</li></ul>"
+        "<h2>Participating countries</h2><p>Burkina Faso · Cameroon · Côte d'Ivoire · Ethiopia · Ghana · Kenya · "
+        "Mali · Mozambique · Senegal · South Africa · Uganda · United Republic of Tanzania · Zambia</p>"
+    )
+    partners = _partners(extraction)
+    assert "African Ministers' Council on Water" in partners
+    assert "African Development Bank" in partners and "Global Environment Facility" in partners
+    assert not any("–" in name or "—" in name for name in partners)
+    assert partners["Government of Norway"][0] == "funder"
+    assert partners["Water and Sanitation Trust Fund"][0] == "funder"
+    assert {"Burkina Faso", "Côte d'Ivoire", "United Republic of Tanzania", "Zambia"} <= set(partners)
+    assert partners["Ghana"][1] == "GH"
+
+
+def test_a_table_of_phases_gives_each_phase_its_span() -> None:
+    extraction = _extract_html(
+        "<h1>Protected Areas Programme</h1><p>The programme was launched by the Government in 2002 and is "
+        "funded by the Global Environment Facility.</p><h2>Phases</h2><table>"
+        "<tr><th>Phase</th><th>Period</th><th>Focus</th></tr>"
+        "<tr><td>Phase I</td><td>2003–2009</td><td>Creation of new protected areas in 2005</td></tr>"
+        "<tr><td>Phase II — Acceleration</td><td>2004 – present</td><td>Consolidation</td></tr></table>"
+    )
+    phases = {(d.start, d.end) for d in extraction.dates if d.role == "phase"}
+    assert phases == {("2003", "2009"), ("2004", None)}
