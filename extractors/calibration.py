@@ -26,8 +26,9 @@ MODEL_FILE = "confidence.json"
 class MethodCounts(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    rows: int = Field(ge=0)
-    right: int = Field(ge=0)
+    # Weighted counts: a row of a corpus the rules were written against counts for less than one.
+    rows: float = Field(ge=0)
+    right: float = Field(ge=0)
 
 
 class ConfidenceModel(BaseModel):
@@ -39,6 +40,7 @@ class ConfidenceModel(BaseModel):
     # rows promises less than its mean, since documents by new authors are harder than these.
     caution_sd: float = Field(default=0.0, ge=0)
     trained_on: dict[str, int] = Field(description="corpus name -> documents")
+    corpus_weights: dict[str, float] = Field(default_factory=dict, description="corpus name -> row weight")
     methods: dict[str, MethodCounts]
 
     def calibrated(self, method: str, rule_confidence: float) -> float:
