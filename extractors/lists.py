@@ -421,12 +421,28 @@ def body_items(
     if countries_are_bodies is None:
         countries_are_bodies = bool(pieces) and sum(bare is not None for _, bare in pieces) * 2 >= len(pieces)
     items: list[ListItem] = []
-    for item, bare in pieces:
+    for i, (item, bare) in enumerate(pieces):
+        followed_by_country = i + 1 < len(pieces) and pieces[i + 1][1] is not None
         if bare and countries_are_bodies:
             items.append(replace(item, country=bare, country_source="name"))
         elif bare:
             if items and items[-1].country is None:
                 items[-1] = replace(items[-1], country=bare, country_source="group")
+        elif (
+            items
+            and followed_by_country
+            and not countries_are_bodies
+            and is_org_like(items[-1].name.text)
+            and item.acronym is None
+            and _is_city(item.name.text)
+        ):
+            # 'Network Secretariat (IMFNS), Ottawa, Canada': where the body sits, not a body
+            if items[-1].country is None:
+                items[-1] = replace(items[-1], country=country_of_place(item.name.text), country_source="group")
         else:
             items.append(item)
     return items
+
+
+def _is_city(text: str) -> bool:
+    return len(text.split()) <= 3 and not is_org_like(text) and country_of_place(text) is not None
