@@ -37,6 +37,7 @@ from extractors.rules import common_rules, role_rules, sheet_rules
 from extractors.structure import Piece, Zone, document_zones, is_prose
 from extractors.text import (
     OffsetText,
+    capture_name_phrase,
     fold,
     is_org_like,
     looks_like_acronym,
@@ -58,6 +59,7 @@ CONFIDENCE = {
     "heading": 0.78,
     "intro": 0.78,
     "prose": 0.72,
+    "mention": 0.65,
 }
 
 _IGO = re.compile(
@@ -202,6 +204,8 @@ def _new_body(text: str, how: str) -> bool:
         return False
     if country_code(text) or country_of_place(text) or is_org_like(text) or looks_like_acronym(text):
         return True
+    if how == "mention":
+        return True  # screened where it was found: followed by its acronym, or a government
     if how == "prose":
         return nlp.is_organisation(text)
     if " " not in text and how in ("intro", "heading"):
@@ -279,6 +283,48 @@ def _dotted_list(text: str) -> bool:
     """'Burkina Faso · Cameroon · Côte d'Ivoire · ...': names run together with middle dots."""
     parts = [p for p in re.split(r"\s[·•|]\s", text) if p.strip()]
     return len(parts) >= 3 and not any(is_prose(p) for p in parts)
+
+
+_NAME_START = re.compile(r"(?<![\w'’-])(?:the\s+)?(?=[A-Z])")
+_GOVERNMENT_OF = re.compile(r"^(?:Government|Governments|Ministry|Republic|Kingdom)\s+of\b")
+
+
+def mention_candidates(zones: Iterable[Zone]) -> list[Candidate]:
+    """Bodies named in the running text of a section whose heading gives their role ('Funding':
+    'Phase I was financed by a World Bank loan and a grant from the Global Environment Facility').
+
+    Only names that read as bodies on their own (an organisation word, an acronym after them, a
+    country's government) count: a section about funding mentions more than its funders.
+    """
+    candidates: list[Candidate] = []
+    for zone in zones:
+        role = zone.effective_role
+        if role not in PARTNER_ROLES or zone.source == "column":
+            continue
+        for piece in zone.pieces:
+            if piece.kind != "paragraph" and not is_prose(piece.text.text):
+                continue
+            text = piece.text
+            position = 0
+            while True:
+                start = _NAME_START.search(text.text, position)
+                if start is None:
+                    break
+                span = capture_name_phrase(text.text, start.start(), allow_lower_first=False)
+                if span is None or span[1] <= span[0]:
+                    position = start.end() + 1
+                    continue
+                end = span[1]
+                acronym = re.match(r"\s*\(([A-Z][\w-]{1,12})\)", text.text[end:])
+                phrase = text.slice(span[0], end + (acronym.end() if acronym else 0))
+                for item in body_items(phrase):
+                    name = item.name.text
+                    if len(name.split()) >= 2 and (
+                        is_org_like(name) or item.acronym or _GOVERNMENT_OF.match(name)
+                    ):
+                        candidates.append(Candidate(item, role, "mention"))
+                position = max(end, start.end() + 1)
+    return candidates
 
 
 def _trigger_patterns(direction: str = "after") -> list[tuple[re.Pattern[str], str]]:
@@ -406,7 +452,7 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
     draft.partners = [p for p in draft.partners if plausible_body(p.name)]
     known = _known(draft)
     # An information sheet lists its partners in sections; its prose tells their history.
-    prose = prose_candidates(zones) if doc_type != "information_sheet" else []
+    prose = [*prose_candidates(zones), *mention_candidates(zones)] if doc_type != "information_sheet" else []
     for candidate in [*zone_candidates(zones), *prose]:
         item = candidate.item
         name = item.name.text

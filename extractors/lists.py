@@ -438,7 +438,9 @@ def body_items(
         ):
             # 'Network Secretariat (IMFNS), Ottawa, Canada': where the body sits, not a body
             if items[-1].country is None:
-                items[-1] = replace(items[-1], country=country_of_place(item.name.text), country_source="group")
+                items[-1] = replace(
+                    items[-1], country=country_of_place(item.name.text), country_source="group"
+                )
         else:
             items.append(item)
     return items

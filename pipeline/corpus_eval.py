@@ -13,9 +13,10 @@ corpus, whose per-document misses the person changing rules must not read.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,10 @@ class StageFigures:
     zone_role_right: int  # of those, whose zone role maps to the gold category
     gold_contacts: int
     contact_candidates: int  # gold contacts whose name or organisation some candidate names
+    # Where the gold partners no candidate names stand ('item in a zone without a role', ...), and
+    # the roles of the gold contacts no candidate names: what the next stage to build should read.
+    missed_partners_at: Mapping[str, int] = field(default_factory=dict)
+    missed_contacts_by_role: Mapping[str, int] = field(default_factory=dict)
 
     def format(self) -> str:
         def share(part: int, whole: int) -> str:
@@ -151,8 +156,43 @@ class StageFigures:
                 f"  section-role accuracy (zones holding gold partners): {share(self.zone_role_right, self.zoned_partners)}",
                 f"  role (category) accuracy of published partners:      {share(self.category_right, self.partners_found)}",
                 f"  contacts reaching the candidate stage: {share(self.contact_candidates, self.gold_contacts)}",
+                "  partners no candidate names, by where they stand:",
+                *[
+                    f"    {n:4d}  {where}"
+                    for where, n in sorted(self.missed_partners_at.items(), key=lambda kv: -kv[1])
+                ],
+                "  contacts no candidate names, by role:",
+                *[
+                    f"    {n:4d}  {role}"
+                    for role, n in sorted(self.missed_contacts_by_role.items(), key=lambda kv: -kv[1])
+                ],
             ]
         )
+
+
+def _where(name: str, zones: list) -> str:
+    """The kind of place a name stands in: the piece holding it and the role of its zone."""
+    from rapidfuzz import fuzz
+
+    from extractors.bodies import PARTNER_ROLES
+    from pipeline.evaluation import fold
+
+    key = fold(name)
+    for zone in zones:
+        role = zone.effective_role
+        kind = (
+            "a partner zone"
+            if role in PARTNER_ROLES
+            else f"a {role} zone"
+            if role
+            else "a zone without a role"
+        )
+        for piece in zone.pieces:
+            if fuzz.partial_ratio(key, fold(piece.text.text)) >= 90:
+                return f"{piece.kind} in {kind} ({zone.source})"
+        if zone.label is not None and fuzz.partial_ratio(key, fold(zone.label.text)) >= 90:
+            return f"a {zone.source} label"
+    return "not in the parsed text"
 
 
 def _matches(name: str, names: list[str]) -> bool:
@@ -175,6 +215,8 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
     from extractors.structure import document_zones
 
     counts = dict.fromkeys(["gp", "pc", "pf", "cr", "zp", "zr", "gc", "cc"], 0)
+    missed_at: Counter[str] = Counter()
+    missed_roles: Counter[str] = Counter()
     files = {p.name.split(".")[0]: p for p in sorted(Path(raw_dir).iterdir()) if p.is_file()}
     for stem, expected in gold.items():
         path = files.get(stem)
@@ -199,7 +241,10 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
         published = {p.name: p for p in extraction.partners}
         for partner in partners:
             name = partner["name"]
-            counts["pc"] += _matches(name, candidate_names)
+            reached = _matches(name, candidate_names)
+            counts["pc"] += reached
+            if not reached:
+                missed_at[_where(name, zones)] += 1
             found = next((p for n, p in published.items() if _matches(name, [n])), None)
             if found is not None:
                 counts["pf"] += 1
@@ -213,10 +258,14 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
         contact_names = [c.name for c in extraction.contacts if c.name] + [c.name for c in people if c.name]
         contact_orgs = [c.organization for c in extraction.contacts if c.organization]
         for contact in contacts:
+            reached = False
             if contact.get("name"):
-                counts["cc"] += _matches(contact["name"], contact_names)
+                reached = _matches(contact["name"], contact_names)
             elif contact.get("organization"):
-                counts["cc"] += _matches(contact["organization"], contact_orgs)
+                reached = _matches(contact["organization"], contact_orgs)
+            counts["cc"] += reached
+            if not reached:
+                missed_roles[str(contact.get("role"))] += 1
     return StageFigures(
         gold_partners=counts["gp"],
         partner_candidates=counts["pc"],
@@ -226,4 +275,6 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
         zone_role_right=counts["zr"],
         gold_contacts=counts["gc"],
         contact_candidates=counts["cc"],
+        missed_partners_at=dict(missed_at),
+        missed_contacts_by_role=dict(missed_roles),
     )

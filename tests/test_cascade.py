@@ -507,3 +507,18 @@ def test_a_table_of_phases_gives_each_phase_its_span() -> None:
     )
     phases = {(d.start, d.end) for d in extraction.dates if d.role == "phase"}
     assert phases == {("2003", "2009"), ("2004", None)}
+
+
+def test_bodies_named_in_the_prose_of_a_section_headed_by_their_role() -> None:
+    extraction = _extract_html(
+        "<h1>Coral Reef Programme</h1><p>The programme was launched in 1998 and is run by the Ministry of Marine "
+        "Affairs.</p><h2>Financing</h2><p>Phase I was financed by a loan of US$ 6.9 million and a grant from the "
+        "Global Environment Facility (GEF), with parallel funding from the Asian Development Bank and counterpart "
+        "funds from the Government of Indonesia. Disbursement followed the Indonesian fiscal year.</p>"
+        "<h2>Background</h2><p>The Asian Institute of Technology studied the reefs in 1995.</p>"
+    )
+    partners = _partners(extraction)
+    assert partners["Global Environment Facility"][0] == "funder"
+    assert partners["Government of Indonesia"][0] == "funder"
+    assert partners["Asian Development Bank"][0] == "funder"
+    assert "Asian Institute of Technology" not in partners  # named in a section about something else
