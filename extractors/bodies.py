@@ -153,7 +153,7 @@ _ITEM_NUMBER = re.compile(r"^(?:[A-Z]|\d{1,2})(?:\.\d{1,2})+\.?\s+|^[A-Z]\.\s+")
 # 'Global Environment Facility (GEF) — Phases I and II', 'NEPAD – endorsement of Phase II':
 # what follows a spaced dash describes the body; 'Coordination — the Ministry of X' names it after a label.
 _SPACED_DASH = re.compile(r"\s+[—–]\s+|\s+-\s+(?=[a-z(])")
-_DESCRIPTION = re.compile(r"^(?:[a-z(]|phases?\b|(?:19|20)\d{2}\b)", re.I)
+_DESCRIPTION = re.compile(r"^(?:[a-z(]|[Pp]hases?\b|(?:19|20)\d{2}\b)")
 _NAMED_AFTER = re.compile(r"^the\s+(?=[A-Z])")
 _JOINED = re.compile(r"\s+(?:and the|through the|through its|via the)\s+(?=[A-Z])")
 
@@ -274,7 +274,8 @@ def _without_description(piece: Piece) -> Piece:
     if piece.kind == "paragraph":
         return piece
     cut = _ITEM_DESCRIPTION.search(piece.text.text)
-    if cut is None or cut.start() == 0 or is_prose(piece.text.text[: cut.start()]):
+    if cut is None or cut.start() == 0 or is_prose(piece.text.text[: cut.start()]) or ";" in piece.text.text:
+        # 'A (MCT) — financial mechanism; B; C': each item of the list drops its own description
         return piece
     return replace(piece, text=piece.text.slice(0, cut.start()))
 

@@ -369,9 +369,29 @@ def _header_columns(row: dict[int, _Block]) -> dict[str, int] | None:
 
 
 def _cell_pieces(cell: _Block) -> list[Piece]:
-    """A cell's values: its lines, with the lines a name wraps over joined back."""
-    joined = logical_lines(cell.parts, cell.lines)
-    return [Piece(strip_bullet(part.strip())[0], "cell") for part in joined if part.text.strip()]
+    """A cell's values: its lines, with the lines a name wraps over joined back.
+
+    A line opening with a sub-label ('Launching-phase countries: A; B') starts a value of its own,
+    with the sub-label's role."""
+    groups: list[tuple[list[OffsetText], list[TextLine]]] = []
+    for part, line in zip(cell.parts, cell.lines, strict=True):
+        if not groups or _SUB_LABEL.match(part.text.strip()):
+            groups.append(([], []))
+        groups[-1][0].append(part)
+        groups[-1][1].append(line)
+    pieces: list[Piece] = []
+    for parts, lines in groups:
+        for value in logical_lines(parts, lines):
+            if not value.text.strip():
+                continue
+            text = strip_bullet(value.strip())[0]
+            label = _SUB_LABEL.match(text.text)
+            if label and _words(label.group("label")) <= 5:
+                role = section_role(label.group("label"))
+                pieces.append(Piece(text.slice(label.end()), "cell", role=None if role == STOP else role))
+            else:
+                pieces.append(Piece(text, "cell"))
+    return pieces
 
 
 def _columns_zones(

@@ -522,3 +522,23 @@ def test_bodies_named_in_the_prose_of_a_section_headed_by_their_role() -> None:
     assert partners["Government of Indonesia"][0] == "funder"
     assert partners["Asian Development Bank"][0] == "funder"
     assert "Asian Institute of Technology" not in partners  # named in a section about something else
+
+
+def test_sub_labels_inside_a_form_cell_open_lists_of_their_own() -> None:
+    extraction = _extract_html(
+        "<h1>Partnership Information Sheet</h1><p>Name of the partnership: Rural Water Initiative</p>"
+        "<table><tr><td>C.1 Governments</td><td>Development partners: Canada; Denmark; Switzerland<br>"
+        "Launching-phase countries: Ethiopia; Ghana; Uganda</td></tr>"
+        "<tr><td>C.2 Partner organisations</td><td>Micronesia Conservation Trust (MCT) — financial mechanism of "
+        "the Challenge; National Oceanic and Atmospheric Administration (NOAA); Water and Sanitation Program – "
+        "Africa</td></tr></table>"
+    )
+    partners = _partners(extraction)
+    assert {"Canada", "Switzerland", "Ethiopia", "Uganda"} <= set(partners)
+    assert partners["Switzerland"][0] == "government"
+    assert {"Micronesia Conservation Trust", "National Oceanic and Atmospheric Administration"} <= set(
+        partners
+    )
+    assert (
+        "Water and Sanitation Program – Africa" in partners
+    )  # a capitalised part after a dash is the name's
