@@ -287,6 +287,9 @@ def _dotted_list(text: str) -> bool:
 
 
 _NAME_START = re.compile(r"(?<![\w'’-])(?:the\s+)?(?=[A-Z])")
+_GENERIC_OF = re.compile(
+    r"^(?:Representatives|Delegates|Delegations|Members|Officials|Staff|Experts)\s+(?:of|from)\s+(?:the\s+)?"
+)
 _GOVERNMENT_OF = re.compile(r"^(?:Government|Governments|Ministry|Republic|Kingdom)\s+of\b")
 
 
@@ -318,6 +321,7 @@ def mention_candidates(zones: Iterable[Zone]) -> list[Candidate]:
                 end = span[1]
                 acronym = re.match(r"\s*\(([A-Z][\w-]{1,12})\)", text.text[end:])
                 phrase = text.slice(span[0], end + (acronym.end() if acronym else 0))
+                phrase = phrase.sub(_GENERIC_OF)  # 'Representatives of the Asian Development Bank'
                 for item in body_items(phrase):
                     name = item.name.text
                     if len(name.split()) >= 2 and (

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from extractors.contacts import ContactDraft, address_country, email_value, phone_value
 from extractors.facts import FactBuilder
+from extractors.normalize import country_code, country_of_place
 from extractors.parsing.sniff import DOCX as DOCX_MEDIA_TYPE
 from extractors.parsing.sniff import HTML as HTML_MEDIA_TYPE
-from extractors.text import OffsetText
+from extractors.text import OffsetText, is_org_like
 from schemas.document import ParsedDocument
 from schemas.records import (
     ContactRecord,
@@ -78,6 +79,34 @@ def websites(ctx: ExtractionContext) -> list[WebsiteRecord]:
 
 
 _MAX_FIELD_WORDS = 20
+# Where an address stops: the web address or a sentence about the documents after it.
+_WEB_PART = re.compile(
+    r"[,;]?\s*(?:\b(?:web(?:site)?|url|internet)\s*:|https?://|www\.|\b[A-Z][a-z]+ (?:documents|pages)\b)",
+    re.I,
+)
+
+
+def _without_web(address: OffsetText) -> OffsetText | None:
+    cut = _WEB_PART.search(address.text)
+    if cut is None:
+        return address
+    kept = address.slice(0, cut.start()).strip(" ,;")
+    return kept if kept.text else None
+
+
+def _place_at_end(organization: OffsetText) -> tuple[OffsetText, OffsetText | None]:
+    parts = organization.split_top_level(",")
+    n = len(parts)
+    while (
+        n > 1
+        and not is_org_like(parts[n - 1].text)
+        and (country_code(parts[n - 1].text) or country_of_place(parts[n - 1].text))
+    ):
+        n -= 1
+    if n == len(parts) or n < 2:
+        return organization, None  # 'Stockholm, Sweden' alone is how a speaker is placed
+    split = organization.text.index(parts[n].text, len(parts[n - 1].text))
+    return organization.slice(0, split).strip(" ,"), organization.slice(split).strip(" ,")
 
 
 def finalise_contacts(
@@ -90,6 +119,11 @@ def finalise_contacts(
             value = getattr(draft, name)
             if value is not None and len(value.text.split()) > _MAX_FIELD_WORDS:
                 setattr(draft, name, None)
+        if draft.address is not None:
+            draft.address = _without_web(draft.address)
+        if draft.address is None and draft.organization is not None:
+            # 'European Commission, Environment Directorate-General, Brussels, Belgium' on one line
+            draft.organization, draft.address = _place_at_end(draft.organization)
         if draft.address is not None and sum(ch.isalnum() for ch in draft.address.text) < 5:
             draft.address = None  # a stray mark, not an address
         if draft.is_empty():

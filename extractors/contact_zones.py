@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from extractors.contacts import (
     ContactDraft,
+    is_position,
     looks_like_person,
     parse_contact_block,
     strip_honorific,
@@ -61,6 +62,7 @@ def field_kind(label: str) -> str | None:
 
 
 _WEB_LINE = re.compile(r"^\s*(?:web(?:site)?|url|internet|homepage)\s*[:.]|^\s*(?:https?://|www\.)", re.I)
+_POSITION_THEN_PERSON = re.compile(r"^(?P<position>[A-Z][^:]{2,80}?)\s*:\s*(?P<rest>\S.*)$")
 _ORG_THEN_PERSON = re.compile(r"^(?P<org>[^—–]{3,120}?)\s+[—–]\s+(?P<rest>\S.*)$")
 _HAS_FIELD = re.compile(r"@|\b(?:tel|phone|fax|telephone|p\.?\s?o\.?\s+box)\b|\+?\d[\d ()./-]{6,}", re.I)
 
@@ -194,6 +196,14 @@ def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
     first = clean_value(lines[0])
     if is_prose(first.text) and not _HAS_FIELD.search(first.text) and len(lines) == 1:
         return None  # 'Report prepared by the Secretariat, February 2005.' is a sentence
+    titled = _POSITION_THEN_PERSON.match(first.text)
+    if titled and is_position(titled.group("position")) and _starts_with_person(titled.group("rest")):
+        # 'Head of the Conference Secretariat: Franz-Josef Batz'
+        draft = ContactDraft(role=kind)
+        parse_contact_block(draft, [clean_value(first.slice(titled.start("rest"))), *lines[1:]])
+        if draft.position is None:
+            draft.position = clean_value(first.slice(0, titled.end("position")))
+        return draft
     organisation = None
     split = _ORG_THEN_PERSON.match(first.text)
     if split and _starts_with_person(split.group("rest")):

@@ -8,6 +8,7 @@ sentence) yielded none, or when its type's essential facts are absent altogether
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from extractors.bodies import PARTNER_ROLES, is_group_label
@@ -80,8 +81,40 @@ def empty_partner_zones(zones: Iterable[Zone], partner_starts: Sequence[int], *,
     return empty
 
 
-def coverage_reasons(doc_type: str, zones: Sequence[Zone], draft: Draft) -> list[str]:
+_REACH = re.compile(r"@|\b(?:tel|phone|telephone|fax)\b", re.I)
+# People are named in a speakers section by their honorifics; bodies presenting are not people.
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Hon|H\.\s?E)\.\s+[A-Z]|\bProfessor\s+[A-Z]")
+
+
+def unread_sections(zones: Sequence[Zone], draft: Draft, *, has_speakers: bool) -> list[str]:
+    """Contact sections holding an email or a phone, and speaker sections (in reports), that gave no row."""
+    contact_starts = [c.span()[0] for c in draft.contacts] + [c.char_start for c in draft.contact_records]
+    missed = []
+    for index, zone in enumerate(zones):
+        role = zone.effective_role
+        wanted = role == "contact" or (has_speakers and role in ("speaker", "chair"))
+        if not wanted or zone.label is None or zone.source == "none":
+            continue
+        span = _section_span(zones, index)
+        if span is None or any(span[0] <= start < span[1] for start in contact_starts):
+            continue
+        text = " ".join(
+            p.text.text for z in zones[index:] for p in z.pieces if span[0] <= p.text.start < span[1]
+        )
+        if _REACH.search(text) if role == "contact" else _HONORIFIC.search(text):
+            missed.append(zone.label.text.strip()[:60])
+    return missed
+
+
+def coverage_reasons(
+    doc_type: str, zones: Sequence[Zone], draft: Draft, *, has_speakers: bool = False
+) -> list[str]:
     reasons = []
+    unread = unread_sections(zones, draft, has_speakers=has_speakers)
+    if unread:
+        reasons.append(
+            "people or contacts printed but not extracted under: " + "; ".join(f"'{u}'" for u in unread)
+        )
     for family, reason in _ESSENTIAL.get(doc_type, ()):
         rows = draft.contact_records + draft.contacts if family == "contacts" else getattr(draft, family)
         if not rows:

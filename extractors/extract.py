@@ -103,7 +103,7 @@ def extract_document(
         targets_from_zones(ctx, zones, draft)
         structured = contacts_from_zones(ctx.doc, zones, secretariat_only=doc_type.has_speakers)
         merge_contacts(draft.contacts, draft.contact_records, structured)
-        review_reasons = coverage_reasons(doc_type.name, zones, draft)
+        review_reasons = coverage_reasons(doc_type.name, zones, draft, has_speakers=doc_type.has_speakers)
     contacts = draft.contact_records + finalise_contacts(
         ctx, draft.contacts, method=doc_type.contact_method if doc_type is not None else "contact_block"
     )

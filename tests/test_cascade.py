@@ -542,3 +542,29 @@ def test_sub_labels_inside_a_form_cell_open_lists_of_their_own() -> None:
     assert (
         "Water and Sanitation Program – Africa" in partners
     )  # a capitalised part after a dash is the name's
+
+
+def test_a_contact_section_with_a_phone_that_gives_no_contact_sends_the_document_to_review() -> None:
+    from extractors.common import Draft
+    from extractors.coverage import unread_sections
+
+    doc = parse_document(
+        b"<html><body><h1>Report of the Workshop</h1><h2>For further information</h2>"
+        b"<p>Please write to the organisers of the event; tel. 555 0100</p>"
+        b"<h2>Speakers</h2><p>Presentations by local governments of the region.</p></body></html>",
+        "doc.html",
+    )
+    zones = document_zones(doc, explicit_breaks=True)
+    assert unread_sections(zones, Draft(), has_speakers=True) == ["For further information"]
+
+
+def test_a_position_before_a_colon_names_the_person_after_it() -> None:
+    extraction = _extract_text(
+        "Report of the International Conference for Renewable Energies 2004\n\n"
+        "The conference was held from 1 to 4 June 2004 in Bonn, Germany, and attended by delegations of 154 "
+        "countries.\n\nContact\n\nHead of the Conference Secretariat: Franz-Josef Batz\n"
+        "Federal Ministry for the Environment, Berlin, Germany\nE-mail: info@example.org\n"
+    )
+    people = {c.name: c for c in extraction.contacts}
+    assert people["Franz-Josef Batz"].position == "Head of the Conference Secretariat"
+    assert people["Franz-Josef Batz"].role == "secretariat"
