@@ -70,7 +70,7 @@ def test_dask_cluster_produces_the_same_tables_as_the_local_run(harness, tmp_pat
         flow = ingest.with_options(task_runner=DaskTaskRunner(address=cluster.scheduler_address))
         on_dask = tmp_path / "dask"
         summary = flow(raw_dir=str(RAW), out_dir=str(on_dask), use_cache=False, process_pool=False)
-    assert summary.by_status == {"ok": 5}
+    assert sum(summary.by_status.values()) == 5 and "failed" not in summary.by_status
     expected, actual = _tables(local / "current"), _tables(on_dask / "current")
     assert expected.keys() == actual.keys()
     for name in expected:
