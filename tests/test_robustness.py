@@ -139,7 +139,8 @@ HOSTILE = {
     "zero.pdf": (lambda: b"", "failed", "empty"),
     "truncated.pdf": (lambda: (RAW / "aspro_sheet.pdf").read_bytes()[:9000], None, None),
     "random.pdf": (lambda: bytes(range(256)) * 40, "failed", None),
-    "page.pdf": (lambda: (RAW / "thematic_seminar_6_2004.html").read_bytes(), "ok", None),
+    # Read by its content whatever its name says (rows its methods rarely get right elsewhere may send it to review).
+    "page.pdf": (lambda: (RAW / "thematic_seminar_6_2004.html").read_bytes(), ("ok", "needs_review"), None),
     "no_extension": (lambda: (RAW / "aspro_sheet.pdf").read_bytes(), "ok", None),
     "latin1.txt": (
         lambda: (
@@ -186,7 +187,10 @@ def test_hostile_files_get_a_verdict_and_a_reason(pool, tmp_path: Path, name: st
     document = _verdict(pool, path)
     assert document.status in ("ok", "needs_review", "failed")
     if expected_status:
-        assert document.status == expected_status, document.error
+        allowed = (expected_status,) if isinstance(expected_status, str) else expected_status
+        assert document.status in allowed, document.error
+    if isinstance(expected_status, tuple):
+        assert document.doc_type != "unknown", "a mislabelled file is read by its content"
     if document.status != "ok":
         assert document.error
     if expected_words:
