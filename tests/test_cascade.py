@@ -568,3 +568,15 @@ def test_a_position_before_a_colon_names_the_person_after_it() -> None:
     people = {c.name: c for c in extraction.contacts}
     assert people["Franz-Josef Batz"].position == "Head of the Conference Secretariat"
     assert people["Franz-Josef Batz"].role == "secretariat"
+
+
+def test_auspices_and_support_provided_by_name_organisers_and_funders() -> None:
+    extraction = _extract_text(
+        "Report of the Second Conference on Sanitation 2008\n\n"
+        "The conference was held from 18 to 21 February 2008 in Durban, South Africa. It was convened under the "
+        "auspices of the African Ministers' Council on Water (AMCOW). Financial support for the participation "
+        "of delegates was provided by the United States Agency for International Development.\n"
+    )
+    partners = _partners(extraction)
+    assert partners["African Ministers' Council on Water"][0] == "organizer"
+    assert partners["United States Agency for International Development"][0] == "funder"
