@@ -25,6 +25,7 @@ from extractors.contacts import (
     parse_contact_block,
     strip_honorific,
 )
+from extractors.labels import line_text
 from extractors.roles import _Vocabulary, normal_words
 from extractors.rules import role_rules
 from extractors.structure import Zone, is_prose
@@ -150,9 +151,7 @@ def _blocks_of(doc: ParsedDocument, zone: Zone, following: Zone | None) -> list[
     blocks: list[list[OffsetText]] = []
     previous: TextLine | None = None
     for line in _zone_lines(doc, zone, following):
-        text = OffsetText(
-            doc.text[line.char_start : line.char_end], tuple(range(line.char_start, line.char_end))
-        )
+        text = line_text(doc, line)
         if not text.text.strip():
             previous = None
             continue
@@ -224,15 +223,14 @@ def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
         draft.organization = organisation
     if draft.name is None and draft.role == "focal_point":
         draft.role = "secretariat"  # an office to contact, no person named
-    if draft.role == "focal_point" and contact_kind(
-        draft.organization.text if draft.organization else ""
-    ) == ("secretariat"):
+    office = draft.organization.text if draft.organization else ""
+    if draft.role == "focal_point" and contact_kind(office) == "secretariat":
         draft.role = "secretariat"  # 'Programme Office — Mr. A': the office's contact
     return draft
 
 
 def _starts_with_person(text: str) -> bool:
-    bare, _ = strip_honorific(OffsetText(text.strip(), tuple(range(len(text.strip())))))
+    bare, _ = strip_honorific(OffsetText.at(text.strip(), 0))
     return looks_like_person(bare.text.split(",")[0].strip())
 
 
@@ -251,9 +249,7 @@ def merge_contacts(
 
     ``records``: the contacts the extractor already made final (speakers, its own blocks)."""
     known = {fold(r.name) for r in records if r.name}
-    taken = [
-        (r.char_start, r.char_end) for r in records if r.char_start is not None and r.char_end is not None
-    ]
+    taken = [(r.char_start, r.char_end) for r in records]
     for new in structured:
         key = fold(new.name.text) if new.name is not None else None
         same = next(

@@ -190,9 +190,8 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
             n += 1
         if n == len(parts):
             return clean_value(text), text.slice(len(text.text))
-        rest = text.slice(text.text.index(parts[n].text, len(parts[n - 1].text)))
-        body = text.slice(0, text.text.index(parts[n].text, len(parts[n - 1].text))).strip(" ,")
-        return clean_value(body), clean_value(rest)
+        cut = text.text.index(parts[n].text, len(parts[n - 1].text))
+        return clean_value(text.slice(0, cut).strip(" ,")), clean_value(text.slice(cut))
     return None, text
 
 

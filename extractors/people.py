@@ -189,10 +189,8 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
         pieces = _cells_rejoined(zone.pieces) if zone.source == "column" else zone.pieces
         for piece in pieces:
             text = piece.text
-            if piece.kind == "cell" and zone.source == "column" and zone_role in ("speaker", "chair"):
-                records.extend(_table_people(ctx, zone_role, piece))
-                continue
-            if piece.kind == "cell" and piece.others and zone_role in ("speaker", "chair"):
+            in_table = zone.source == "column" or bool(piece.others)
+            if piece.kind == "cell" and in_table and zone_role in ("speaker", "chair"):
                 records.extend(_table_people(ctx, zone_role, piece))
                 continue
             for start, end in (

@@ -183,21 +183,16 @@ def _phase_rows(ctx: ExtractionContext, draft: Draft) -> None:
         cells.setdefault(line.col or 0, []).append(line_text(doc, line))
     known = {(d.start, d.end) for d in draft.dates if d.role == "phase"}
     for cells in rows.values():
-        texts = {col: OffsetText.join(parts, " ") for col, parts in sorted(cells.items())}
-        first = texts[min(texts)]
+        texts = [OffsetText.join(parts, " ") for _, parts in sorted(cells.items())]
+        first = texts[0]
         if not _PHASE_CELL.match(first.text):
             continue
-        for col, text in texts.items():
-            if col == min(texts):
-                continue
+        for text in texts[1:]:
             span = text.strip()
             open_end = _OPEN_END.search(span.text)
-            mention = parse_date(span.text[: open_end.start()] if open_end else span.text)
-            if (
-                mention is None
-                or mention.offset > 0
-                or mention.end_offset < len(span.text[: open_end.start()] if open_end else span.text) - 2
-            ):
+            dates = span.text[: open_end.start()] if open_end else span.text
+            mention = parse_date(dates)
+            if mention is None or mention.offset > 0 or mention.end_offset < len(dates) - 2:
                 continue  # a cell that is its span, not a sentence mentioning a year
             if (mention.start, mention.end) in known:
                 break

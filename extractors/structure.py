@@ -227,13 +227,14 @@ def _within(part: OffsetText, start: int, end: int) -> OffsetText:
     return part.slice(keep[0], keep[-1] + 1) if keep else part.slice(0, 0)
 
 
-def _item_piece(text: OffsetText) -> Piece:
+def _item_piece(text: OffsetText, kind: str = "item") -> Piece:
+    """A list item or cell, with the role of a sub-label it opens with ('Private companies: X')."""
     text = strip_bullet(text.strip())[0]
     label = _SUB_LABEL.match(text.text)
     if label and _words(label.group("label")) <= 5:
         role = section_role(label.group("label"))
-        return Piece(text.slice(label.end()), "item", role=None if role == STOP else role)
-    return Piece(text, "item")
+        return Piece(text.slice(label.end()), kind, role=None if role == STOP else role)
+    return Piece(text, kind)
 
 
 _INTRO_WORDS = 10
@@ -384,13 +385,7 @@ def _cell_pieces(cell: _Block) -> list[Piece]:
         for value in logical_lines(parts, lines):
             if not value.text.strip():
                 continue
-            text = strip_bullet(value.strip())[0]
-            label = _SUB_LABEL.match(text.text)
-            if label and _words(label.group("label")) <= 5:
-                role = section_role(label.group("label"))
-                pieces.append(Piece(text.slice(label.end()), "cell", role=None if role == STOP else role))
-            else:
-                pieces.append(Piece(text, "cell"))
+            pieces.append(_item_piece(value, kind="cell"))
     return pieces
 
 

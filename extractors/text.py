@@ -272,12 +272,20 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+def _word_ending_at(text: str, end: int) -> str:
+    """The run of non-space characters ending at ``end``, read backwards (no copy of the text)."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Rough sentence boundaries (period/question/exclamation followed by space and a capital)."""
     spans = []
     start = 0
     for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z\"“(])", text):
-        word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+        word = _word_ending_at(text, match.start())
         if word.casefold() in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)+", word):
             continue  # 'Mr. Rolph Payet', 'H.E. James Michel', 'S. Suparka': no sentence ends there
         spans.append((start, match.start()))
