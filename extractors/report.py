@@ -126,7 +126,7 @@ def _event(
                 if not where.text and len(date_seg.values) > 1:
                     where = clean_value(date_seg.values[1])
     if when is None and venue_seg is None:
-        when, when_evidence, where = _held_on(ctx) or _dateline(ctx) or (None, None, where)
+        when, when_evidence, where = _held_on(ctx) or _dateline(ctx, title) or (None, None, where)
     if venue_seg is not None:
         where = clean_value(venue_seg.values[0])
     if when is None and ctx.doc.lines:
@@ -139,6 +139,8 @@ def _event(
     if when is None and where is None:
         return
     venue, city, country = _split_venue(where)
+    if venue is None and city is not None:
+        venue = _venue_near(ctx, when_evidence, city)
     name = title.text if title is not None else None
     evidence = when_evidence or where or title
     event = ctx.facts.make(
@@ -198,10 +200,16 @@ def _apposition_start(text: str) -> int:
     return found.start() if found else len(text)
 
 
-def _dateline(ctx: ExtractionContext):
-    """'Bonn, Germany, 1-4 June 2004' printed as a short line under the title."""
+def _dateline(ctx: ExtractionContext, title: OffsetText | None = None):
+    """'Bonn, Germany, 1-4 June 2004' printed as a short line under the title.
+
+    A dateline above the title ('Athens, 8 June 2012' beside a document symbol) dates the
+    document, not the meeting: one under the title wins when there is one.
+    """
     doc = ctx.doc
-    for line in doc.lines[1:8]:
+    title_end = title.end if title is not None else -1
+    found = []
+    for line in doc.lines[1:14]:
         text = line_text(doc, line)
         if len(text.text.split()) > 12 or line.table is not None:
             continue
@@ -211,11 +219,49 @@ def _dateline(ctx: ExtractionContext):
         place = clean_value(
             OffsetText.join([text.slice(0, mention.offset), text.slice(mention.end_offset)], " ")
         )
-        return mention, text.slice(mention.offset, mention.end_offset), place or None
+        found.append(
+            (line.char_start >= title_end, mention, text.slice(mention.offset, mention.end_offset), place)
+        )
+    if not found:
+        return None
+    _, mention, evidence, place = max(found, key=lambda f: f[0])  # the first under the title, else the first
+    return mention, evidence, place or None
+
+
+def _venue_near(ctx: ExtractionContext, when: OffsetText | None, city: str) -> str | None:
+    """The venue a dateline or sentence leaves out: the short line right under 'San José, Costa Rica,
+    5-8 September 2005' ('Hotel Barceló San José Palacio'), or 'at the Ramses Hilton Hotel in Cairo'."""
+    doc = ctx.doc
+    if when is not None:
+        line = doc.line_at(when.start)
+        index = doc.lines.index(line) if line is not None else -1
+        if 0 <= index < len(doc.lines) - 1:
+            below = doc.lines[index + 1]
+            text = clean_value(line_text(doc, below)).text
+            if (
+                below.table is None
+                and 0 < len(text.split()) <= 8
+                and _is_venue(text)
+                and not find_dates(text)
+            ):
+                return text
+    at = re.search(
+        rf"\bat\s+(?:the\s+)?(?P<venue>[A-Z][^,.;:()\n]{{2,80}}?)\s*,?\s+in\s+{re.escape(city)}\b",
+        doc.text[:8000],
+    )
+    if at and _is_venue(at.group("venue")):
+        return at.group("venue")
     return None
 
 
-_REGION = re.compile(r"\b(?:Province|Prefecture|State|Region|County|District|Governorate)$")
+def _is_venue(text: str) -> bool:
+    words = {w.casefold() for w in re.findall(r"[\w'-]+", text)}
+    return bool(words & common_rules().venue_words)
+
+
+_REGION = re.compile(
+    r"\b(?:Province|Prefecture|State|Region|County|District|Governorate|Zone|Oblast|Department)$"
+)
 
 
 def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str | None]:
@@ -239,6 +285,9 @@ def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str 
             # 'Kunming, Yunnan Province, China': the city comes before its province.
             city = re.sub(r"\s*\d{3,}.*$", "", part).strip() or city
             city_index = index
+    if paren is None and venue_text and (city is None or _REGION.search(city)) and _is_place_name(venue_text):
+        # 'Turmi, South Omo Zone, Ethiopia', 'San José, Costa Rica': a town, no venue named.
+        return None, venue_text, country or country_of_place(venue_text)
     if paren is None and venue_text and 0 < city_index < len(parts):
         # The venue is every part before the city: 'Committee Room 5, Sandton Convention Center'.
         venue_text = ", ".join([venue_text, *parts[:city_index]])
@@ -254,6 +303,18 @@ def _split_venue(where: OffsetText | None) -> tuple[str | None, str | None, str 
     if country is None and venue_text:
         country = country_in_name(venue_text)
     return (venue_text or None), city, country
+
+
+def _is_place_name(text: str) -> bool:
+    """A short capitalised name with no venue or organisation word: a town, known or not."""
+    words = text.split()
+    return (
+        0 < len(words) <= 3
+        and text[:1].isupper()
+        and not _is_venue(text)
+        and not is_org_like(text)
+        and not re.search(r"\d", text)
+    )
 
 
 def _is_city(text: str, country: str | None) -> bool:

@@ -117,7 +117,7 @@ class OffsetText:
 
 
 _BULLET = re.compile(r"^\s*(?:[-•▪◦●*·–—]+|\(?[a-z]\)|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\))\s*")
-_EDGE_JUNK = " \t\"'“”‘’*•·;:,.–—-"
+_EDGE_JUNK = " \t\"'“”‘’*•·;:,.–—|-"
 
 
 def strip_bullet(text: OffsetText) -> tuple[OffsetText, bool]:

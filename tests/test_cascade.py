@@ -309,6 +309,36 @@ def test_a_dateline_under_the_title_dates_and_places_the_meeting() -> None:
     assert (event.start, event.end, event.city, event.country) == ("2004-06-01", "2004-06-04", "Bonn", "DE")
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (  # a document symbol's date above the title dates the document, not the meeting
+            "<p>UNEP/MED SC.3/Summary</p><p>Athens, 8 June 2012</p><h1>Third Steering Committee Meeting</h1>"
+            "<p>Istanbul, Turkey, 15–17 May 2012</p><h2>Background</h2><p>The committee meets yearly.</p>",
+            ("2012-05-15", "2012-05-17", None, "Istanbul", "TR"),
+        ),
+        (  # the venue on its own line under the dateline; a town the places list may not know
+            "<h1>Second Expert Meeting on Cleaner Production</h1><p>San José, Costa Rica, 5–8 September 2005</p>"
+            "<p>Hotel Barceló San José Palacio</p><h2>1. Background</h2><p>The meeting took stock.</p>",
+            ("2005-09-05", "2005-09-08", "Hotel Barceló San José Palacio", "San José", "CR"),
+        ),
+        (  # a town, its zone and country, then the dates after a bar
+            "<h1>Global Herders Gathering</h1><p>Summary report of the proceedings</p><p>Turmi, South Omo Zone, Ethiopia | 29 January – 2 February 2005</p>"
+            "<h2>Participation</h2><p>The meeting was attended by herders from many countries.</p>",
+            ("2005-01-29", "2005-02-02", None, "Turmi", "ET"),
+        ),
+        (  # the dateline names the city; the venue is told in a sentence
+            "<h1>Expert Group Meeting on Water Statistics</h1><p>Cairo, 5-6 June 2007</p><h2>Introduction</h2>"
+            "<p>The Commission organized the meeting at the Ramses Hilton Hotel in Cairo, Egypt, on 5 and 6 June.</p>",
+            ("2007-06-05", "2007-06-06", "Ramses Hilton Hotel", "Cairo", "EG"),
+        ),
+    ],
+)
+def test_a_meeting_is_dated_and_placed_by_the_dateline_under_its_title(body: str, expected: tuple) -> None:
+    (event,) = _extract_html(body).events
+    assert (event.start, event.end, event.venue, event.city, event.country) == expected
+
+
 def test_a_fixed_width_table_in_plain_text_is_read_by_cells() -> None:
     doc = parse_document(
         b"3. PANEL\n\n"

@@ -134,6 +134,8 @@ class CommonRules(_Rules):
     position_heads: frozenset[str]
     # Last words of venues, never of people: 'Green Lake Hotel'.
     place_head_words: frozenset[str]
+    # Words that make a place a venue rather than a town: 'Hotel Barceló San José Palacio'.
+    venue_words: frozenset[str]
     name_connectors: list[str]
 
 
