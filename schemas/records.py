@@ -39,6 +39,11 @@ SCHEMA_VERSION = "1.0.0"
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
+    # Every table's model names its table and its id column (declared here so code that takes any
+    # record model can read them; each subclass sets them).
+    table: ClassVar[str]
+    id_field: ClassVar[str]
+
 
 class DocumentRecord(Record):
     table: ClassVar[str] = "documents"
