@@ -1,9 +1,9 @@
-"""Record models of the published dataset (``DATASET.md``).
+"""Record models of the published dataset (``docs/DATASET.md``).
 
 One model per table. ``schema.json`` is generated from these models, so the
 field descriptions here are the dataset's data dictionary. Adding a field to
-a table means adding it here (plus its extraction and tests); nothing else
-lists columns.
+a table means adding it here (plus its extraction and tests) and to its table
+in ``docs/DATASET.md``, which ``tests/test_contracts.py`` holds to these models.
 """
 
 from __future__ import annotations
