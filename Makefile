@@ -47,10 +47,11 @@ train: setup
 lint: setup
 	$(BIN)/ruff check pipeline extractors schemas tests
 	$(BIN)/ruff format --check pipeline extractors schemas tests
+	$(BIN)/mypy pipeline extractors schemas
 
 lock:  # re-pin from the current venv, keeping the header comments
 	{ grep '^#' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^partnerflow'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf $(VENV) .prefect .pytest_cache
+	rm -rf $(VENV) .prefect .pytest_cache .mypy_cache

@@ -385,7 +385,7 @@ def _sentence_candidates(
 def _names_before(sentence: OffsetText) -> list[Candidate]:
     """'... took part; the World Bank and UNEP were among the organisations represented': the clause
     before the phrase is the enumeration, and only when every piece of it names a body."""
-    candidates = []
+    candidates: list[Candidate] = []
     for pattern, role in _trigger_patterns("before"):
         for match in pattern.finditer(sentence.text):
             head = sentence.slice(0, match.start())

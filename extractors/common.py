@@ -133,7 +133,7 @@ def finalise_contacts(
             draft.organization.text if draft.organization else None
         )
         confidence = 0.9 if draft.name or draft.organization else 0.6
-        # A contact point that names no person is an office to contact (eval/GOLD.md: secretariat).
+        # A contact point that names no person is an office to contact (docs/GOLD.md: secretariat).
         role = (
             "secretariat"
             if draft.role == "focal_point" and draft.name is None and draft.organization

@@ -72,7 +72,7 @@ def contacts_from_zones(
     doc: ParsedDocument, zones: Sequence[Zone], *, secretariat_only: bool = False
 ) -> list[ContactDraft]:
     """The contacts of every contact section. ``secretariat_only``: a report's contacts are its
-    secretariat's, whoever they name (eval/GOLD.md)."""
+    secretariat's, whoever they name (docs/GOLD.md)."""
     found: list[ContactDraft] = []
     kind: str | None = None
     current: ContactDraft | None = None

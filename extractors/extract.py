@@ -41,7 +41,7 @@ class DocumentType:
     extractor: Extractor
     # The method name contact-block rows carry (their confidence is measured per method).
     contact_method: str
-    # Speakers and chairs are facts of a reported meeting only (eval/GOLD.md).
+    # Speakers and chairs are facts of a reported meeting only (docs/GOLD.md).
     has_speakers: bool = False
 
 

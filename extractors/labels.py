@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from extractors.text import OffsetText
 from schemas.document import ParsedDocument, TextLine
+
+# A label set's keys: plain strings or a Literal (a Mapping is invariant in its keys).
+_Key = TypeVar("_Key", bound=str)
 
 _SEPARATOR = r"\s*(?:\([^()\n]{0,40}\))?\s*(?::|/(?=\s)|/$|\s[-–—]\s|$)"
 
@@ -36,7 +40,7 @@ class LabelMatch:
 class LabelMatcher:
     """Matches any of a set of labels at the start of a line; the longest label wins."""
 
-    def __init__(self, labels: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, labels: Mapping[_Key, Sequence[str]]) -> None:
         entries = sorted(
             ((key, label) for key, values in labels.items() for label in values),
             key=lambda kv: len(kv[1]),
@@ -150,8 +154,10 @@ def segment_lines(
             segments.append(segment)
             zone = zone_of(key)
             continue
-        if segments[-1].key == "section" and _continues_heading(
-            segments[-1].label_line, line, segments[-1].values
+        if (
+            segments[-1].key == "section"
+            and segments[-1].label is not None  # always true (only the preamble has none); for the type
+            and _continues_heading(segments[-1].label_line, line, segments[-1].values)
         ):
             # A long heading wraps over several lines of one block.
             segments[-1].label = OffsetText.join([segments[-1].label, text])

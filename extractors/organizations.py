@@ -45,7 +45,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -291,9 +291,9 @@ def _join_cities(forms: list[_Form], clusters: _Clusters) -> None:
         # "University of Kitakyushu" loses only "of": not a city form.
         if form.full_name and place and (not extra or extra & {"city", "municipality"}):
             by_place[" ".join(place)].append(i)
-    for place, members in sorted(by_place.items()):
+    for place_key, members in sorted(by_place.items()):
         # Only places that some mention calls a city: a bare "Japan" or "Asia" joins nothing.
-        if not any(forms[i].key != place for i in members):
+        if not any(forms[i].key != place_key for i in members):
             continue
         for i in members[1:]:
             clusters.union(members[0], i)
@@ -324,9 +324,9 @@ def _join_similar_names(forms: list[_Form], clusters: _Clusters) -> None:
                     best[(a, b)] = max(best.get((a, b), 0.0), float(block[row, col]))
     pairs = sorted((-score, names[a], names[b]) for (a, b), score in best.items())
     # Best pairs first, so a mention without a country joins its closest match.
-    for _, a, b in pairs:
-        if _similar(a, b):
-            clusters.union(first_of[a], first_of[b])
+    for _, name_a, name_b in pairs:
+        if _similar(name_a, name_b):
+            clusters.union(first_of[name_a], first_of[name_b])
 
 
 def _join_acronyms(forms: list[_Form], clusters: _Clusters) -> None:
@@ -351,7 +351,7 @@ def _join_acronyms(forms: list[_Form], clusters: _Clusters) -> None:
             clusters.union(own, spelled.pop())
 
 
-class _Initials:
+class _Initials(Generic[T]):
     """Names indexed by their initials, so an acronym finds the names it abbreviates in one look-up.
 
     Same test as ``extractors.text.acronym_matches``: the initials of the significant words,

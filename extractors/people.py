@@ -6,7 +6,7 @@ Environmental Strategies (IGES)" or "Kong Ha — Chairperson, CAI-Asia". They
 are speakers or chairs when the zone they stand in says so (a heading or
 introducing sentence with a speaker or chair role) or the sentence around them
 does (opened, spoke, presented, chaired ...). People named in any other role
-are not contacts (``eval/GOLD.md``), so a name without such a context is left.
+are not contacts (``docs/GOLD.md``), so a name without such a context is left.
 """
 
 from __future__ import annotations

@@ -143,6 +143,8 @@ def _event(
         venue = _venue_near(ctx, when_evidence, city)
     name = title.text if title is not None else None
     evidence = when_evidence or where or title
+    # Set by the checks above (a date's evidence or the venue); the type cannot tell.
+    assert evidence is not None
     event = ctx.facts.make(
         EventRecord,
         evidence,

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from extractors.rules import role_rules
 
 STOP = "stop"
+
+# A vocabulary's keys: plain strings or a Literal of roles (a Mapping is invariant in its keys).
+_Role = TypeVar("_Role", bound=str)
 
 _NUMBERING = re.compile(
     r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivxIVX]{1,4}|[A-Ha-h])[.)]|\d{1,2}(?:\.\d{1,2})+|\(\w{1,3}\))\s+"
@@ -59,7 +64,7 @@ class RoleMatch:
 class _Vocabulary:
     """Phrases (as stem tuples) per role; finds the longest one inside a label."""
 
-    def __init__(self, phrases: dict[str, list[str]]) -> None:
+    def __init__(self, phrases: Mapping[_Role, Sequence[str]]) -> None:
         # Longest first; among phrases of one length, the order of the vocabulary file decides.
         seen: dict[tuple[str, ...], str] = {}
         for role, items in phrases.items():

@@ -272,14 +272,14 @@ def document_zones(doc: ParsedDocument, *, explicit_breaks: bool = False) -> lis
         i += 1
         text = block.text
         if _is_heading(block):
-            label = clean_value(text.sub(re.compile(r"\n"), " "))
-            role = section_role(label.text)
+            heading_label = clean_value(text.sub(re.compile(r"\n"), " "))
+            role = section_role(heading_label.text)
             if role is not None:
                 heading_role = None if role == STOP else role
-            elif block.first.heading_level or _NUMBERED.match(label.text):
+            elif block.first.heading_level or _NUMBERED.match(heading_label.text):
                 heading_role = None
             # else: a bold or capitalised line without a role is a sub-heading ('Cities in Asia')
-            zones.append(Zone(label, role, "heading", parent_role=heading_role))
+            zones.append(Zone(heading_label, role, "heading", parent_role=heading_role))
             continue
         parts = _run_in_labels(text)
         for label, value in parts:

@@ -44,10 +44,10 @@ def extract_targets(
                 break
             bulleted = bulleted or (line.list_item and not items)
             for value in _split_inline(whole):
-                year = _YEAR_ITEM.match(value.text)
+                dated = _YEAR_ITEM.match(value.text)
                 undated = _UNDATED_ITEM.match(value.text)
-                if year:
-                    items.append((int(year.group("year")), [value.slice(year.end())]))
+                if dated:
+                    items.append((int(dated.group("year")), [value.slice(dated.end())]))
                 elif undated:
                     items.append((None, [value.slice(undated.end())]))
                 elif (

@@ -1,4 +1,4 @@
-"""Score the published dataset against the gold annotations (``eval/GOLD.md``).
+"""Score the published dataset against the gold annotations (``docs/GOLD.md``).
 
 The core (``gold_facts``, ``predicted_facts``, ``score``) is pure: it works on
 documents in gold-JSON shape, whichever side they come from. The edge

@@ -1,4 +1,4 @@
-"""Write a release of the dataset and make it ``current`` in one atomic step (``DATASET.md``).
+"""Write a release of the dataset and make it ``current`` in one atomic step (``docs/DATASET.md``).
 
 A release is a folder ``releases/<release_id>/`` holding every table as Parquet
 and CSV, ``schema.json`` (the data dictionary, generated from the record models)

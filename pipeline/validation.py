@@ -120,7 +120,7 @@ class ValidationReport(BaseModel):
 
 
 def validate_tables(tables: Mapping[str, pd.DataFrame]) -> ValidationReport:
-    """Every violation of the contract (DATASET.md, GOLD.md normalisation) in ``tables``."""
+    """Every violation of the contract (docs/DATASET.md, docs/GOLD.md normalisation) in ``tables``."""
     found: list[Violation] = []
     for name in TABLE_MODELS:
         if name not in tables:

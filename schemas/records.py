@@ -1,9 +1,9 @@
-"""Record models of the published dataset (``DATASET.md``).
+"""Record models of the published dataset (``docs/DATASET.md``).
 
 One model per table. ``schema.json`` is generated from these models, so the
 field descriptions here are the dataset's data dictionary. Adding a field to
-a table means adding it here (plus its extraction and tests); nothing else
-lists columns.
+a table means adding it here (plus its extraction and tests) and to its table
+in ``docs/DATASET.md``, which ``tests/test_contracts.py`` holds to these models.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ SCHEMA_VERSION = "1.0.0"
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # Every table's model names its table and its id column (declared here so code that takes any
+    # record model can read them; each subclass sets them).
+    table: ClassVar[str]
+    id_field: ClassVar[str]
 
 
 class DocumentRecord(Record):

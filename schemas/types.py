@@ -1,6 +1,6 @@
 """Reusable annotated types and vocabularies shared by every record model.
 
-The vocabularies are those of ``eval/GOLD.md``; the published tables must use
+The vocabularies are those of ``docs/GOLD.md``; the published tables must use
 exactly these values so the dataset can be scored against gold.
 """
 

@@ -1,4 +1,4 @@
-"""Scoring against gold (pipeline/evaluation.py), per the rules of eval/GOLD.md."""
+"""Scoring against gold (pipeline/evaluation.py), per the rules of docs/GOLD.md."""
 
 from __future__ import annotations
 

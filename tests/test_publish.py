@@ -1,4 +1,4 @@
-"""Publishing a release (pipeline/publish.py) against the contract of DATASET.md."""
+"""Publishing a release (pipeline/publish.py) against the contract of docs/DATASET.md."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ CONTRACT_COLUMNS: dict[str, list[str]] = {
     "events": ["event_id", "name", "start", "end", "venue", "city", "country", *PROVENANCE],
     "websites": ["url", *PROVENANCE],
 }
-# Types the contract states (DATASET.md), as Arrow types in the Parquet files.
+# Types the contract states (docs/DATASET.md), as Arrow types in the Parquet files.
 CONTRACT_TYPES: dict[str, pa.DataType] = {
     "doc_id": pa.string(),
     "page": pa.int64(),

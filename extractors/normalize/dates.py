@@ -179,7 +179,7 @@ def _quarter(match: re.Match[str]) -> tuple[str, str | None] | None:
     quarter = quarter or _int(match, "qn")
     if quarter is None:
         return None
-    # Like "mid-2003", a quarter names no month: the text is precise to the year (GOLD.md).
+    # Like "mid-2003", a quarter names no month: the text is precise to the year (docs/GOLD.md).
     return _span(_iso(year), None)
 
 

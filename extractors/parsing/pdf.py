@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pdfplumber
@@ -458,7 +458,7 @@ class _PdfReader:
         tables = []
         for table in found:
             cells = [
-                (r, c, tuple(map(float, bbox)))
+                (r, c, (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])))
                 for r, row in enumerate(table.rows)
                 for c, bbox in enumerate(row.cells)
                 if bbox is not None
@@ -569,13 +569,16 @@ class _PdfReader:
                 flush_columns()
                 lines.extend(item)  # a borderless table, already in cells
                 region = 0
-            elif gutters and not _crosses(item, gutters):
-                split_rows.append(item)
-                region = 0
             else:
-                flush_columns()
-                region = region or self._region()
-                lines.append(_Line(item, page_no, region, margin))
+                # Neither a table nor a borderless table's lines: a row of words.
+                word_row = cast("list[_Word]", item)
+                if gutters and not _crosses(word_row, gutters):
+                    split_rows.append(word_row)
+                    region = 0
+                else:
+                    flush_columns()
+                    region = region or self._region()
+                    lines.append(_Line(word_row, page_no, region, margin))
         flush_columns()
         return lines
 
@@ -672,10 +675,10 @@ def _mark_blocks(lines: Sequence[_Line]) -> None:
         else:
             height = max(line.height, prev.height)
             threshold = 1.5 * height if typical is None else max(1.5 * height, 1.25 * typical)
-            lead = leading.get(line.size) if abs(line.size - prev.size) < 0.5 else None
-            if lead is not None:
+            size_leading = leading.get(line.size) if abs(line.size - prev.size) < 0.5 else None
+            if size_leading is not None:
                 # Set leading is exact: a gap a few points over it is paragraph spacing.
-                threshold = min(threshold, lead + max(2.5, 0.2 * lead))
+                threshold = min(threshold, size_leading + max(2.5, 0.2 * size_leading))
             pitch = line.top - prev.top
             dx = line.x0 - prev.x0
             centred = abs((line.x0 + line.x1) / 2 - (prev.x0 + prev.x1) / 2) < _INDENT_TOLERANCE
