@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from extractors import nlp
 from extractors.common import Draft, ExtractionContext
 from extractors.contacts import is_position
-from extractors.lists import ListItem, body_items
+from extractors.lists import ListItem, body_items, country_runs
 from extractors.normalize import country_code, country_in_name, country_of_place
 from extractors.roles import category_of_label, is_role_label, sentence_role
 from extractors.rules import common_rules, role_rules, sheet_rules
@@ -329,6 +329,8 @@ def mention_candidates(zones: Iterable[Zone]) -> list[Candidate]:
                     ):
                         candidates.append(Candidate(item, role, "mention"))
                 position = max(end, start.end() + 1)
+            # 'Delegations came from Ethiopia, Kenya and Uganda': countries enumerated in the prose.
+            candidates.extend(Candidate(item, role, "mention") for item in country_runs(text))
     return candidates
 
 

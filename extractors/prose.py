@@ -83,7 +83,10 @@ def find_triggered_orgs(text: str, triggers: Sequence[TriggerRule]) -> list[OrgM
                 continue
             start, end = span
             name = text[start:end].strip()
-            if _names_a_body(name):
+            pair = _pair(text, start, name, trigger)
+            if pair:
+                mentions.extend(pair)
+            elif _names_a_body(name):
                 mentions.append(
                     OrgMention(name[0].upper() + name[1:], start, end, trigger.category, trigger.confidence)
                 )
@@ -99,20 +102,9 @@ def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMent
             break
         start, end = span
         name = text[start:end].strip()
-        # "X and Y" captured as one phrase: split where both halves name bodies.
-        parts = [p for p in re.split(r"\s+and\s+(?:the\s+)?", name) if p]
-        if len(parts) > 1 and all(
-            _names_a_body(p) and (is_org_like(p) or looks_like_acronym(p)) for p in parts
-        ):
-            offset = start
-            for part in parts:
-                at = text.index(part, offset)
-                found.append(
-                    OrgMention(
-                        part[0].upper() + part[1:], at, at + len(part), trigger.category, trigger.confidence
-                    )
-                )
-                offset = at + len(part)
+        pair = _pair(text, start, name, trigger)
+        if pair:
+            found.extend(pair)
         elif _names_a_body(name):
             acronym = _ACRONYM_AFTER.match(text, end)
             found.append(
@@ -135,6 +127,25 @@ def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMent
         if nxt is None:
             break
         position = nxt.end()
+    return found
+
+
+def _pair(text: str, start: int, name: str, trigger: TriggerRule) -> list[OrgMention]:
+    """'X and Y' captured as one phrase: one mention each where both halves name bodies or countries
+    ('the Asian Development Bank and UNEP', 'Japan and China')."""
+    parts = [p for p in re.split(r"\s+and\s+(?:the\s+)?", name) if p]
+    if len(parts) < 2 or not all(
+        _names_a_body(p) and (is_org_like(p) or looks_like_acronym(p) or country_code(p)) for p in parts
+    ):
+        return []
+    found = []
+    offset = start
+    for part in parts:
+        at = text.index(part, offset)
+        found.append(
+            OrgMention(part[0].upper() + part[1:], at, at + len(part), trigger.category, trigger.confidence)
+        )
+        offset = at + len(part)
     return found
 
 

@@ -361,6 +361,8 @@ def _participation_prose(ctx: ExtractionContext, draft: Draft) -> None:
             group = match.group("group")
             group_country = country_in_name(group) if group else None
             listing = OffsetText.at(match.group("list"), match.start("list"))
+            if looks_like_acronym(listing.text.strip()):
+                continue  # 'as well as the Asian Development Bank (ADB)': an acronym, not a list
             for part in listing.split_top_level(",;"):
                 name, paren = trailing_parenthetical(clean_value(part))
                 country = country_code(paren.text) if paren else None

@@ -339,6 +339,41 @@ def test_a_meeting_is_dated_and_placed_by_the_dateline_under_its_title(body: str
     assert (event.start, event.end, event.venue, event.city, event.country) == expected
 
 
+def test_countries_enumerated_in_a_participation_paragraph_are_each_a_participant() -> None:
+    extraction = _extract_html(
+        "<h1>Global Herders Gathering</h1><p>Summary report</p><p>Turmi, Ethiopia, 29 January 2005</p>"
+        "<h2>3. Participation</h2><p>Some 120 leaders attended. Delegations came from Ethiopia, Kenya, Tanzania "
+        "and Uganda in East Africa; from Benin, Burkina Faso, Chad and Mali in West Africa; and from Spain and "
+        "the United Kingdom (Wales) in Europe.</p><h2>4. Proceedings</h2><p>The Gathering was opened in Kenya.</p>"
+    )
+    partners = _partners(extraction)
+    expected = {
+        "Ethiopia": "ET",
+        "Kenya": "KE",
+        "Tanzania": "TZ",
+        "Uganda": "UG",
+        "Benin": "BJ",
+        "Burkina Faso": "BF",
+        "Chad": "TD",
+        "Mali": "ML",
+        "Spain": "ES",
+        "United Kingdom": "GB",
+    }
+    assert {name: country for name, (_, country, _) in partners.items() if name in expected} == expected
+    assert all(partners[name][0] == "participant" for name in expected)
+
+
+def test_two_countries_or_an_acronym_in_a_sentence_are_not_read_as_one_body() -> None:
+    extraction = _extract_html(
+        "<h1>Regional Workshop on Land Degradation</h1><p>Bangkok, Thailand, 3-5 March 2008</p><h2>Background</h2>"
+        "<p>The workshop was attended by representatives of Cambodia and Viet Nam, as well as the Asian "
+        "Development Bank (ADB). Government officials from Japan and China also took part.</p>"
+    )
+    names = set(_partners(extraction))
+    assert {"Cambodia", "Viet Nam", "Asian Development Bank", "Japan", "China"} <= names
+    assert not names & {"ADB", "Japan and China"}
+
+
 def test_a_fixed_width_table_in_plain_text_is_read_by_cells() -> None:
     doc = parse_document(
         b"3. PANEL\n\n"
