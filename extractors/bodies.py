@@ -298,8 +298,11 @@ def mention_candidates(zones: Iterable[Zone]) -> list[Candidate]:
     'Phase I was financed by a World Bank loan and a grant from the Global Environment Facility').
 
     Only names that read as bodies on their own (an organisation word, an acronym after them, a
-    country's government) count: a section about funding mentions more than its funders.
+    country's government) count: a section about funding mentions more than its funders. A trigger
+    phrase earlier in the sentence ('implemented by', 'financed by') names the role instead of the
+    heading, which may name several ('Who runs and finances the programme').
     """
+    triggers = _trigger_patterns()
     candidates: list[Candidate] = []
     for zone in zones:
         role = zone.effective_role
@@ -308,30 +311,44 @@ def mention_candidates(zones: Iterable[Zone]) -> list[Candidate]:
         for piece in zone.pieces:
             if piece.kind != "paragraph" and not is_prose(piece.text.text):
                 continue
-            text = piece.text
-            position = 0
-            while True:
-                start = _NAME_START.search(text.text, position)
-                if start is None:
-                    break
-                span = capture_name_phrase(text.text, start.start(), allow_lower_first=False)
-                if span is None or span[1] <= span[0]:
-                    position = start.end() + 1
-                    continue
-                end = span[1]
-                acronym = re.match(r"\s*\(([A-Z][\w-]{1,12})\)", text.text[end:])
-                phrase = text.slice(span[0], end + (acronym.end() if acronym else 0))
-                phrase = phrase.sub(_GENERIC_OF)  # 'Representatives of the Asian Development Bank'
-                for item in body_items(phrase):
-                    name = item.name.text
-                    if len(name.split()) >= 2 and (
-                        is_org_like(name) or item.acronym or _GOVERNMENT_OF.match(name)
-                    ):
-                        candidates.append(Candidate(item, role, "mention"))
-                position = max(end, start.end() + 1)
-            # 'Delegations came from Ethiopia, Kenya and Uganda': countries enumerated in the prose.
-            candidates.extend(Candidate(item, role, "mention") for item in country_runs(text))
+            for start, end in sentence_spans(piece.text.text):
+                sentence = piece.text.slice(start, end)
+                roles = _trigger_roles(sentence.text, triggers)
+                for item in [*_named_bodies(sentence), *country_runs(sentence)]:
+                    at = item.name.start - sentence.start
+                    said = [r for position, r in roles if position <= at]
+                    candidates.append(Candidate(item, said[-1] if said else role, "mention"))
     return candidates
+
+
+def _trigger_roles(sentence: str, triggers: list[tuple[re.Pattern[str], str]]) -> list[tuple[int, str]]:
+    """Where each trigger phrase of a sentence ends, and the role it names, in text order."""
+    found = [(m.end(), role) for pattern, role in triggers for m in pattern.finditer(sentence)]
+    return sorted(r for r in found if r[1] in PARTNER_ROLES)
+
+
+def _named_bodies(text: OffsetText) -> list[ListItem]:
+    """Capitalised phrases of running text that read as bodies on their own."""
+    items: list[ListItem] = []
+    position = 0
+    while True:
+        start = _NAME_START.search(text.text, position)
+        if start is None:
+            break
+        span = capture_name_phrase(text.text, start.start(), allow_lower_first=False)
+        if span is None or span[1] <= span[0]:
+            position = start.end() + 1
+            continue
+        end = span[1]
+        acronym = re.match(r"\s*\(([A-Z][\w-]{1,12})\)", text.text[end:])
+        phrase = text.slice(span[0], end + (acronym.end() if acronym else 0))
+        phrase = phrase.sub(_GENERIC_OF)  # 'Representatives of the Asian Development Bank'
+        for item in body_items(phrase):
+            name = item.name.text
+            if len(name.split()) >= 2 and (is_org_like(name) or item.acronym or _GOVERNMENT_OF.match(name)):
+                items.append(item)
+        position = max(end, start.end() + 1)
+    return items
 
 
 def _trigger_patterns(direction: str = "after") -> list[tuple[re.Pattern[str], str]]:

@@ -374,6 +374,23 @@ def test_two_countries_or_an_acronym_in_a_sentence_are_not_read_as_one_body() ->
     assert not names & {"ADB", "Japan and China"}
 
 
+def test_a_trigger_in_the_sentence_names_the_role_of_bodies_under_a_heading_of_several_roles() -> None:
+    extraction = _extract_html(
+        "<h1>Central Asian Land Management Programme</h1><p>Programme description</p>"
+        "<h2>Phases</h2><p>Phase 1 (2006-2009) prepared national frameworks.</p>"
+        "<h2>Who runs and finances the programme</h2><p>The programme is implemented by the Asian Development "
+        "Bank (ADB), working jointly with the United Nations Development Programme (UNDP). It is financed by "
+        "the Global Environment Facility (GEF) and the International Fund for Agricultural Development.</p>"
+    )
+    partners = _partners(extraction)
+    assert (
+        partners["Asian Development Bank"][0]
+        == partners["United Nations Development Programme"][0]
+        == "organizer"
+    )
+    assert partners["Global Environment Facility"][0] == "funder"
+
+
 def test_a_fixed_width_table_in_plain_text_is_read_by_cells() -> None:
     doc = parse_document(
         b"3. PANEL\n\n"
