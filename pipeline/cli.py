@@ -10,12 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extractors import EXTRACTOR_VERSION
-from pipeline.locking import RunLockedError
-from pipeline.prefect_server import ServerStartError
+from pipeline.errors import RunLockedError, ServerStartError
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipeline.runner import run_ingest
+    from pipeline.run.runner import run_ingest
     from pipeline.settings import Settings
 
     settings = Settings()
@@ -49,7 +48,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from pipeline.evaluation import format_report, load_gold, load_predictions, score
+    from pipeline.evaluation.gold import load_gold, load_predictions
+    from pipeline.evaluation.scoring import format_report, score
 
     gold_dir = Path(args.gold)
     dataset = Path(args.dataset)
@@ -65,7 +65,7 @@ def _eval(args: argparse.Namespace) -> int:
     report = score(gold, predicted)
     print(format_report(report, details=not args.summary))
     if args.calibration:
-        from pipeline.evaluation import calibration, format_calibration
+        from pipeline.evaluation.calibration import calibration, format_calibration
         from pipeline.settings import Settings
 
         print()
@@ -74,8 +74,8 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _eval_raw(raw: Path, gold_dir: Path, *, details: bool, stages: bool) -> int:
-    from pipeline.corpus_eval import format_corpus_score, predict_folder, score_corpus
-    from pipeline.evaluation import load_gold
+    from pipeline.evaluation.corpus import format_corpus_score, predict_folder, score_corpus
+    from pipeline.evaluation.gold import load_gold
     from pipeline.settings import Settings
 
     if not raw.is_dir():
@@ -85,7 +85,7 @@ def _eval_raw(raw: Path, gold_dir: Path, *, details: bool, stages: bool) -> int:
     result = score_corpus(gold, predict_folder(raw), threshold=Settings().review_threshold)
     print(format_corpus_score(result, details=details))
     if stages:
-        from pipeline.corpus_eval import stage_figures
+        from pipeline.evaluation.corpus import stage_figures
 
         print()
         print(stage_figures(raw, gold).format())
@@ -93,7 +93,7 @@ def _eval_raw(raw: Path, gold_dir: Path, *, details: bool, stages: bool) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from pipeline.training import MODEL_PATH, train, training_corpora
+    from pipeline.evaluation.training import MODEL_PATH, train, training_corpora
 
     corpora = training_corpora()
     for corpus in corpora:
@@ -112,7 +112,7 @@ def _train(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from prefect import serve
 
-    from pipeline.flows import build_deployment
+    from pipeline.run.flow import build_deployment
     from pipeline.settings import Settings
 
     settings = Settings()
@@ -137,7 +137,7 @@ def _out_dir(args: argparse.Namespace) -> Path:
 
 
 def _releases(args: argparse.Namespace) -> int:
-    from pipeline.publish import list_releases, read_current
+    from pipeline.release.publish import list_releases, read_current
 
     out = _out_dir(args)
     releases = list_releases(out)
@@ -156,13 +156,8 @@ def _releases(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from pipeline.releases import (
-        ReleaseError,
-        diff_releases,
-        format_diff,
-        previous_and_current,
-        resolve_release,
-    )
+    from pipeline.errors import ReleaseError
+    from pipeline.release.history import diff_releases, format_diff, previous_and_current, resolve_release
 
     out = _out_dir(args)
     if len(args.releases) not in (0, 2):
@@ -203,8 +198,8 @@ def _print_conflicts(conflicts) -> None:
 
 def _publish(args: argparse.Namespace) -> int:
     from extractors.errors import PartnerflowError
-    from pipeline.corrections import publish_with_corrections
-    from pipeline.locking import RunLockedError
+    from pipeline.errors import RunLockedError
+    from pipeline.release.build import publish_with_corrections
 
     settings, out = _corrections_context(args)
     try:
@@ -223,7 +218,9 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from pipeline.review import ReviewError, check_bind, serve
+    from pipeline.errors import ReviewError
+    from pipeline.review.app import serve
+    from pipeline.review.security import check_bind
 
     settings, out = _corrections_context(args)
     token = args.token or os.environ.get("PARTNERFLOW_REVIEW_TOKEN") or None
@@ -243,15 +240,10 @@ def _review(args: argparse.Namespace) -> int:
 
 def _corrections(args: argparse.Namespace) -> int:
     from extractors.errors import PartnerflowError
-    from pipeline.corrections import (
-        ImportRejected,
-        NoExtraction,
-        export_csv,
-        import_csv,
-        open_store,
-        publish_with_corrections,
-        working_tables,
-    )
+    from pipeline.corrections.csv_io import export_csv, import_csv
+    from pipeline.corrections.store import open_store
+    from pipeline.errors import ImportRejectedError, NoExtractionError
+    from pipeline.release.build import publish_with_corrections, working_tables
 
     settings, out = _corrections_context(args)
     try:
@@ -264,7 +256,7 @@ def _corrections(args: argparse.Namespace) -> int:
         result = import_csv(
             store, Path(args.file), reviewer=args.reviewer, tables=working[0] if working else None
         )
-    except ImportRejected as exc:
+    except ImportRejectedError as exc:
         print(f"partnerflow: {exc}", file=sys.stderr)
         return 1
     except PartnerflowError as exc:
@@ -276,7 +268,7 @@ def _corrections(args: argparse.Namespace) -> int:
     if result.added and not args.no_publish:
         try:
             release, conflicts = publish_with_corrections(out, settings, wait=True)
-        except NoExtraction as exc:
+        except NoExtractionError as exc:
             print(f"not published: {exc}")
             return 0
         except PartnerflowError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import build_parser, main
-from pipeline.flows import build_deployment
+from pipeline.run.flow import build_deployment
 
 
 def test_help_lists_the_commands(capsys) -> None:
@@ -54,7 +54,7 @@ class _RecordingFlow:
         return self
 
     def __call__(self, **kwargs):
-        from pipeline.flows import RunSummary
+        from pipeline.run.summary import RunSummary
 
         self.kwargs = kwargs
         return RunSummary(release="r", documents=0, by_status={}, by_type={}, rows={})
@@ -71,10 +71,10 @@ class _RecordingFlow:
 def test_run_options_reach_the_flow(
     tmp_path: Path, monkeypatch, capsys, extra: list[str], runner: str, use_cache: bool, process_pool: bool
 ) -> None:
-    import pipeline.flows
+    import pipeline.run.flow
 
     recording = _RecordingFlow()
-    monkeypatch.setattr(pipeline.flows, "ingest", recording)
+    monkeypatch.setattr(pipeline.run.flow, "ingest", recording)
     (tmp_path / "raw").mkdir()
     assert main(["run", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), *extra]) == 0
     assert type(recording.runner).__name__ == runner

@@ -17,13 +17,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extractors.errors import PartnerflowError
+from pipeline.errors import RunLockedError
 
 LOCK_NAME = ".partnerflow.lock"
-
-
-class RunLockedError(PartnerflowError):
-    """Another run holds the output folder."""
 
 
 @contextmanager

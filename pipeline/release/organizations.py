@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from extractors.errors import PartnerflowError
 from extractors.organizations import (
     OrgMention,
     OrgOverride,
@@ -35,14 +34,11 @@ from extractors.organizations import (
     resolve_organizations,
     resolve_people,
 )
-from pipeline.publish import records_to_frame
+from pipeline.errors import OverridesError
+from pipeline.tables import records_to_frame
 from schemas.records import OrganizationRecord, PersonRecord
 
 log = logging.getLogger(__name__)
-
-
-class OverridesError(PartnerflowError):
-    """The overrides file cannot be read; the message names the file and the problem."""
 
 
 class _OverridesFile(BaseModel):

@@ -33,17 +33,21 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.errors import PartnerflowError
-from pipeline.publish import CURRENT, MANIFEST, RELEASES, SCHEMA, TMP_PREFIX, list_releases, read_current
+from pipeline.errors import ReleaseError
+from pipeline.release.publish import (
+    CURRENT,
+    MANIFEST,
+    RELEASES,
+    SCHEMA,
+    TMP_PREFIX,
+    list_releases,
+    read_current,
+)
 from schemas.records import TABLE_MODELS, FactRecord
 
 RUN_METADATA = frozenset({"extracted_at", "extractor_version"})
 PROVENANCE = frozenset(FactRecord.model_fields) - {"doc_id"}
 _LABEL_COLUMNS = ("name", "title", "text", "url", "source", "organization", "role", "start")
-
-
-class ReleaseError(PartnerflowError):
-    """A release cannot be found or read; the message names it."""
 
 
 class _Model(BaseModel):
