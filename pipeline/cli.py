@@ -10,7 +10,28 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extractors import EXTRACTOR_VERSION
-from pipeline.errors import RunLockedError, ServerStartError
+from pipeline.errors import (
+    ImportRejectedError,
+    NoExtractionError,
+    PartnerflowError,
+    PublishAfterImportError,
+    RunLockedError,
+    ServerStartError,
+)
+
+# Exit codes of the errors a command can end with, most specific first (the first match wins); any
+# other PartnerflowError exits with 2: an input or a state of the output the user can fix.
+EXIT_CODES: tuple[tuple[type[PartnerflowError], int], ...] = (
+    (RunLockedError, 3),
+    (ServerStartError, 1),
+    (ImportRejectedError, 1),
+)
+DEFAULT_EXIT_CODE = 2
+
+
+def exit_code(error: PartnerflowError) -> int:
+    """The exit code of ``error``: the one place commands' errors become exit codes."""
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), DEFAULT_EXIT_CODE)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -24,22 +45,15 @@ def _run(args: argparse.Namespace) -> int:
         print(f"partnerflow: raw folder {raw} does not exist", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    try:
-        summary = run_ingest(
-            raw,
-            out,
-            workers=args.workers or settings.workers,
-            wait=args.wait,
-            use_cache=not args.no_cache,
-            dask=args.dask,
-            settings=settings,
-        )
-    except RunLockedError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 3
-    except ServerStartError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 1
+    summary = run_ingest(
+        raw,
+        out,
+        workers=args.workers or settings.workers,
+        wait=args.wait,
+        use_cache=not args.no_cache,
+        dask=args.dask,
+        settings=settings,
+    )
     elapsed = time.perf_counter() - started
     print()
     print(summary.to_markdown())
@@ -156,22 +170,22 @@ def _releases(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from pipeline.errors import ReleaseError
-    from pipeline.release.history import diff_releases, format_diff, previous_and_current, resolve_release
+    from pipeline.release.history import (
+        diff_releases,
+        format_diff,
+        previous_and_current,
+        resolve_release,
+    )
 
     out = _out_dir(args)
     if len(args.releases) not in (0, 2):
         print("partnerflow: diff takes two releases (A B), or none for previous vs current", file=sys.stderr)
         return 2
-    try:
-        if args.releases:
-            a, b = (resolve_release(out, ref) for ref in args.releases)
-        else:
-            a, b = previous_and_current(out)
-        print(format_diff(diff_releases(a, b), limit=args.limit), end="")
-    except ReleaseError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 2
+    if args.releases:
+        a, b = (resolve_release(out, ref) for ref in args.releases)
+    else:
+        a, b = previous_and_current(out)
+    print(format_diff(diff_releases(a, b), limit=args.limit), end="")
     return 0
 
 
@@ -197,19 +211,10 @@ def _print_conflicts(conflicts) -> None:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from extractors.errors import PartnerflowError
-    from pipeline.errors import RunLockedError
     from pipeline.release.build import publish_with_corrections
 
     settings, out = _corrections_context(args)
-    try:
-        release, conflicts = publish_with_corrections(out, settings, wait=args.wait)
-    except RunLockedError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 3
-    except PartnerflowError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 2
+    release, conflicts = publish_with_corrections(out, settings, wait=args.wait)
     print(
         f"published release {release.name} in {out} with the corrections of {settings.resolve(settings.corrections_db)}"
     )
@@ -218,17 +223,12 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from pipeline.errors import ReviewError
     from pipeline.review.app import serve
     from pipeline.review.security import check_bind
 
     settings, out = _corrections_context(args)
     token = args.token or os.environ.get("PARTNERFLOW_REVIEW_TOKEN") or None
-    try:
-        check_bind(args.host, token)
-    except ReviewError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 2
+    check_bind(args.host, token)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"review app for {out} on http://{host}:{args.port}/" + ("?token=<your token>" if token else ""))
     print("Ctrl-C stops it")
@@ -239,41 +239,31 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _corrections(args: argparse.Namespace) -> int:
-    from extractors.errors import PartnerflowError
     from pipeline.corrections.csv_io import export_csv, import_csv
     from pipeline.corrections.store import open_store
-    from pipeline.errors import ImportRejectedError, NoExtractionError
     from pipeline.release.build import publish_with_corrections, working_tables
 
     settings, out = _corrections_context(args)
-    try:
-        store = open_store(settings)
-        if args.corrections_command == "export":
-            count = export_csv(store.entries(), Path(args.file))
-            print(f"{count} ledger entries written to {args.file}")
-            return 0
-        working = working_tables(out, store.entries())
-        result = import_csv(
-            store, Path(args.file), reviewer=args.reviewer, tables=working[0] if working else None
-        )
-    except ImportRejectedError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 1
-    except PartnerflowError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 2
+    store = open_store(settings)
+    if args.corrections_command == "export":
+        count = export_csv(store.entries(), Path(args.file))
+        print(f"{count} ledger entries written to {args.file}")
+        return 0
+    working = working_tables(out, store.entries())
+    result = import_csv(
+        store, Path(args.file), reviewer=args.reviewer, tables=working[0] if working else None
+    )
     print(
         f"{len(result.added)} correction(s) added to the ledger; {result.already_in_ledger} row(s) already there"
     )
     if result.added and not args.no_publish:
         try:
             release, conflicts = publish_with_corrections(out, settings, wait=True)
-        except NoExtractionError as exc:
+        except NoExtractionError as exc:  # not an error: the ledger is saved, and a run publishes it
             print(f"not published: {exc}")
             return 0
         except PartnerflowError as exc:
-            print(f"partnerflow: saved, but publishing failed: {exc}", file=sys.stderr)
-            return 2
+            raise PublishAfterImportError(f"saved, but publishing failed: {exc}") from exc
         print(f"published release {release.name}")
         _print_conflicts(conflicts)
     return 0
@@ -398,7 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except PartnerflowError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return exit_code(exc)
 
 
 if __name__ == "__main__":
