@@ -76,7 +76,8 @@ _PUBLISH_LOOP = """
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from pipeline.release.publish import publish_release, records_to_frame
+from pipeline.release.publish import publish_release
+from pipeline.tables import records_to_frame
 from schemas.records import TABLE_MODELS, PartnerRecord
 
 out = Path(sys.argv[1])
