@@ -16,6 +16,7 @@ from extractors.errors import PartnerflowError
 
 __all__ = [
     "CorrectionsError",
+    "FormRefusedError",
     "ImportRejectedError",
     "InvalidCorrectionError",
     "NoExtractionError",
@@ -124,3 +125,11 @@ class ImportRejectedError(CorrectionsError):
 
 class ReviewError(PipelineError):
     """The review app cannot start as asked (e.g. exposed beyond loopback without a token)."""
+
+
+class FormRefusedError(ReviewError):
+    """A posted form is refused before any correction is made; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        super().__init__(reason)

@@ -61,8 +61,8 @@ def propose_resolution(
     """A ``resolve`` settling ``conflict``: keep the extraction, or re-base the reviewer's change on it."""
     if decision == "keep_reviewer" and not conflict.can_keep_reviewer:
         raise InvalidCorrectionError(
-            f"the reviewer's {conflict.action} cannot be re-applied ({conflict.reason}); keep the extraction "
-            "and correct the current rows instead"
+            f"the reviewer's {conflict.action} cannot be re-applied ({conflict.reason})",
+            hint="keep the extraction and correct the current rows instead",
         )
     documents = tables["documents"]
     found = documents[documents["doc_id"] == conflict.doc_id]

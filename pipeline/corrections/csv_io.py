@@ -78,7 +78,7 @@ def export_csv(entries: Sequence[Correction], path: Path) -> int:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise CorrectionsError(f"cannot write {path}: {exc}") from exc
+        raise CorrectionsError(f"cannot write {path}: {exc}", file=path) from exc
     return len(entries)
 
 
@@ -138,7 +138,7 @@ def import_csv(
             header = next(reader, None)
             records = [(reader.line_num, row) for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise CorrectionsError(f"cannot read {path}: {exc}") from exc
+        raise CorrectionsError(f"cannot read {path}: {exc}", file=path) from exc
     if header is None:
         raise ImportRejectedError(path, [RejectedRow(1, "-", "the file is empty; expected a header row")])
     header = [_csv_in(h).strip() for h in header]

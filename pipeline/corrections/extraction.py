@@ -55,7 +55,9 @@ def save_extraction(
         raise CorrectionsError(f"tables {unknown} are not in the dataset")
     link = out_dir / EXTRACTION_LINK
     if link.exists() and not link.is_symlink():
-        raise CorrectionsError(f"{link} is a real folder, not a link to a saved extraction; move it aside")
+        raise CorrectionsError(
+            f"{link} is a real folder, not a link to a saved extraction", file=link, hint="move it aside"
+        )
     store = out_dir / EXTRACTIONS_DIR
     now = datetime.now(UTC)
     name = f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}"
@@ -90,7 +92,7 @@ def save_extraction(
         sync_dir(out_dir)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise CorrectionsError(f"cannot save the extraction in {store}: {exc}") from exc
+        raise CorrectionsError(f"cannot save the extraction in {store}: {exc}", file=store) from exc
     for old in store.iterdir():
         if old.name != name and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)
@@ -101,7 +103,8 @@ def _extraction_dir(out_dir: Path) -> Path:
     link = Path(out_dir) / EXTRACTION_LINK
     if not (link / EXTRACTION_META).is_file():
         raise NoExtractionError(
-            f"no saved extraction in {link}: run `partnerflow run` (it saves the extraction) before publishing"
+            f"no saved extraction in {link}: run `partnerflow run` (it saves the extraction) before publishing",
+            file=link,
         )
     return link.resolve()
 
@@ -111,7 +114,7 @@ def extraction_info(out_dir: Path) -> ExtractionInfo:
     try:
         return ExtractionInfo.model_validate_json((folder / EXTRACTION_META).read_bytes())
     except (OSError, ValidationError) as exc:
-        raise CorrectionsError(f"the saved extraction {folder} cannot be read: {exc}") from exc
+        raise CorrectionsError(f"the saved extraction {folder} cannot be read: {exc}", file=folder) from exc
 
 
 def load_extraction(out_dir: Path) -> dict[str, pd.DataFrame]:
@@ -127,7 +130,9 @@ def load_extraction(out_dir: Path) -> dict[str, pd.DataFrame]:
                 else records_to_frame(table, [])
             )
         except (OSError, ValueError, TypeError) as exc:
-            raise CorrectionsError(f"the saved extraction's table {path} cannot be read: {exc}") from exc
+            raise CorrectionsError(
+                f"the saved extraction's table {path} cannot be read: {exc}", file=path
+            ) from exc
     return tables
 
 

@@ -73,7 +73,8 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
     if newest is not None and newest > MIGRATIONS[-1].version:
         raise CorrectionsError(
             f"the corrections ledger is at schema version {newest}, newer than this code "
-            f"({MIGRATIONS[-1].version}); update partnerflow before using it"
+            f"({MIGRATIONS[-1].version})",
+            hint="update partnerflow before using it",
         )
     applied: list[int] = []
     for migration in MIGRATIONS:

@@ -64,7 +64,8 @@ def propose_set(
     if expected_before is not ... and jsonable(expected_before) != before:
         raise StaleValueError(
             f"{table}.{field} of {row_id} is now {before!r}, not {expected_before!r}: it changed since the "
-            "page was loaded; reload and check before editing"
+            "page was loaded",
+            hint="reload and check before editing",
         )
     after = coerce_value(table, field, value)
     validated_row(table, {**row, field: after})
@@ -142,7 +143,7 @@ def propose_add(
     row_id = row[id_column(table)]
     frame = tables[table]
     if (frame[id_column(table)] == row_id).any():
-        raise InvalidCorrectionError(f"{table} already has this row ({row_id}); edit it instead")
+        raise InvalidCorrectionError(f"{table} already has this row ({row_id})", hint="edit it instead")
     return NewCorrection(
         action="add",
         doc_id=doc_id,

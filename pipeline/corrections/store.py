@@ -48,7 +48,7 @@ class CorrectionStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CorrectionsError(
-                f"cannot create the folder of the corrections ledger {self.path}: {exc}"
+                f"cannot create the folder of the corrections ledger {self.path}: {exc}", file=self.path
             ) from exc
         with self._connect() as conn:
             self.applied_migrations = migrate(conn)
@@ -59,18 +59,20 @@ class CorrectionStore:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT), never implicit.
             conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise CorrectionsError(f"cannot open the corrections ledger {self.path}: {exc}") from exc
+            raise CorrectionsError(
+                f"cannot open the corrections ledger {self.path}: {exc}", file=self.path
+            ) from exc
         try:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
-                raise CorrectionsError(f"{self.path}: SQLite refused WAL mode (got {mode!r})")
+                raise CorrectionsError(f"{self.path}: SQLite refused WAL mode (got {mode!r})", file=self.path)
             # FULL: a commit is on disk (WAL fsynced) before append returns, so an acknowledged
             # correction survives a crash or power loss right after.
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             yield conn
         except sqlite3.Error as exc:
-            raise CorrectionsError(f"corrections ledger {self.path}: {exc}") from exc
+            raise CorrectionsError(f"corrections ledger {self.path}: {exc}", file=self.path) from exc
         finally:
             conn.close()
 

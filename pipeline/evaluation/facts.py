@@ -1,10 +1,9 @@
-"""Score the published dataset against the gold annotations (``eval/GOLD.md``).
+"""The facts a document states, and how two values of a fact compare (``eval/GOLD.md``).
 
-The core (``gold_facts``, ``predicted_facts``, ``score``) is pure: it works on
-documents in gold-JSON shape, whichever side they come from. The edge
-(``load_gold``, ``load_predictions``) reads gold files and the published tables
-and rebuilds that shape, so a release can be scored without knowing how it was
-produced.
+The core of the evaluation (``facts``, ``matching``, ``scoring.score``) is pure: it works
+on documents in gold-JSON shape, whichever side they come from. The edge (``gold``:
+``load_gold``, ``load_predictions``) reads gold files and the published tables and
+rebuilds that shape, so a release can be scored without knowing how it was produced.
 
 Matching choices where GOLD.md is silent (each is a judgement, kept in one place):
 

@@ -37,8 +37,9 @@ def run_lock(out_dir: Path, *, wait: bool = False, poll_seconds: float = 0.5) ->
             except BlockingIOError:
                 if not wait:
                     raise RunLockedError(
-                        f"another partnerflow run is writing to {out_dir} ({_holder(path)}); "
-                        "wait for it to finish, or pass --wait to queue behind it"
+                        f"another partnerflow run is writing to {out_dir} ({_holder(path)})",
+                        file=out_dir,
+                        hint="wait for it to finish, or pass --wait to queue behind it",
                     ) from None
                 time.sleep(poll_seconds)
         handle.seek(0)

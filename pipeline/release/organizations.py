@@ -55,7 +55,7 @@ def load_overrides(path: Path) -> list[OrgOverride]:
     try:
         return _OverridesFile.model_validate_json(path.read_bytes()).overrides
     except (OSError, ValidationError) as exc:
-        raise OverridesError(f"organisation overrides {path} cannot be used: {exc}") from exc
+        raise OverridesError(f"organisation overrides {path} cannot be used: {exc}", file=path) from exc
 
 
 def save_overrides(path: Path, overrides: Sequence[OrgOverride]) -> None:
@@ -69,7 +69,7 @@ def save_overrides(path: Path, overrides: Sequence[OrgOverride]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OverridesError(f"cannot write organisation overrides {path}: {exc}") from exc
+        raise OverridesError(f"cannot write organisation overrides {path}: {exc}", file=path) from exc
 
 
 def append_override(path: Path, override: OrgOverride) -> None:

@@ -170,7 +170,9 @@ def publish_release(
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError | pa.ArrowException):
-            raise PublishError(f"writing release {release_id} in {releases} failed: {exc}") from exc
+            raise PublishError(
+                f"writing release {release_id} in {releases} failed: {exc}", file=releases
+            ) from exc
         raise
 
     _swap_current(out_dir, release_id)
@@ -272,8 +274,9 @@ def _reserve(releases: Path, stem: str) -> tuple[str, Path]:
 def _refuse_legacy_current(current: Path) -> None:
     if current.exists() and not current.is_symlink():
         raise PublishError(
-            f"{current} is a real folder or file, not a link to a release; move it aside "
-            "(e.g. into releases/) before publishing, it is not deleted automatically"
+            f"{current} is a real folder or file, not a link to a release",
+            file=current,
+            hint="move it aside (e.g. into releases/) before publishing, it is not deleted automatically",
         )
 
 
@@ -289,7 +292,9 @@ def _swap_current(out_dir: Path, release_id: str) -> None:
         sync_dir(out_dir)
     except OSError as exc:
         link.unlink(missing_ok=True)
-        raise PublishError(f"release {release_id} is written but making it current failed: {exc}") from exc
+        raise PublishError(
+            f"release {release_id} is written but making it current failed: {exc}", file=current
+        ) from exc
 
 
 def _sha256(path: Path) -> str:

@@ -14,8 +14,8 @@ from pipeline.corrections.conflicts import propose_resolution
 from pipeline.corrections.model import NewCorrection
 from pipeline.corrections.propose import propose_accept, propose_add, propose_delete, propose_set
 from pipeline.corrections.values import FACT_TABLES, editable_fields, parse_form_value, parse_json
-from pipeline.errors import CorrectionsError, InvalidCorrectionError
-from pipeline.review.security import Refused, read_form
+from pipeline.errors import CorrectionsError, FormRefusedError, InvalidCorrectionError
+from pipeline.review.security import read_form
 from pipeline.review.state import Snapshot
 from pipeline.review.views import REVIEWER_COOKIE, context_of
 
@@ -38,8 +38,8 @@ async def act(request: Request, doc_id: str, build: Build) -> Response:
     state, flashes = context.state, context.flashes
     try:
         form = await read_form(request, context.csrf)
-    except Refused as exc:
-        return PlainTextResponse(exc.message, status_code=exc.status)
+    except FormRefusedError as exc:
+        return PlainTextResponse(exc.reason, status_code=exc.status)
     session = request.state.session
     target = f"/doc/{doc_id}" if doc_id else "/conflicts"
     reviewer = anchor = ""
@@ -74,7 +74,7 @@ async def set_field(request: Request, doc_id: str) -> Response:
                 kwargs["expected_before"] = parse_json(form["before"])
             except ValueError:
                 raise InvalidCorrectionError(
-                    "the form's previous value is not JSON; reload the page"
+                    "the form's previous value is not JSON", hint="reload the page"
                 ) from None
         value = parse_form_value(table, field_name, form.get("value", ""))
         entry = propose_set(

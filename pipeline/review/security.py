@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from pipeline.errors import ReviewError
+from pipeline.errors import FormRefusedError, ReviewError
 
 SESSION_COOKIE = "pf_session"
 TOKEN_COOKIE = "pf_token"
@@ -119,42 +119,36 @@ def access_guard(token: str | None, allowed_hosts: Sequence[str] | None) -> Midd
     return guard
 
 
-class Refused(Exception):
-    """A form refused before any correction is made: the HTTP status and the reason."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status, self.message = status, message
-        super().__init__(message)
-
-
 async def read_form(request: Request, csrf: Csrf) -> dict[str, str]:
     """The posted form, its CSRF token checked. Everything that can be refused without the body
     is refused before reading any of it, and the body is read only up to its limit."""
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        raise Refused(415, "forms are sent url-encoded")
+        raise FormRefusedError(415, "forms are sent url-encoded")
     if _cross_site(request):
-        raise Refused(403, "the form comes from another site")
+        raise FormRefusedError(403, "the form comes from another site")
     length = request.headers.get("content-length")
     if length is not None:
         if not (length.isascii() and length.isdigit()):
-            raise Refused(400, "invalid Content-Length")
+            raise FormRefusedError(400, "invalid Content-Length")
         if int(length) > MAX_FORM_BYTES:
-            raise Refused(413, f"form too large (over {MAX_FORM_BYTES:,} bytes)")
+            raise FormRefusedError(413, f"form too large (over {MAX_FORM_BYTES:,} bytes)")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_FORM_BYTES:  # a body longer than it said, or sent without a length
-            raise Refused(413, f"form too large (over {MAX_FORM_BYTES:,} bytes)")
+            raise FormRefusedError(413, f"form too large (over {MAX_FORM_BYTES:,} bytes)")
         chunks.append(chunk)
     body = b"".join(chunks)
     try:
         parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError:
-        raise Refused(400, "form is not UTF-8") from None
+        raise FormRefusedError(400, "form is not UTF-8") from None
     form = {key: values[-1] for key, values in parsed.items()}
     if not hmac.compare_digest(form.get("csrf", "").encode(), csrf.token_for(request.state.session).encode()):
-        raise Refused(403, "the form's session token is missing or stale: reload the page and try again")
+        raise FormRefusedError(
+            403, "the form's session token is missing or stale: reload the page and try again"
+        )
     return form
 
 
