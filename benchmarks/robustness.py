@@ -30,10 +30,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.discovery import RawFile, discover  # noqa: E402
-from pipeline.processing import failed_result  # noqa: E402
+from pipeline.run.discovery import RawFile, discover  # noqa: E402
+from pipeline.run.processing import failed_result  # noqa: E402
+from pipeline.run.workers import Budget, DocumentPool  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.workers import Budget, DocumentPool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOBODY = 65534
@@ -68,7 +68,7 @@ def discover_hostile(folder: Path) -> list[RawFile]:
         return discover(folder)
     python = shutil.which("python3", path="/usr/bin:/bin") or sys.executable
     found = subprocess.run(
-        [python, "-c", _DISCOVER_AS_USER, str(ROOT / "pipeline" / "discovery.py"), str(folder)],
+        [python, "-c", _DISCOVER_AS_USER, str(ROOT / "pipeline" / "run" / "discovery.py"), str(folder)],
         user=NOBODY,
         capture_output=True,
         text=True,

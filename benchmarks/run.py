@@ -338,8 +338,8 @@ def _task_runs(prefect_home: str) -> tuple[dict[str, float], dict[str, float], l
 
 def pool_start_seconds(workers: int) -> float:
     """DocumentPool start-up: spawn the workers, import, load spaCy, turn one trivial document."""
+    from pipeline.run.workers import Budget, DocumentPool
     from pipeline.settings import Settings
-    from pipeline.workers import Budget, DocumentPool
 
     budget = Budget.of(Settings())
     trivial = Path(os.environ["BENCH_TRIVIAL"])
@@ -373,7 +373,7 @@ BUCKETS = {
     ),
     "publish": (
         "publish (assemble_tables + publish_release, once for all documents)",
-        ("pipeline.flows:assemble_tables", "pipeline.publish:publish_release"),
+        ("pipeline.run.spool:assemble_tables", "pipeline.release.publish:publish_release"),
     ),
 }
 
@@ -415,9 +415,9 @@ def profile_documents(paths: list[Path], out_dir: Path) -> dict:
     """process_bytes over the documents (untimed warm-up of spaCy first), then assemble + publish."""
     from extractors.nlp import load_nlp
     from extractors.rules import load_all_rules
-    from pipeline.flows import assemble_tables
-    from pipeline.processing import process_bytes
-    from pipeline.publish import publish_release
+    from pipeline.release.publish import publish_release
+    from pipeline.run.processing import process_bytes
+    from pipeline.run.spool import assemble_tables
 
     load_all_rules()
     load_nlp()

@@ -1,1 +1,1 @@
-"""Orchestration at the edge: settings, Prefect flows and tasks, publishing and the CLI."""
+"""Orchestration at the edge (files, Prefect, network): runs, releases, ledger, review, evaluation, CLI."""

@@ -10,12 +10,32 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extractors import EXTRACTOR_VERSION
-from pipeline.locking import RunLockedError
-from pipeline.prefect_server import ServerStartError
+from pipeline.errors import (
+    ImportRejectedError,
+    NoExtractionError,
+    PartnerflowError,
+    PublishAfterImportError,
+    RunLockedError,
+    ServerStartError,
+)
+
+# Exit codes of the errors a command can end with, most specific first (the first match wins); any
+# other PartnerflowError exits with 2: an input or a state of the output the user can fix.
+EXIT_CODES: tuple[tuple[type[PartnerflowError], int], ...] = (
+    (RunLockedError, 3),
+    (ServerStartError, 1),
+    (ImportRejectedError, 1),
+)
+DEFAULT_EXIT_CODE = 2
+
+
+def exit_code(error: PartnerflowError) -> int:
+    """The exit code of ``error``: the one place commands' errors become exit codes."""
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), DEFAULT_EXIT_CODE)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipeline.runner import run_ingest
+    from pipeline.run.runner import run_ingest
     from pipeline.settings import Settings
 
     settings = Settings()
@@ -25,22 +45,15 @@ def _run(args: argparse.Namespace) -> int:
         print(f"partnerflow: raw folder {raw} does not exist", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    try:
-        summary = run_ingest(
-            raw,
-            out,
-            workers=args.workers or settings.workers,
-            wait=args.wait,
-            use_cache=not args.no_cache,
-            dask=args.dask,
-            settings=settings,
-        )
-    except RunLockedError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 3
-    except ServerStartError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 1
+    summary = run_ingest(
+        raw,
+        out,
+        workers=args.workers or settings.workers,
+        wait=args.wait,
+        use_cache=not args.no_cache,
+        dask=args.dask,
+        settings=settings,
+    )
     elapsed = time.perf_counter() - started
     print()
     print(summary.to_markdown())
@@ -49,7 +62,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from pipeline.evaluation import format_report, load_gold, load_predictions, score
+    from pipeline.evaluation.gold import load_gold, load_predictions
+    from pipeline.evaluation.scoring import format_report, score
 
     gold_dir = Path(args.gold)
     dataset = Path(args.dataset)
@@ -65,7 +79,7 @@ def _eval(args: argparse.Namespace) -> int:
     report = score(gold, predicted)
     print(format_report(report, details=not args.summary))
     if args.calibration:
-        from pipeline.evaluation import calibration, format_calibration
+        from pipeline.evaluation.calibration import calibration, format_calibration
         from pipeline.settings import Settings
 
         print()
@@ -74,8 +88,8 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _eval_raw(raw: Path, gold_dir: Path, *, details: bool, stages: bool) -> int:
-    from pipeline.corpus_eval import format_corpus_score, predict_folder, score_corpus
-    from pipeline.evaluation import load_gold
+    from pipeline.evaluation.corpus import format_corpus_score, predict_folder, score_corpus
+    from pipeline.evaluation.gold import load_gold
     from pipeline.settings import Settings
 
     if not raw.is_dir():
@@ -85,7 +99,7 @@ def _eval_raw(raw: Path, gold_dir: Path, *, details: bool, stages: bool) -> int:
     result = score_corpus(gold, predict_folder(raw), threshold=Settings().review_threshold)
     print(format_corpus_score(result, details=details))
     if stages:
-        from pipeline.corpus_eval import stage_figures
+        from pipeline.evaluation.corpus import stage_figures
 
         print()
         print(stage_figures(raw, gold).format())
@@ -93,7 +107,7 @@ def _eval_raw(raw: Path, gold_dir: Path, *, details: bool, stages: bool) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from pipeline.training import MODEL_PATH, train, training_corpora
+    from pipeline.evaluation.training import MODEL_PATH, train, training_corpora
 
     corpora = training_corpora()
     for corpus in corpora:
@@ -112,7 +126,7 @@ def _train(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from prefect import serve
 
-    from pipeline.flows import build_deployment
+    from pipeline.run.flow import build_deployment
     from pipeline.settings import Settings
 
     settings = Settings()
@@ -137,7 +151,7 @@ def _out_dir(args: argparse.Namespace) -> Path:
 
 
 def _releases(args: argparse.Namespace) -> int:
-    from pipeline.publish import list_releases, read_current
+    from pipeline.release.publish import list_releases, read_current
 
     out = _out_dir(args)
     releases = list_releases(out)
@@ -156,8 +170,7 @@ def _releases(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from pipeline.releases import (
-        ReleaseError,
+    from pipeline.release.history import (
         diff_releases,
         format_diff,
         previous_and_current,
@@ -168,15 +181,11 @@ def _diff(args: argparse.Namespace) -> int:
     if len(args.releases) not in (0, 2):
         print("partnerflow: diff takes two releases (A B), or none for previous vs current", file=sys.stderr)
         return 2
-    try:
-        if args.releases:
-            a, b = (resolve_release(out, ref) for ref in args.releases)
-        else:
-            a, b = previous_and_current(out)
-        print(format_diff(diff_releases(a, b), limit=args.limit), end="")
-    except ReleaseError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 2
+    if args.releases:
+        a, b = (resolve_release(out, ref) for ref in args.releases)
+    else:
+        a, b = previous_and_current(out)
+    print(format_diff(diff_releases(a, b), limit=args.limit), end="")
     return 0
 
 
@@ -202,19 +211,10 @@ def _print_conflicts(conflicts) -> None:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from extractors.errors import PartnerflowError
-    from pipeline.corrections import publish_with_corrections
-    from pipeline.locking import RunLockedError
+    from pipeline.release.build import publish_with_corrections
 
     settings, out = _corrections_context(args)
-    try:
-        release, conflicts = publish_with_corrections(out, settings, wait=args.wait)
-    except RunLockedError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 3
-    except PartnerflowError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 2
+    release, conflicts = publish_with_corrections(out, settings, wait=args.wait)
     print(
         f"published release {release.name} in {out} with the corrections of {settings.resolve(settings.corrections_db)}"
     )
@@ -223,15 +223,12 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from pipeline.review import ReviewError, check_bind, serve
+    from pipeline.review.app import serve
+    from pipeline.review.security import check_bind
 
     settings, out = _corrections_context(args)
     token = args.token or os.environ.get("PARTNERFLOW_REVIEW_TOKEN") or None
-    try:
-        check_bind(args.host, token)
-    except ReviewError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 2
+    check_bind(args.host, token)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"review app for {out} on http://{host}:{args.port}/" + ("?token=<your token>" if token else ""))
     print("Ctrl-C stops it")
@@ -242,46 +239,31 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _corrections(args: argparse.Namespace) -> int:
-    from extractors.errors import PartnerflowError
-    from pipeline.corrections import (
-        ImportRejected,
-        NoExtraction,
-        export_csv,
-        import_csv,
-        open_store,
-        publish_with_corrections,
-        working_tables,
-    )
+    from pipeline.corrections.csv_io import export_csv, import_csv
+    from pipeline.corrections.store import open_store
+    from pipeline.release.build import publish_with_corrections, working_tables
 
     settings, out = _corrections_context(args)
-    try:
-        store = open_store(settings)
-        if args.corrections_command == "export":
-            count = export_csv(store.entries(), Path(args.file))
-            print(f"{count} ledger entries written to {args.file}")
-            return 0
-        working = working_tables(out, store.entries())
-        result = import_csv(
-            store, Path(args.file), reviewer=args.reviewer, tables=working[0] if working else None
-        )
-    except ImportRejected as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 1
-    except PartnerflowError as exc:
-        print(f"partnerflow: {exc}", file=sys.stderr)
-        return 2
+    store = open_store(settings)
+    if args.corrections_command == "export":
+        count = export_csv(store.entries(), Path(args.file))
+        print(f"{count} ledger entries written to {args.file}")
+        return 0
+    working = working_tables(out, store.entries())
+    result = import_csv(
+        store, Path(args.file), reviewer=args.reviewer, tables=working[0] if working else None
+    )
     print(
         f"{len(result.added)} correction(s) added to the ledger; {result.already_in_ledger} row(s) already there"
     )
     if result.added and not args.no_publish:
         try:
             release, conflicts = publish_with_corrections(out, settings, wait=True)
-        except NoExtraction as exc:
+        except NoExtractionError as exc:  # not an error: the ledger is saved, and a run publishes it
             print(f"not published: {exc}")
             return 0
         except PartnerflowError as exc:
-            print(f"partnerflow: saved, but publishing failed: {exc}", file=sys.stderr)
-            return 2
+            raise PublishAfterImportError(f"saved, but publishing failed: {exc}") from exc
         print(f"published release {release.name}")
         _print_conflicts(conflicts)
     return 0
@@ -406,7 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except PartnerflowError as exc:
+        print(f"partnerflow: {exc}", file=sys.stderr)
+        return exit_code(exc)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import build_parser, main
-from pipeline.flows import build_deployment
+from pipeline.cli import build_parser, exit_code, main
+from pipeline.errors import (
+    CorrectionsError,
+    ImportRejectedError,
+    PublishAfterImportError,
+    ReleaseError,
+    ReviewError,
+    RunLockedError,
+    ServerStartError,
+)
+from pipeline.release.locking import run_lock
+from pipeline.run.flow import build_deployment
 
 
 def test_help_lists_the_commands(capsys) -> None:
@@ -21,6 +31,33 @@ def test_help_lists_the_commands(capsys) -> None:
 def test_run_refuses_a_missing_raw_folder(tmp_path: Path, capsys) -> None:
     assert main(["run", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (RunLockedError("another run"), 3),
+        (ServerStartError("no server"), 1),
+        (ImportRejectedError(Path("c.csv"), []), 1),
+        (ReleaseError("no release"), 2),
+        (ReviewError("no token"), 2),
+        (CorrectionsError("ledger"), 2),
+        (PublishAfterImportError("saved, but publishing failed: x"), 2),
+    ],
+)
+def test_each_error_has_its_exit_code(error: Exception, code: int) -> None:
+    assert exit_code(error) == code
+
+
+def test_a_command_error_is_one_line_and_its_exit_code(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    with run_lock(out):
+        assert main(["publish", "--out", str(out)]) == 3
+    assert capsys.readouterr().err.startswith(f"partnerflow: another partnerflow run is writing to {out}")
+    assert main(["diff", "missing-a", "missing-b", "--out", str(out)]) == 2
+    assert "partnerflow: no release 'missing-a'" in capsys.readouterr().err
+    assert main(["review", "--host", "0.0.0.0"]) == 2
+    assert "give an access token" in capsys.readouterr().err
 
 
 def test_eval_refuses_a_missing_dataset(tmp_path: Path, capsys) -> None:
@@ -54,7 +91,7 @@ class _RecordingFlow:
         return self
 
     def __call__(self, **kwargs):
-        from pipeline.flows import RunSummary
+        from pipeline.run.summary import RunSummary
 
         self.kwargs = kwargs
         return RunSummary(release="r", documents=0, by_status={}, by_type={}, rows={})
@@ -71,10 +108,10 @@ class _RecordingFlow:
 def test_run_options_reach_the_flow(
     tmp_path: Path, monkeypatch, capsys, extra: list[str], runner: str, use_cache: bool, process_pool: bool
 ) -> None:
-    import pipeline.flows
+    import pipeline.run.flow
 
     recording = _RecordingFlow()
-    monkeypatch.setattr(pipeline.flows, "ingest", recording)
+    monkeypatch.setattr(pipeline.run.flow, "ingest", recording)
     (tmp_path / "raw").mkdir()
     assert main(["run", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), *extra]) == 0
     assert type(recording.runner).__name__ == runner

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.evaluation import FAMILIES, NAME_THRESHOLD, TEXT_THRESHOLD
-from pipeline.publish import dataset_schema
+from pipeline.evaluation.facts import FAMILIES, NAME_THRESHOLD, TEXT_THRESHOLD
+from pipeline.release.publish import dataset_schema
 from schemas.records import SCHEMA_VERSION
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

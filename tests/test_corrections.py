@@ -1,4 +1,4 @@
-"""The corrections ledger and how it is applied to fresh extractions (pipeline/corrections.py)."""
+"""The corrections ledger and how it is applied to fresh extractions (pipeline/corrections/)."""
 
 from __future__ import annotations
 
@@ -18,30 +18,25 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.corrections import (
-    MIGRATIONS,
+from pipeline.corrections.apply import apply_corrections
+from pipeline.corrections.conflicts import propose_resolution
+from pipeline.corrections.csv_io import export_csv, import_csv
+from pipeline.corrections.extraction import load_extraction, save_extraction
+from pipeline.corrections.migrations import MIGRATIONS
+from pipeline.corrections.model import NewCorrection
+from pipeline.corrections.propose import new_row, propose_accept, propose_add, propose_delete, propose_set
+from pipeline.corrections.store import CorrectionStore
+from pipeline.errors import (
     CorrectionsError,
-    CorrectionStore,
-    ImportRejected,
-    InvalidCorrection,
-    NewCorrection,
-    NoExtraction,
-    StaleValue,
-    apply_corrections,
-    export_csv,
-    import_csv,
-    load_extraction,
-    new_row,
-    propose_accept,
-    propose_add,
-    propose_delete,
-    propose_resolution,
-    propose_set,
-    publish_with_corrections,
-    save_extraction,
+    ImportRejectedError,
+    InvalidCorrectionError,
+    NoExtractionError,
+    StaleValueError,
 )
-from pipeline.publish import read_current, records_to_frame
+from pipeline.release.build import publish_with_corrections
+from pipeline.release.publish import read_current
 from pipeline.settings import Settings
+from pipeline.tables import records_to_frame
 from schemas.records import (
     ContactRecord,
     DocumentRecord,
@@ -358,16 +353,16 @@ def test_a_ledger_entry_the_model_now_refuses_is_a_conflict(store: CorrectionSto
 def test_proposals_are_checked_before_they_reach_the_ledger() -> None:
     fresh = extraction()
     contact_id = row_of(fresh, "contacts", name="Reiji Hitsumoto")["contact_id"]
-    with pytest.raises(InvalidCorrection, match="email"):
+    with pytest.raises(InvalidCorrectionError, match="email"):
         propose_set(fresh, "contacts", contact_id, "email", "not an email", reviewer="ann")
-    with pytest.raises(StaleValue, match="changed since"):
+    with pytest.raises(StaleValueError, match="changed since"):
         propose_set(fresh, "contacts", contact_id, "email", "x@example.org", reviewer="ann",
                     expected_before="someone-else@example.org")  # fmt: skip
-    with pytest.raises(InvalidCorrection, match="no row"):
+    with pytest.raises(InvalidCorrectionError, match="no row"):
         propose_set(fresh, "contacts", "nope", "email", "x@example.org", reviewer="ann")
-    with pytest.raises(InvalidCorrection, match="name"):
+    with pytest.raises(InvalidCorrectionError, match="name"):
         propose_add(fresh, "partners", SHA_A[:16], {"category": "igo"}, reviewer="ann")
-    with pytest.raises(InvalidCorrection, match="already has"):
+    with pytest.raises(InvalidCorrectionError, match="already has"):
         propose_add(fresh, "partners", SHA_A[:16], {"name": "IGES", "category": "igo"}, reviewer="ann")
 
 
@@ -376,7 +371,7 @@ def test_proposals_are_checked_before_they_reach_the_ledger() -> None:
 
 def test_save_and_load_extraction_round_trip_and_replace_atomically(tmp_path: Path) -> None:
     out = tmp_path / "output"
-    with pytest.raises(NoExtraction):
+    with pytest.raises(NoExtractionError):
         load_extraction(out)
     first = save_extraction(extraction(), out, raw_dir=tmp_path / "raw", raw_files=[{"source": "sheet.txt"}])
     loaded = load_extraction(out)
@@ -505,7 +500,7 @@ def test_import_reports_every_invalid_row_and_writes_nothing(store: CorrectionSt
          "value_after": "a@b.org"},
         {"action": "add", "doc_id": doc_id, "table": "partners", "value_after": "UNEP"},
     ])  # fmt: skip
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(ImportRejectedError) as caught:
         import_csv(store, path, reviewer="carol", tables=fresh)
     found = [(e.line, e.column) for e in caught.value.errors]
     assert found == [(3, "value_after"), (4, "action"), (5, "field"), (6, "row_id"), (7, "value_after")]
@@ -519,7 +514,8 @@ _WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from pipeline.corrections import CorrectionStore, NewCorrection
+    from pipeline.corrections.model import NewCorrection
+    from pipeline.corrections.store import CorrectionStore
 
     store = CorrectionStore(Path(sys.argv[1]))
     run = sys.argv[2]
@@ -604,7 +600,7 @@ def test_a_span_or_page_beyond_int64_is_refused_at_the_door(store: CorrectionSto
         {"char_start": 0, "char_end": 2**63},
         {"char_start": 2**63, "char_end": 2**63},
     ):
-        with pytest.raises(InvalidCorrection, match="page|char_"):
+        with pytest.raises(InvalidCorrectionError, match="page|char_"):
             propose_add(fresh, "partners", doc_id, {"name": "UNEP"}, reviewer="ann", **spans)
     path = tmp_path / "fixes.csv"
     _write_csv(path, [
@@ -618,7 +614,7 @@ def test_a_span_or_page_beyond_int64_is_refused_at_the_door(store: CorrectionSto
         {"action": "set", "doc_id": doc_id, "table": "partners", "row_id": "r", "field": "name",
          "value_after": "[" * 5000},
     ])  # fmt: skip
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(ImportRejectedError) as caught:
         import_csv(store, path, reviewer="carol", tables=fresh)
     found = [(e.line, e.column) for e in caught.value.errors]
     assert found[:5] == [(2, "value_after"), (3, "value_after"), (4, "id"), (5, "resolves"), (6, "resolves")]
@@ -659,7 +655,7 @@ def test_stored_entries_that_cannot_be_applied_are_conflicts_and_the_rest_applie
     # The ledger's entries all export; each unusable one is settled by keeping the extraction.
     export_csv(entries, tmp_path / "all.csv")
     store.append([propose_resolution(c, "keep_extraction", fresh, reviewer="bob") for c in conflicts])
-    with pytest.raises(InvalidCorrection, match="cannot be re-applied"):
+    with pytest.raises(InvalidCorrectionError, match="cannot be re-applied"):
         propose_resolution(conflicts[0], "keep_reviewer", fresh, reviewer="bob")
     assert apply_corrections(fresh, store.entries())[1] == []
 
@@ -685,17 +681,17 @@ def test_reviewers_values_go_through_the_extractions_normalisers(
     assert phone.value_after == "+81935823804"
     fax = propose_set(fresh, "contacts", contact_id, "fax", "(81) 93 582 3805", reviewer="ann")
     assert fax.value_after == "+81935823805"
-    with pytest.raises(InvalidCorrection, match=r"contacts\.phone: 'call me' is not a phone number"):
+    with pytest.raises(InvalidCorrectionError, match=r"contacts\.phone: 'call me' is not a phone number"):
         propose_set(fresh, "contacts", contact_id, "phone", "call me", reviewer="ann")
     with pytest.raises(
-        InvalidCorrection, match=r"contacts\.name: the value holds the control character U\+0007"
+        InvalidCorrectionError, match=r"contacts\.name: the value holds the control character U\+0007"
     ):
         propose_set(fresh, "contacts", contact_id, "name", "Reiji\x07", reviewer="ann")
     added = new_row("partners", doc_id, {"name": "UNEP", "country": "Japan"})
     assert added["country"] == "JP"
     dated = new_row("dates", doc_id, {"role": "event", "start": "2 July 2004", "text": "2 July 2004"})
     assert dated["start"] == "2004-07-02"
-    with pytest.raises(InvalidCorrection, match=r"dates\.start"):
+    with pytest.raises(InvalidCorrectionError, match=r"dates\.start"):
         new_row("dates", doc_id, {"role": "event", "start": "2-4 August 2004", "text": "x"})
     # The spreadsheet import takes the same door, for edits and for added rows.
     path = tmp_path / "fixes.csv"
@@ -711,7 +707,7 @@ def test_reviewers_values_go_through_the_extractions_normalisers(
 
 
 def test_the_run_summary_lists_each_conflict_with_its_reason() -> None:
-    from pipeline.flows import RunSummary
+    from pipeline.run.summary import RunSummary
 
     summary = RunSummary(
         release="r", documents=1, by_status={"ok": 1}, by_type={"information_sheet": 1}, rows={}, conflicts=1,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.discovery import (
+from pipeline.run.discovery import (
     PERMISSION_DENIED,
     SYMLINK,
     deduplicate,
@@ -64,7 +64,7 @@ def unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     """``path`` without read permission; as root (who reads anything) its reads are made to fail."""
     path.chmod(0)
     if os.geteuid() == 0:
-        import pipeline.discovery as discovery
+        import pipeline.run.discovery as discovery
 
         real = discovery._sha256
 

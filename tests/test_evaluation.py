@@ -1,4 +1,4 @@
-"""Scoring against gold (pipeline/evaluation.py), per the rules of docs/GOLD.md."""
+"""Scoring against gold (pipeline/evaluation/), per the rules of docs/GOLD.md."""
 
 from __future__ import annotations
 
@@ -12,18 +12,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipeline.evaluation import (
-    FAMILIES,
-    EvalReport,
-    calibration,
-    format_calibration,
-    format_report,
-    gold_facts,
-    load_gold,
-    load_predictions,
-    predicted_facts,
-    score,
-)
+from pipeline.evaluation.calibration import calibration, format_calibration
+from pipeline.evaluation.facts import FAMILIES, gold_facts, predicted_facts
+from pipeline.evaluation.gold import load_gold, load_predictions
+from pipeline.evaluation.scoring import EvalReport, format_report, score
 from schemas.records import (
     ContactRecord,
     DateRecord,
@@ -385,7 +377,7 @@ def test_load_predictions_keys_by_stem_and_warns_on_clashes(
     docx["documents"]["sha256"] = "f" * 64
     pd.concat([pdf["documents"], docx["documents"]]).to_parquet(tmp_path / "documents.parquet")
 
-    with caplog.at_level(logging.WARNING, logger="pipeline.evaluation"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.evaluation.gold"):
         predicted = load_predictions(tmp_path)
     assert list(predicted) == ["aspro_sheet"]
     assert predicted["aspro_sheet"]["title"] == "Other"  # sub/aspro_sheet.docx sorts first

@@ -15,7 +15,8 @@ import pytest
 from extractors.errors import OcrRequiredError
 from extractors.extract import extract_document
 from extractors.parsing import ocr_available, parse_document
-from pipeline.evaluation import calibration, score
+from pipeline.evaluation.calibration import calibration
+from pipeline.evaluation.scoring import score
 from schemas.extraction import Extraction
 
 from .conftest import ALTERNATES, GOLD, RAW, ROOT
@@ -168,8 +169,8 @@ SECOND_AUTHOR_GOLD = ROOT.parent / "shared" / "eval" / "gold" / "second-author"
 def test_documents_by_another_author_stay_above_their_floor() -> None:
     """Another author's documents (shared/corpus/second-author), scored as a run would publish them:
     the general stages must keep carrying them, and a document that scores badly goes to review."""
-    from pipeline.corpus_eval import POOR_F1, predict_folder, score_corpus
-    from pipeline.evaluation import load_gold
+    from pipeline.evaluation.corpus import POOR_F1, predict_folder, score_corpus
+    from pipeline.evaluation.gold import load_gold
 
     result = score_corpus(load_gold(SECOND_AUTHOR_GOLD), predict_folder(SECOND_AUTHOR_RAW), threshold=0.5)
     assert result.report.overall.f1 >= 0.88, result.report.families

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluation import load_gold, load_predictions, score
-from pipeline.flows import ingest
+from pipeline.evaluation.gold import load_gold, load_predictions
+from pipeline.evaluation.scoring import score
+from pipeline.run.flow import ingest
 
 from .conftest import GOLD, RAW
 from .test_discovery import unreadable

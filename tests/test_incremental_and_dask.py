@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.cache import ResultCache
-from pipeline.flows import ingest
-from pipeline.processing import process_bytes
+from pipeline.run.cache import ResultCache
+from pipeline.run.flow import ingest
+from pipeline.run.processing import process_bytes
 
 from .conftest import RAW
 
@@ -80,9 +80,11 @@ def test_dask_cluster_produces_the_same_tables_as_the_local_run(harness, tmp_pat
 def test_a_run_with_nothing_changed_keeps_the_release_and_any_change_publishes_anew(
     harness, tmp_path: Path, monkeypatch
 ) -> None:
-    from pipeline.corrections import CorrectionStore, load_extraction, propose_accept
-    from pipeline.organizations import save_overrides
-    from pipeline.publish import list_releases
+    from pipeline.corrections.extraction import load_extraction
+    from pipeline.corrections.propose import propose_accept
+    from pipeline.corrections.store import CorrectionStore
+    from pipeline.release.organizations import save_overrides
+    from pipeline.release.publish import list_releases
 
     ledger, overrides = tmp_path / "corrections" / "ledger.sqlite", tmp_path / "corrections" / "orgs.json"
     monkeypatch.setenv("PARTNERFLOW_CORRECTIONS_DB", str(ledger))

@@ -19,16 +19,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.corrections import (
-    ACTIONS,
-    CSV_COLUMNS,
-    CorrectionsError,
-    CorrectionStore,
-    apply_corrections,
-    editable_fields,
-    import_csv,
-)
-from pipeline.publish import frame_to_arrow
+from pipeline.corrections.apply import apply_corrections
+from pipeline.corrections.csv_io import CSV_COLUMNS, import_csv
+from pipeline.corrections.model import ACTIONS
+from pipeline.corrections.store import CorrectionStore
+from pipeline.corrections.values import editable_fields
+from pipeline.errors import CorrectionsError
+from pipeline.tables import frame_to_arrow
 from schemas.records import TABLE_MODELS
 
 from .test_corrections import SHA_A, extraction, row_of
@@ -135,7 +132,7 @@ def test_any_corrections_csv_is_imported_or_refused_and_the_ledger_stays_appliab
             for row in batch:
                 writer.writerow({c: row.get(c, "") for c in CSV_COLUMNS})
         for _ in range(2):  # twice: the second import meets the first one's entries
-            # Refused with row errors (ImportRejected) or as an unreadable file: both are answers.
+            # Refused with row errors (ImportRejectedError) or as an unreadable file: both are answers.
             with contextlib.suppress(CorrectionsError):
                 import_csv(store, path, reviewer="prop", tables=FRESH)
             _appliable_and_publishable(store)
@@ -147,8 +144,9 @@ _APP_STATE: dict[str, object] = {}
 def _app() -> tuple[TestClient, CorrectionStore, str]:
     """One app over one output for every example (a publish per post is the slow part)."""
     if not _APP_STATE:
-        from pipeline.corrections import publish_with_corrections, save_extraction
-        from pipeline.review import create_app
+        from pipeline.corrections.extraction import save_extraction
+        from pipeline.release.build import publish_with_corrections
+        from pipeline.review.app import create_app
         from pipeline.settings import Settings
 
         root = Path(tempfile.mkdtemp(prefix="pf-props-"))

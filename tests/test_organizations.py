@@ -1,4 +1,4 @@
-"""Organisations and people resolved across documents (extractors/organizations.py, pipeline/organizations.py)."""
+"""Organisations and people resolved across documents (extractors/organizations.py, pipeline/release/organizations.py)."""
 
 from __future__ import annotations
 
@@ -20,16 +20,12 @@ from extractors.organizations import (
     resolve_organizations,
     resolve_people,
 )
-from pipeline.organizations import (
-    OverridesError,
-    append_override,
-    load_overrides,
-    resolve_tables,
-    save_overrides,
-)
-from pipeline.publish import publish_release, read_current, records_to_frame
+from pipeline.errors import OverridesError
+from pipeline.release.organizations import append_override, load_overrides, resolve_tables, save_overrides
+from pipeline.release.publish import publish_release, read_current
+from pipeline.release.validation import validate_tables
 from pipeline.settings import Settings
-from pipeline.validation import validate_tables
+from pipeline.tables import records_to_frame
 from schemas.records import ContactRecord, PartnerRecord, with_stable_id
 from tests.test_validation import valid_tables
 

@@ -1,4 +1,4 @@
-"""Publishing a release (pipeline/publish.py) against the contract of docs/DATASET.md."""
+"""Publishing a release (pipeline/release/publish.py) against the contract of docs/DATASET.md."""
 
 from __future__ import annotations
 
@@ -17,15 +17,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from extractors.errors import PartnerflowError
-from pipeline import publish
-from pipeline.publish import (
-    PublishError,
-    list_releases,
-    neutralise_csv_cell,
-    publish_release,
-    read_current,
-    records_to_frame,
-)
+from pipeline.errors import PublishError
+from pipeline.release import publish
+from pipeline.release.publish import list_releases, publish_release, read_current
+from pipeline.tables import neutralise_csv_cell, records_to_frame
 from schemas.records import (
     SCHEMA_VERSION,
     TABLE_MODELS,
@@ -75,7 +70,7 @@ CONTRACT_COLUMNS: dict[str, list[str]] = {
     "events": ["event_id", "name", "start", "end", "venue", "city", "country", *PROVENANCE],
     "websites": ["url", *PROVENANCE],
 }
-# Types the contract states (docs/DATASET.md), as Arrow types in the Parquet files.
+# Types the contract states (DATASET.md), as Arrow types in the Parquet files.
 CONTRACT_TYPES: dict[str, pa.DataType] = {
     "doc_id": pa.string(),
     "page": pa.int64(),

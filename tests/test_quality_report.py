@@ -1,4 +1,4 @@
-"""The quality report of a release (pipeline/quality.py) and extra files in a release (publish_release)."""
+"""The quality report of a release (pipeline/release/quality.py) and extra files in a release (publish_release)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from pipeline.publish import PublishError, list_releases, publish_release, read_current
-from pipeline.quality import CHART_COLOR, quality_markdown, render_quality_report
-from pipeline.validation import ValidationReport, apply_validation, validate_tables
+from pipeline.errors import PublishError
+from pipeline.release.publish import list_releases, publish_release, read_current
+from pipeline.release.quality import CHART_COLOR, quality_markdown, render_quality_report
+from pipeline.release.validation import apply_validation, validate_tables
+from pipeline.release.violations import ValidationReport
 from tests.test_validation import valid_tables
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,4 +1,4 @@
-"""Release history (pipeline/releases.py) and the `releases` / `diff` commands."""
+"""Release history (pipeline/release/history.py) and the `releases` / `diff` commands."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import main
-from pipeline.organizations import resolve_tables
-from pipeline.publish import list_releases, publish_release, read_current, records_to_frame
-from pipeline.releases import (
-    ReleaseError,
+from pipeline.errors import ReleaseError
+from pipeline.release.history import (
     RowChange,
     diff_releases,
     format_diff,
@@ -23,7 +21,10 @@ from pipeline.releases import (
     prune_releases,
     resolve_release,
 )
+from pipeline.release.organizations import resolve_tables
+from pipeline.release.publish import list_releases, publish_release, read_current
 from pipeline.settings import Settings
+from pipeline.tables import records_to_frame
 from schemas.records import WebsiteRecord, with_stable_id
 from tests.test_validation import DOC, NOW, valid_tables
 

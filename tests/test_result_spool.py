@@ -12,12 +12,13 @@ import pytest
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.cache import ResultCache
-from pipeline.discovery import discover
-from pipeline.flows import ResultSpool, _process_all, assemble_tables
-from pipeline.processing import DocumentResult, failed_result, process_bytes
-from pipeline.publish import frame_to_arrow
+from pipeline.run.cache import ResultCache
+from pipeline.run.discovery import discover
+from pipeline.run.flow import _process_all
+from pipeline.run.processing import DocumentResult, failed_result, process_bytes
+from pipeline.run.spool import ResultSpool, assemble_tables
 from pipeline.settings import Settings
+from pipeline.tables import frame_to_arrow
 
 from .conftest import RAW
 
@@ -114,10 +115,12 @@ class _RecordingSpool(ResultSpool):
 def test_workers_start_before_cached_results_are_read_and_not_at_all_when_all_are_cached(
     harness, tmp_path: Path, monkeypatch
 ) -> None:
-    import pipeline.workers
+    import pipeline.run.workers
 
     events: list[str] = []
-    monkeypatch.setattr(pipeline.workers, "DocumentPool", lambda workers, budget: _FakePool(events, workers))
+    monkeypatch.setattr(
+        pipeline.run.workers, "DocumentPool", lambda workers, budget: _FakePool(events, workers)
+    )
     files = discover(RAW)
     cache = ResultCache(tmp_path / "cache", "k")
     for raw in files[1:]:
@@ -142,7 +145,7 @@ def test_workers_start_before_cached_results_are_read_and_not_at_all_when_all_ar
 
 @pytest.mark.flow
 def test_a_run_leaves_no_spool_and_clears_one_left_by_a_killed_run(harness, tmp_path: Path) -> None:
-    from pipeline.flows import ingest
+    from pipeline.run.flow import ingest
 
     raw = tmp_path / "raw"
     raw.mkdir()

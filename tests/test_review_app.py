@@ -11,10 +11,14 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import main
-from pipeline.corrections import CorrectionStore, publish_with_corrections, save_extraction
-from pipeline.publish import records_to_frame
-from pipeline.review import ReviewError, check_bind, create_app
+from pipeline.corrections.extraction import save_extraction
+from pipeline.corrections.store import CorrectionStore
+from pipeline.errors import ReviewError
+from pipeline.release.build import publish_with_corrections
+from pipeline.review.app import create_app
+from pipeline.review.security import check_bind
 from pipeline.settings import Settings
+from pipeline.tables import records_to_frame
 from schemas.records import PageRecord, PartnerRecord, with_stable_id
 
 from .test_corrections import SHA_A, extraction, row_of

@@ -24,15 +24,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.corrections import (
-    NoExtraction,
-    extraction_info,
-    open_store,
-    publish_with_corrections,
-    read_release_tables,
-    save_extraction,
-)
-from pipeline.publish import read_current
+from pipeline.corrections.extraction import extraction_info, save_extraction
+from pipeline.corrections.store import open_store
+from pipeline.errors import NoExtractionError
+from pipeline.release.build import publish_with_corrections, read_release_tables
+from pipeline.release.publish import read_current
 from pipeline.settings import Settings
 
 from .conftest import RAW
@@ -67,13 +63,13 @@ MISSED = "United Nations Human Settlements Programme, Fukuoka Office"
 
 def _ingest(raw: Path, out: Path) -> None:
     """Extract everything again and publish with the ledger applied."""
-    from pipeline.flows import ingest
+    from pipeline.run.flow import ingest
 
     started = datetime.now(UTC)
     ingest(raw_dir=str(raw), out_dir=str(out), use_cache=False)
     try:
         saved: datetime | None = extraction_info(out).saved_at
-    except NoExtraction:
+    except NoExtractionError:
         saved = None
     if saved is None or saved < started:
         # The flow does not save its extraction (nor apply corrections) yet: do what it will.
@@ -101,7 +97,7 @@ def workspace(harness, tmp_path_factory) -> Iterator[tuple[Path, Path]]:
 def server(workspace) -> Iterator[str]:
     import uvicorn
 
-    from pipeline.review import create_app
+    from pipeline.review.app import create_app
 
     _, out = workspace
     app = create_app(Settings(), out_dir=out)

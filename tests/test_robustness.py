@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from extractors.parsing import ocr_available
-from pipeline.workers import Budget, DocumentPool
+from pipeline.run.workers import Budget, DocumentPool
 
 from .conftest import RAW
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.runner as runner
-from pipeline.prefect_server import api_named_outside_prefect
+import pipeline.run.runner as runner
+from pipeline.run.prefect_server import api_named_outside_prefect
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Validation before publish (pipeline/validation.py): each rule is caught, repaired or refused."""
+"""Validation before publish (pipeline/release/validation.py): each rule is caught, repaired or refused."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipeline.organizations import resolve_tables
-from pipeline.publish import PublishError, list_releases, publish_release, read_current, records_to_frame
-from pipeline.validation import apply_validation, ensure_publishable, validate_tables
+from pipeline.errors import PublishError
+from pipeline.release.organizations import resolve_tables
+from pipeline.release.publish import list_releases, publish_release, read_current
+from pipeline.release.validation import apply_validation, ensure_publishable, validate_tables
+from pipeline.tables import records_to_frame
 from schemas.records import (
     TABLE_MODELS,
     ContactRecord,

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.locking import RunLockedError, run_lock
-from pipeline.publish import read_current
-from pipeline.workers import Budget, DocumentPool
+from pipeline.errors import RunLockedError
+from pipeline.release.locking import run_lock
+from pipeline.release.publish import read_current
+from pipeline.run.workers import Budget, DocumentPool
 
 from .conftest import RAW
 
@@ -55,7 +56,7 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from pipeline.locking import run_lock\n"
+            "import sys, time; from pathlib import Path; from pipeline.release.locking import run_lock\n"
             f"with run_lock(Path({str(tmp_path)!r})):\n    print('locked', flush=True); time.sleep(60)",
         ],
         cwd=ROOT,
@@ -75,7 +76,8 @@ _PUBLISH_LOOP = """
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from pipeline.publish import publish_release, records_to_frame
+from pipeline.release.publish import publish_release
+from pipeline.tables import records_to_frame
 from schemas.records import TABLE_MODELS, PartnerRecord
 
 out = Path(sys.argv[1])
@@ -124,7 +126,7 @@ def test_sigkill_during_publishing_never_leaves_current_incomplete(tmp_path: Pat
 
 
 def test_a_second_run_is_refused_before_the_prefect_server_starts(tmp_path: Path, monkeypatch) -> None:
-    from pipeline import runner
+    from pipeline.run import runner
 
     started: list[str] = []
     monkeypatch.setattr(runner, "_temporary_server", lambda: started.append("server"))
@@ -139,7 +141,7 @@ def test_a_second_run_is_refused_before_the_prefect_server_starts(tmp_path: Path
 
 
 def test_a_run_removes_what_killed_publishers_left_but_not_work_in_progress(tmp_path: Path) -> None:
-    from pipeline.releases import remove_leftovers
+    from pipeline.release.history import remove_leftovers
 
     out = tmp_path / "out"
     old = [

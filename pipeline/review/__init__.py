@@ -1,5 +1,1 @@
-"""The review web app (``partnerflow review``): reviewers correct extracted rows against the text."""
-
-from pipeline.review.app import ReviewError, check_bind, create_app, is_loopback, serve
-
-__all__ = ["ReviewError", "check_bind", "create_app", "is_loopback", "serve"]
+"""The review web app (``partnerflow review``): security, state, views and its FastAPI routers."""

@@ -20,15 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.evaluation import (
-    FACT_TABLES,
-    CalibrationReport,
-    EvalReport,
-    calibration,
-    format_calibration,
-    format_report,
-    score,
-)
+from pipeline.evaluation.calibration import CalibrationReport, calibration, format_calibration
+from pipeline.evaluation.gold import FACT_TABLES
+from pipeline.evaluation.scoring import EvalReport, format_report, score
 
 # Below this F1 a document's facts were likely missed: it should be in review.
 POOR_F1 = 0.7
@@ -51,7 +45,7 @@ class CorpusScore:
 
 
 def _predict(path_and_source: tuple[str, str]) -> tuple[str, dict[str, Any]]:
-    from pipeline.processing import process_bytes
+    from pipeline.run.processing import process_bytes
     from pipeline.settings import Settings
 
     path, source = path_and_source
@@ -175,7 +169,7 @@ def _where(name: str, zones: list) -> str:
     from rapidfuzz import fuzz
 
     from extractors.bodies import PARTNER_ROLES
-    from pipeline.evaluation import fold
+    from pipeline.evaluation.facts import fold
 
     key = fold(name)
     for zone in zones:
@@ -198,7 +192,7 @@ def _where(name: str, zones: list) -> str:
 def _matches(name: str, names: list[str]) -> bool:
     from rapidfuzz import fuzz
 
-    from pipeline.evaluation import fold
+    from pipeline.evaluation.facts import fold
 
     key = fold(name)
     return any(fuzz.ratio(key, fold(n)) >= 90 for n in names)

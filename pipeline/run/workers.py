@@ -19,7 +19,7 @@ from types import TracebackType
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipeline.processing import DocumentResult, failed_result, process_bytes
+from pipeline.run.processing import DocumentResult, failed_result, process_bytes
 from pipeline.settings import Settings
 
 _MB = 1024 * 1024
@@ -149,7 +149,7 @@ _prestarted: DocumentPool | None = None
 def prestart_pool(workers: int, budget: Budget) -> None:
     """Start a pool's workers now, for this process's next ``take_pool``.
 
-    The run (``pipeline.runner``) calls this before Prefect's server is up, so spaCy loads in the
+    The run (``pipeline.run.runner``) calls this before Prefect's server is up, so spaCy loads in the
     workers while the server starts instead of after it.
     """
     global _prestarted

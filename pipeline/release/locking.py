@@ -17,13 +17,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extractors.errors import PartnerflowError
+from pipeline.errors import RunLockedError
 
 LOCK_NAME = ".partnerflow.lock"
-
-
-class RunLockedError(PartnerflowError):
-    """Another run holds the output folder."""
 
 
 @contextmanager
@@ -41,8 +37,9 @@ def run_lock(out_dir: Path, *, wait: bool = False, poll_seconds: float = 0.5) ->
             except BlockingIOError:
                 if not wait:
                     raise RunLockedError(
-                        f"another partnerflow run is writing to {out_dir} ({_holder(path)}); "
-                        "wait for it to finish, or pass --wait to queue behind it"
+                        f"another partnerflow run is writing to {out_dir} ({_holder(path)})",
+                        file=out_dir,
+                        hint="wait for it to finish, or pass --wait to queue behind it",
                     ) from None
                 time.sleep(poll_seconds)
         handle.seek(0)

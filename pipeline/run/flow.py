@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import queue
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
@@ -21,117 +18,21 @@ from prefect.task_runners import ThreadPoolTaskRunner
 import extractors
 import pipeline
 import schemas
-from extractors import EXTRACTOR_VERSION
 from extractors.rules import load_all_rules
-from pipeline.cache import ResultCache, code_fingerprint, settings_key
-from pipeline.corrections import corrected_tables, open_store, save_extraction
-from pipeline.discovery import RawFile, deduplicate, discover, save_index
-from pipeline.locking import run_lock
-from pipeline.organizations import load_overrides, resolve_tables
-from pipeline.processing import DocumentResult, failed_result, process_bytes
-from pipeline.progress import progress_display
-from pipeline.publish import current_release_built_from, publish_release, records_to_frame
-from pipeline.quality import quality_markdown, render_quality_report
-from pipeline.releases import prune_releases, remove_leftovers
+from pipeline.corrections.store import open_store
+from pipeline.release.build import publish_extraction
+from pipeline.release.history import remove_leftovers
+from pipeline.release.locking import run_lock
+from pipeline.release.publish import current_release_built_from
+from pipeline.release.quality import quality_markdown
+from pipeline.run.cache import ResultCache, code_fingerprint, settings_key
+from pipeline.run.discovery import RawFile, deduplicate, discover, save_index
+from pipeline.run.processing import DocumentResult, failed_result, process_bytes
+from pipeline.run.progress import progress_display
+from pipeline.run.spool import ResultSpool
+from pipeline.run.summary import RunSummary
+from pipeline.run.workers import Budget, DocumentPool, take_pool
 from pipeline.settings import Settings
-from pipeline.validation import ValidationReport, apply_validation, ensure_publishable, validate_tables
-from pipeline.workers import Budget, DocumentPool, take_pool
-from schemas.records import FACT_MODELS, TABLE_MODELS
-
-
-@dataclass
-class RunSummary:
-    release: str | None
-    documents: int
-    by_status: dict[str, int]
-    by_type: dict[str, int]
-    rows: dict[str, int]
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
-    violations: int = 0  # validation errors found (and repaired or sent to review) before publishing
-    processed: int = 0  # documents parsed and extracted in this run
-    reused: int = 0  # unchanged documents whose cached results were reused
-    failures: list[str] = field(default_factory=list)
-    needs_review: list[str] = field(default_factory=list)
-    conflicts: int = 0  # reviewers' corrections that no longer apply cleanly, listed in the review app
-    conflict_notes: list[str] = field(default_factory=list)  # each: ledger entry, reason and why
-    unchanged: bool = False  # nothing changed since the current release, so no new one was made
-
-    @classmethod
-    def of_release(
-        cls,
-        release: str,
-        documents: pd.DataFrame,
-        rows: dict[str, int],
-        *,
-        duplicates: list[tuple[str, str]],
-        processed: int,
-        reused: int,
-        violations: int,
-        conflicts: int,
-        unchanged: bool = False,
-        conflict_notes: list[str] | None = None,
-    ) -> RunSummary:
-        """The summary of a run that published (or kept) ``release``, whose documents table is given."""
-        return cls(
-            release=release,
-            documents=len(documents),
-            by_status={str(k): int(v) for k, v in documents["status"].value_counts().sort_index().items()},
-            by_type={str(k): int(v) for k, v in documents["doc_type"].value_counts().sort_index().items()},
-            rows=rows,
-            duplicates=duplicates,
-            processed=processed,
-            reused=reused,
-            failures=[row.error or row.source for row in documents.itertuples() if row.status == "failed"],
-            needs_review=[
-                f"{row.source}: {row.error}" for row in documents.itertuples() if row.status == "needs_review"
-            ],
-            violations=violations,
-            conflicts=conflicts,
-            unchanged=unchanged,
-            conflict_notes=conflict_notes or [],
-        )
-
-    def to_markdown(self) -> str:
-        lines = [
-            f"# partnerflow run: release `{self.release}`",
-            "",
-        ]
-        if self.unchanged:
-            lines += [
-                "Nothing changed since this release (same files, code, settings, corrections and "
-                "organisation overrides): no new release was made.",
-                "",
-            ]
-        lines += [
-            f"**{self.documents} documents**: "
-            + ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items())),
-            "",
-            f"{self.processed} new or changed documents processed, {self.reused} unchanged reused from cache.",
-            "",
-            "| table | rows |",
-            "| --- | ---: |",
-            *[f"| {t} | {n} |" for t, n in self.rows.items()],
-            "",
-            f"Validation errors repaired or sent to review: {self.violations}",
-            "",
-            f"Corrections in conflict with the new extraction (resolve in `partnerflow review`): {self.conflicts}",
-            "",
-            "Document types: " + ", ".join(f"{k} {v}" for k, v in sorted(self.by_type.items())),
-        ]
-        if self.failures:
-            lines += ["", "## Failed", *[f"- {f}" for f in self.failures]]
-        if self.needs_review:
-            lines += ["", "## Needs review", *[f"- {f}" for f in self.needs_review]]
-        if self.conflict_notes:
-            lines += ["", "## Corrections in conflict (kept in the ledger, not applied)"]
-            lines += [f"- {note}" for note in self.conflict_notes[:100]]
-            if len(self.conflict_notes) > 100:
-                lines.append(f"- ... and {len(self.conflict_notes) - 100} more (see `partnerflow review`)")
-        if self.duplicates:
-            lines += ["", "## Duplicates (same content, processed once)"]
-            lines += [f"- `{dup}` = `{orig}`" for dup, orig in self.duplicates]
-        return "\n".join(lines)
-
 
 _active_pool: DocumentPool | None = None
 
@@ -170,64 +71,6 @@ def unread_result(raw: RawFile) -> DocumentResult:
     """The verdict on a path discovery did not read (a link, no permission): failed, with why. Not
     cached: it is about the path, not a content, and is free to give again."""
     return failed_result(raw.source, raw.sha256, raw.error or "not read", cacheable=False)
-
-
-def assemble_tables(results: list[DocumentResult]) -> dict[str, pd.DataFrame]:
-    """Every table from results in memory (the flow streams them through a ResultSpool instead)."""
-    documents = [r.document for r in results]
-    pages = [p for r in results for p in r.pages]
-    tables = {
-        "documents": records_to_frame("documents", documents),
-        "pages": records_to_frame("pages", pages),
-    }
-    for model in FACT_MODELS:
-        rows = [row for r in results for row in r.facts.get(model.table, [])]
-        tables[model.table] = records_to_frame(model.table, rows)
-    for name in TABLE_MODELS.keys() - tables.keys():
-        tables[name] = records_to_frame(name, [])
-    return tables
-
-
-class ResultSpool:
-    """Documents' results streamed to disk as they arrive, assembled into tables at the end.
-
-    Each result's records are appended to one pickle file per table as it arrives, so the
-    flow process holds one document's results at a time, not the corpus's; ``tables()``
-    then reads one table at a time and gives exactly the frames of ``assemble_tables``
-    over the results sorted by source.
-    """
-
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self.directory = directory
-        self.sources: list[str] = []  # in arrival order: all the flow keeps of a document
-        self._parts: dict[str, list[int]] = {name: [] for name in TABLE_MODELS}  # arrival index per part
-        self._files = {name: (directory / f"{name}.pickle").open("w+b") for name in TABLE_MODELS}
-
-    def add(self, result: DocumentResult) -> None:
-        index = len(self.sources)
-        rows = {"documents": [result.document], "pages": result.pages}
-        rows |= {model.table: result.facts.get(model.table, []) for model in FACT_MODELS}
-        for name, records in rows.items():
-            if records:
-                pickle.dump(records, self._files[name], pickle.HIGHEST_PROTOCOL)
-                self._parts[name].append(index)
-        self.sources.append(result.document.source)
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        order = sorted(range(len(self.sources)), key=self.sources.__getitem__)
-        rank = {index: position for position, index in enumerate(order)}
-        tables: dict[str, pd.DataFrame] = {}
-        for name, handle in self._files.items():
-            handle.seek(0)
-            parts = sorted((rank[i], pickle.load(handle)) for i in self._parts[name])
-            tables[name] = records_to_frame(name, [record for _, records in parts for record in records])
-        return tables
-
-    def close(self) -> None:
-        for handle in self._files.values():
-            handle.close()
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @flow(name="partnerflow-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -273,20 +116,18 @@ def ingest(
         finally:
             spool.close()
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
-        # The extraction is kept before corrections so `partnerflow publish` can re-apply the ledger later.
-        save_extraction(tables, out_path, raw_dir=raw_path, raw_files=raw_files)
-        tables, conflicts = corrected_tables(tables, settings)
-        if conflicts:
-            logger.warning(
-                "%d corrections no longer apply cleanly: resolve them in `partnerflow review`", len(conflicts)
-            )
-        release, tables, report = publish_tables(
+        built = publish_extraction(
             tables,
             out_path,
             raw_dir=raw_path,
             raw_files=raw_files,
             settings=settings,
-            inputs={"fingerprint": fingerprint, "conflicts": len(conflicts)},
+            inputs={"fingerprint": fingerprint},
+        )
+    release, tables, report, conflicts = built.path, built.tables, built.report, built.conflicts
+    if conflicts:
+        logger.warning(
+            "%d corrections no longer apply cleanly: resolve them in `partnerflow review`", len(conflicts)
         )
     summary = RunSummary.of_release(
         release.name,
@@ -348,42 +189,6 @@ def _unchanged_summary(release: Path, manifest: dict, *, duplicates: list[tuple[
         conflicts=int(inputs.get("conflicts", 0)),
         unchanged=True,
     )
-
-
-def publish_tables(
-    tables: dict[str, pd.DataFrame],
-    out_path: Path,
-    *,
-    raw_dir: Path,
-    raw_files: list[dict],
-    settings: Settings,
-    inputs: dict[str, Any] | None = None,
-) -> tuple[Path, dict[str, pd.DataFrame], ValidationReport]:
-    """Validate, resolve organisations, refuse a broken release, publish with its quality report.
-
-    A table that still breaks the contract after repairs raises PublishError and
-    nothing is swapped into ``current``.
-    """
-    report = validate_tables(tables)
-    tables = apply_validation(tables, report)
-    overrides = load_overrides(settings.resolve(settings.org_overrides_file))
-    tables = resolve_tables(tables, overrides=overrides)
-    ensure_publishable(tables)
-    release = publish_release(
-        tables,
-        out_path,
-        raw_dir=raw_dir,
-        raw_files=raw_files,
-        code_version=EXTRACTOR_VERSION,
-        inputs=None if inputs is None else {**inputs, "violations": len(report.errors)},
-        extra_files={
-            "quality.html": lambda release_id: render_quality_report(
-                tables, report, release_id, review_threshold=settings.review_threshold
-            ).encode("utf-8")
-        },
-    )
-    prune_releases(out_path, settings.keep_releases)
-    return release, tables, report
 
 
 def _process_all(

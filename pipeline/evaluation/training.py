@@ -17,8 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.corpus_eval import predict_folder
-from pipeline.evaluation import judged_rows, load_gold
+from pipeline.evaluation.calibration import judged_rows
+from pipeline.evaluation.corpus import predict_folder
+from pipeline.evaluation.gold import load_gold
 from pipeline.settings import PROJECT_ROOT
 
 MODEL_PATH = PROJECT_ROOT / "extractors" / "models" / "confidence.json"

@@ -23,7 +23,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from extractors.errors import PartnerflowError
+from pipeline.errors import ServerStartError
 
 # Settings of the temporary server only; a configured server is never touched.
 LEAN_SERVER_ENV = {
@@ -58,10 +58,6 @@ def api_named_outside_prefect() -> bool:
     active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
     profile = profiles.get("profiles", {}).get(active, {})
     return isinstance(profile, dict) and bool(profile.get("PREFECT_API_URL"))
-
-
-class ServerStartError(PartnerflowError):
-    """The temporary Prefect server did not come up."""
 
 
 def _log(message: str) -> None:

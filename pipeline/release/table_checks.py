@@ -1,51 +1,25 @@
-"""Validation of the tables against the dataset's contract, before a release is published.
-
-``validate_tables`` lists every violation; ``apply_validation`` repairs what can
-be repaired without inventing data; ``ensure_publishable`` refuses (``PublishError``)
-tables that still break the contract, so such a release is never made current.
-The flow runs them in that order, before ``publish_release``.
-
-What a violation does (its ``action``, decided here so the report says it):
-
-- a row of a document-bound table (pages, facts) with a forbidden value in a
-  nullable column keeps the row and loses the value (``null_value``); with one in
-  a non-nullable column, or a duplicate id, an orphan ``doc_id``, a reversed span
-  or date range, the row is dropped (``drop_row``): a row is never published with
-  a value the contract forbids;
-- an upper-case email is lower-cased (``replace_value``);
-- in the entity tables (documents, organizations, people) a bad nullable value
-  is nulled and a duplicate id dropped, but anything else blocks the release
-  (``none``): those rows are built by our code, so a bad one is a bug to fix,
-  not a row to lose;
-- a missing or unknown table or column, or a wrong dtype, blocks the release.
-
-Every document with an error-level violation gets ``status=needs_review`` (a
-failed one stays failed) and a summary appended to ``error``, so the people who
-review documents see why. A phone number without '+' is allowed (the contract
-keeps a number with no known country code as printed) but is a warning.
-"""
+"""The checks of one table against the contract (``validation``'s module docstring says what each
+violation does): structure and dtypes, each cell, each row, unique ids and whatever else the record
+model forbids."""
 
 from __future__ import annotations
 
 import json
 import math
 import re
-from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
 import numpy as np
 import pandas as pd
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from pipeline.publish import ColumnSpec, PublishError, table_columns
+from pipeline.release.violations import Action, Severity, Violation
+from pipeline.tables import ColumnSpec, table_columns
 from schemas.records import TABLE_MODELS, Record
 from schemas.types import CountryCode, Email, IsoPartialDate, PhoneNumber
-
-Severity = Literal["error", "warning"]
-Action = Literal["none", "drop_row", "null_value", "replace_value"]
 
 # Tables whose rows are built by the pipeline itself, not extracted from a document.
 ENTITY_TABLES = frozenset({"documents", "organizations", "people"})
@@ -58,96 +32,13 @@ _EMAIL = re.compile(
     r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,}"
 )
 _MAX_VALUE_IN_MESSAGE = 80
-_SUMMARY_MESSAGES = 3
 
 
-class Violation(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    table: str
-    row: int | None = Field(default=None, description="Position of the row in the validated frame.")
-    row_id: str | None = None
-    doc_id: str | None = None
-    column: str | None = None
-    rule: str
-    message: str
-    severity: Severity = "error"
-    action: Action = "none"
-    replacement: str | None = Field(default=None, description="The value replace_value writes.")
-
-
-class ValidationReport(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    violations: list[Violation] = Field(default_factory=list)
-    row_counts: dict[str, int] = Field(default_factory=dict, description="Rows per table as validated.")
-
-    @property
-    def errors(self) -> list[Violation]:
-        return [v for v in self.violations if v.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Violation]:
-        return [v for v in self.violations if v.severity == "warning"]
-
-    @property
-    def blocking(self) -> list[Violation]:
-        """Errors that ``apply_validation`` cannot repair."""
-        return [v for v in self.errors if v.action == "none"]
-
-    @property
-    def dropped(self) -> list[Violation]:
-        """One violation per row that ``apply_validation`` drops."""
-        seen: set[tuple[str, int | None]] = set()
-        out = []
-        for v in self.violations:
-            if v.action == "drop_row" and (v.table, v.row) not in seen:
-                seen.add((v.table, v.row))
-                out.append(v)
-        return out
-
-    def by_rule(self) -> dict[str, int]:
-        return dict(sorted(Counter(v.rule for v in self.violations).items()))
-
-    def summary(self) -> str:
-        if not self.violations:
-            return "no violations"
-        counts = ", ".join(f"{rule} {n}" for rule, n in self.by_rule().items())
-        return f"{len(self.errors)} error(s), {len(self.warnings)} warning(s): {counts}"
-
-
-# --- validation ---------------------------------------------------------------------------------
-
-
-def validate_tables(tables: Mapping[str, pd.DataFrame]) -> ValidationReport:
-    """Every violation of the contract (docs/DATASET.md, docs/GOLD.md normalisation) in ``tables``."""
-    found: list[Violation] = []
-    for name in TABLE_MODELS:
-        if name not in tables:
-            found.append(_table_issue(name, "table_missing", f"table {name!r} is missing"))
-    for name in tables:
-        if name not in TABLE_MODELS:
-            found.append(_table_issue(name, "table_unknown", f"table {name!r} is not in the dataset"))
-
-    doc_ids = _id_set(tables.get("documents"), "doc_id")
-    org_ids = _id_set(tables.get("organizations"), "org_id")
-    for name, frame in tables.items():
-        if name in TABLE_MODELS:
-            found.extend(_TableCheck(name, frame, doc_ids, org_ids).run())
-    return ValidationReport(violations=found, row_counts={name: len(frame) for name, frame in tables.items()})
-
-
-def _table_issue(table: str, rule: str, message: str, column: str | None = None) -> Violation:
+def table_issue(table: str, rule: str, message: str, column: str | None = None) -> Violation:
     return Violation(table=table, column=column, rule=rule, message=message)
 
 
-def _id_set(frame: pd.DataFrame | None, column: str) -> set[str] | None:
-    if frame is None or column not in frame.columns:
-        return None  # reported as a missing table or column; references are not checked against it
-    return {str(v) for v in frame[column].dropna()}
-
-
-def _py(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A pandas/numpy cell as a plain Python value, with every kind of missing as None."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -194,7 +85,7 @@ def _semantic(model: type[Record], column: str) -> str | None:
     return None
 
 
-class _TableCheck:
+class TableCheck:
     def __init__(
         self, table: str, frame: pd.DataFrame, doc_ids: set[str] | None, org_ids: set[str] | None
     ) -> None:
@@ -215,7 +106,7 @@ class _TableCheck:
     def run(self) -> list[Violation]:
         usable = self._structure()
         self.rows = [
-            {c: _py(v) for c, v in row.items()}
+            {c: plain_value(v) for c, v in row.items()}
             for row in self.frame[[c for c in self.frame.columns if c in usable]].to_dict("records")
         ]
         for pos, row in enumerate(self.rows):
@@ -234,17 +125,17 @@ class _TableCheck:
         columns = [str(c) for c in self.frame.columns]
         duplicated = sorted({c for c in columns if columns.count(c) > 1})
         if duplicated:
-            self.found.append(_table_issue(self.table, "column_duplicate", f"columns {duplicated} repeat"))
+            self.found.append(table_issue(self.table, "column_duplicate", f"columns {duplicated} repeat"))
             return set()
         for name in self.specs:
             if name not in columns:
                 self.found.append(
-                    _table_issue(self.table, "column_missing", f"column {name!r} is missing", name)
+                    table_issue(self.table, "column_missing", f"column {name!r} is missing", name)
                 )
         for name in columns:
             if name not in self.specs:
                 self.found.append(
-                    _table_issue(
+                    table_issue(
                         self.table,
                         "column_unknown",
                         f"column {name!r} is not in the {self.table} model",
@@ -257,7 +148,7 @@ class _TableCheck:
                 continue
             problem = _dtype_problem(spec, self.frame[name])
             if problem:
-                self.found.append(_table_issue(self.table, "dtype", f"column {name!r} {problem}", name))
+                self.found.append(table_issue(self.table, "dtype", f"column {name!r} {problem}", name))
             else:
                 usable.add(name)
         return usable
@@ -505,74 +396,3 @@ def _dtype_problem(spec: ColumnSpec, series: pd.Series) -> str | None:
             return None
         return f"should hold UTC timestamps but has dtype {dtype}"
     return f"has an unknown kind {kind}"
-
-
-# --- repair and the publish gate ----------------------------------------------------------------
-
-
-def apply_validation(tables: Mapping[str, pd.DataFrame], report: ValidationReport) -> dict[str, pd.DataFrame]:
-    """The tables with the report's repairs done and its documents flagged (module docstring).
-
-    ``report`` must come from ``validate_tables`` on these very tables: violations
-    point at rows by position. The input frames are not modified.
-    """
-    for name, count in report.row_counts.items():
-        if name in tables and len(tables[name]) != count:
-            raise ValueError(f"table {name!r} has {len(tables[name])} rows, the report validated {count}")
-    out = {name: frame.copy() for name, frame in tables.items()}
-    drops: dict[str, set[int]] = defaultdict(set)
-    for v in report.violations:
-        if v.severity != "error" or v.row is None or v.table not in out:
-            continue
-        frame = out[v.table]
-        if v.action == "drop_row":
-            drops[v.table].add(v.row)
-        elif v.action in ("null_value", "replace_value") and v.column in frame.columns:
-            column = frame.columns.get_loc(v.column)
-            frame.iloc[v.row, column] = v.replacement if v.action == "replace_value" else None
-    for name, rows in drops.items():
-        frame = out[name]
-        out[name] = frame.drop(index=frame.index[sorted(rows)]).reset_index(drop=True)
-    if "documents" in out:
-        out["documents"] = _flag_documents(out["documents"], report)
-    return out
-
-
-def _flag_documents(documents: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
-    messages: dict[str, list[str]] = defaultdict(list)
-    for v in report.errors:
-        if v.doc_id is not None:
-            messages[v.doc_id].append(v.message)
-    if not messages or not {"doc_id", "status", "error"} <= set(documents.columns):
-        return documents
-    documents = documents.copy()
-    for pos, doc_id in enumerate(documents["doc_id"].tolist()):
-        found = messages.get(str(doc_id))
-        if not found:
-            continue
-        shown = "; ".join(found[:_SUMMARY_MESSAGES])
-        more = f"; and {len(found) - _SUMMARY_MESSAGES} more" if len(found) > _SUMMARY_MESSAGES else ""
-        summary = f"validation: {len(found)} error(s): {shown}{more}"
-        status_col, error_col = documents.columns.get_loc("status"), documents.columns.get_loc("error")
-        if documents.iat[pos, status_col] != "failed":
-            documents.iat[pos, status_col] = "needs_review"
-        previous = _py(documents.iat[pos, error_col])
-        documents.iat[pos, error_col] = f"{previous}; {summary}" if previous else summary
-    return documents
-
-
-def ensure_publishable(tables: Mapping[str, pd.DataFrame]) -> ValidationReport:
-    """Raise ``PublishError`` unless ``tables`` meet the contract; return the (warnings-only) report.
-
-    Call it on the tables ``apply_validation`` returned, right before ``publish_release``:
-    raising there means the release is never written, so ``current`` keeps the last good one.
-    """
-    report = validate_tables(tables)
-    errors = report.errors
-    if errors:
-        shown = "; ".join(v.message for v in errors[:10])
-        more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
-        raise PublishError(
-            f"release refused: {len(errors)} contract violation(s) remain after repair: {shown}{more}"
-        )
-    return report

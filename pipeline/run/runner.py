@@ -15,12 +15,12 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.locking import check_unlocked
-from pipeline.prefect_server import TemporaryServer, api_named_outside_prefect
+from pipeline.release.locking import check_unlocked
+from pipeline.run.prefect_server import TemporaryServer, api_named_outside_prefect
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
-    from pipeline.flows import RunSummary
+    from pipeline.run.summary import RunSummary
 
 
 def run_ingest(
@@ -36,7 +36,7 @@ def run_ingest(
     """Ingest ``raw`` into ``out`` with ``workers`` worker processes (or on the Dask cluster at
     ``dask``, 'local' for a local one); the run's summary. Raises RunLockedError when another
     run holds ``out`` (unless ``wait``), ServerStartError when the temporary server fails."""
-    from pipeline.workers import discard_prestarted_pool
+    from pipeline.run.workers import discard_prestarted_pool
 
     # Read when Prefect is imported, so set before that (the caller's own values win).
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -83,9 +83,9 @@ def _temporary_server() -> TemporaryServer | None:
 
 def _prestart_workers(raw: Path, out: Path, settings: Settings, *, use_cache: bool) -> None:
     """As many workers as documents will probably be processed, up to ``settings.workers``."""
-    from pipeline.cache import ResultCache, settings_key
-    from pipeline.discovery import likely_to_process
-    from pipeline.workers import Budget, prestart_pool
+    from pipeline.run.cache import ResultCache, settings_key
+    from pipeline.run.discovery import likely_to_process
+    from pipeline.run.workers import Budget, prestart_pool
 
     cache = ResultCache(out / "cache", settings_key(settings))
     try:
@@ -114,7 +114,7 @@ def _run_flow(
     )
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from pipeline.flows import ingest
+    from pipeline.run.flow import ingest
 
     if dask:
         # Each Dask worker processes its documents itself: no local worker pool.

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.validation import ValidationReport, Violation
+from pipeline.release.violations import ValidationReport, Violation
 from schemas.records import TABLE_MODELS, FactRecord
 
 REVIEW_THRESHOLD = 0.5

@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from extractors.errors import PartnerflowError
 from extractors.organizations import (
     OrgMention,
     OrgOverride,
@@ -35,14 +34,11 @@ from extractors.organizations import (
     resolve_organizations,
     resolve_people,
 )
-from pipeline.publish import records_to_frame
+from pipeline.errors import OverridesError
+from pipeline.tables import records_to_frame
 from schemas.records import OrganizationRecord, PersonRecord
 
 log = logging.getLogger(__name__)
-
-
-class OverridesError(PartnerflowError):
-    """The overrides file cannot be read; the message names the file and the problem."""
 
 
 class _OverridesFile(BaseModel):
@@ -59,7 +55,7 @@ def load_overrides(path: Path) -> list[OrgOverride]:
     try:
         return _OverridesFile.model_validate_json(path.read_bytes()).overrides
     except (OSError, ValidationError) as exc:
-        raise OverridesError(f"organisation overrides {path} cannot be used: {exc}") from exc
+        raise OverridesError(f"organisation overrides {path} cannot be used: {exc}", file=path) from exc
 
 
 def save_overrides(path: Path, overrides: Sequence[OrgOverride]) -> None:
@@ -73,7 +69,7 @@ def save_overrides(path: Path, overrides: Sequence[OrgOverride]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OverridesError(f"cannot write organisation overrides {path}: {exc}") from exc
+        raise OverridesError(f"cannot write organisation overrides {path}: {exc}", file=path) from exc
 
 
 def append_override(path: Path, override: OrgOverride) -> None:

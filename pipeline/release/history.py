@@ -33,17 +33,21 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.errors import PartnerflowError
-from pipeline.publish import CURRENT, MANIFEST, RELEASES, SCHEMA, TMP_PREFIX, list_releases, read_current
+from pipeline.errors import ReleaseError
+from pipeline.release.publish import (
+    CURRENT,
+    MANIFEST,
+    RELEASES,
+    SCHEMA,
+    TMP_PREFIX,
+    list_releases,
+    read_current,
+)
 from schemas.records import TABLE_MODELS, FactRecord
 
 RUN_METADATA = frozenset({"extracted_at", "extractor_version"})
 PROVENANCE = frozenset(FactRecord.model_fields) - {"doc_id"}
 _LABEL_COLUMNS = ("name", "title", "text", "url", "source", "organization", "role", "start")
-
-
-class ReleaseError(PartnerflowError):
-    """A release cannot be found or read; the message names it."""
 
 
 class _Model(BaseModel):
@@ -109,7 +113,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ReleaseError(f"{path} cannot be read: {exc}") from exc
+        raise ReleaseError(f"{path} cannot be read: {exc}", file=path) from exc
 
 
 def _tables_of(release: Path, manifest: Mapping[str, Any]) -> list[str]:
@@ -135,8 +139,8 @@ def read_release_table(release: Path, table: str) -> pd.DataFrame:
         if csv.exists():
             return pd.read_csv(csv, dtype=str, keep_default_na=False)
     except (OSError, ValueError) as exc:
-        raise ReleaseError(f"table {table} of {release} cannot be read: {exc}") from exc
-    raise ReleaseError(f"release {release} has no table {table}")
+        raise ReleaseError(f"table {table} of {release} cannot be read: {exc}", file=release) from exc
+    raise ReleaseError(f"release {release} has no table {table}", file=release)
 
 
 def _plain(value: Any) -> Any:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 import extractors
 import schemas
-from pipeline.processing import DocumentResult
+from pipeline.run.processing import DocumentResult
 from pipeline.settings import Settings
 from schemas.records import TABLE_MODELS, DocumentRecord, PageRecord
 

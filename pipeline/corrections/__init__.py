@@ -1,0 +1,1 @@
+"""Reviewers' corrections: the ledger, its migrations, applying it, conflicts, saved extraction, CSV."""

@@ -1,0 +1,1 @@
+"""Scoring extractions against gold (facts, matching, scores, calibration), corpora and training."""

@@ -1,0 +1,1 @@
+"""A release: built from tables in one place, validated, written atomically, with its history."""

@@ -1,0 +1,112 @@
+"""The review app's pages (GET): the queue, a document beside its rows, the conflicts, and static files."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+
+from pipeline.corrections.values import FACT_TABLES, content, editable_fields
+from pipeline.review.views import STATIC, cell, context_of, rows_of
+
+_STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue(request: Request) -> HTMLResponse:
+    context = context_of(request)
+    low_confidence = context.low_confidence
+    snapshot = context.state.snapshot()
+    tables = snapshot.tables
+    per_doc_conflicts = Counter(c.doc_id for c in snapshot.conflicts)
+    per_doc_corrections = Counter(e.doc_id for e in snapshot.ledger)
+    docs = []
+    for doc in tables["documents"].to_dict("records"):
+        doc_id = str(doc["doc_id"])
+        n_rows = n_low = 0
+        for table in FACT_TABLES:
+            frame = tables[table]
+            mine = frame[frame["doc_id"] == doc_id]
+            n_rows += len(mine)
+            n_low += int(((mine["confidence"] < low_confidence) & ~mine["corrected"].fillna(False)).sum())
+        docs.append(
+            {
+                "doc_id": doc_id,
+                "source": doc["source"],
+                "title": cell(doc["title"]),
+                "doc_type": doc["doc_type"],
+                "status": snapshot.published_status.get(doc_id, doc["status"]),
+                "error": cell(doc["error"]),
+                "rows": n_rows,
+                "low": n_low,
+                "conflicts": per_doc_conflicts.get(doc_id, 0),
+                "corrections": per_doc_corrections.get(doc_id, 0),
+            }
+        )
+    docs.sort(key=lambda d: (d["status"] != "needs_review", -d["low"], -d["conflicts"], d["source"]))
+    return context.render(request, "queue.html", snapshot=snapshot, docs=docs, low_confidence=low_confidence)
+
+
+@router.get("/doc/{doc_id}", response_class=HTMLResponse)
+def document(request: Request, doc_id: str) -> HTMLResponse:
+    context = context_of(request)
+    low_confidence = context.low_confidence
+    snapshot = context.state.snapshot()
+    documents = snapshot.tables["documents"]
+    found = documents[documents["doc_id"] == doc_id].to_dict("records")
+    if not found:
+        return context.render(request, "missing.html", status_code=404, snapshot=snapshot, doc_id=doc_id)
+    doc = found[0]
+    pages = snapshot.tables["pages"]
+    pages = pages[pages["doc_id"] == doc_id].sort_values("char_start").to_dict("records")
+    groups = [(table, rows_of(snapshot, table, doc_id, low_confidence)) for table in FACT_TABLES]
+    order = [str(d) for d in documents.sort_values("source")["doc_id"]]
+    pos = order.index(doc_id)
+    return context.render(
+        request,
+        "document.html",
+        snapshot=snapshot,
+        doc={k: cell(v) for k, v in doc.items()},
+        status=snapshot.published_status.get(doc_id, doc["status"]),
+        doc_fields=[(name, cell(doc[name])) for name in editable_fields("documents")],
+        doc_values_json=json.dumps(content("documents", doc), ensure_ascii=False),
+        pages=[{**p, "page": cell(p["page"])} for p in pages],
+        groups=groups,
+        conflicts=[c for c in snapshot.conflicts if c.doc_id == doc_id],
+        fact_tables=FACT_TABLES,
+        editable={t: editable_fields(t) for t in (*FACT_TABLES, "documents")},
+        required=context.required,
+        vocab=context.vocab,
+        kinds=context.kinds,
+        low_confidence=low_confidence,
+        previous=order[pos - 1] if pos > 0 else None,
+        next=order[pos + 1] if pos + 1 < len(order) else None,
+    )
+
+
+@router.get("/conflicts", response_class=HTMLResponse)
+def conflicts(request: Request) -> HTMLResponse:
+    context = context_of(request)
+    snapshot = context.state.snapshot()
+    return context.render(request, "conflicts.html", snapshot=snapshot, conflicts=snapshot.conflicts)
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    if name not in _STATIC_FILES:
+        return PlainTextResponse("not found", status_code=404)
+    return FileResponse(STATIC / name, media_type=_STATIC_FILES[name])
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)
+
+
+@router.get("/healthz")
+def healthz() -> PlainTextResponse:
+    return PlainTextResponse("ok")

@@ -1,0 +1,126 @@
+"""Rendering the review pages: the Jinja environment (autoescaping every template), the context the
+routers share, and the view models of rows, vocabularies and field kinds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from pipeline.corrections.values import FACT_TABLES, content, editable_fields, id_column
+from pipeline.review.security import Csrf
+from pipeline.review.state import ReviewState, Snapshot
+from pipeline.tables import table_columns
+from schemas.records import TABLE_MODELS
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+REVIEWER_COOKIE = "pf_reviewer"
+LOW_CONFIDENCE = 0.8
+
+
+def template_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name: document text is untrusted
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Plain text out, so autoescaping still applies (unlike Jinja's own tojson, which is marked safe).
+    env.filters["tojson_text"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters["show"] = lambda value: ("true" if value else "false") if isinstance(value, bool) else value
+    return env
+
+
+@dataclass
+class ReviewContext:
+    """What every route of one app shares: the state, the CSRF signer, the templates and the
+    one-shot messages (flashes) per session."""
+
+    state: ReviewState
+    csrf: Csrf
+    low_confidence: float
+    env: Environment = field(default_factory=template_environment)
+    flashes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    vocab: dict[str, dict[str, list[str]]] = field(default_factory=lambda: _vocabularies())
+    kinds: dict[str, dict[str, str]] = field(default_factory=lambda: _field_kinds())
+    required: dict[str, set[str]] = field(default_factory=lambda: {t: _required(t) for t in FACT_TABLES})
+
+    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        snapshot: Snapshot = context.pop("snapshot")
+        session = request.state.session
+        flash = self.flashes.pop(session, None)
+        page = self.env.get_template(name).render(
+            csrf=self.csrf.token_for(session),
+            reviewer=request.cookies.get(REVIEWER_COOKIE, ""),
+            flash=flash,
+            n_conflicts=len(snapshot.conflicts),
+            release=snapshot.release,
+            has_extraction=snapshot.has_extraction,
+            publish_error=self.state.last_publish_error,
+            **context,
+        )
+        return HTMLResponse(page, status_code=status_code)
+
+
+def context_of(request: Request) -> ReviewContext:
+    """The context of the app serving ``request`` (set by ``create_app``)."""
+    context: ReviewContext = request.app.state.context
+    return context
+
+
+def cell(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def rows_of(snapshot: Snapshot, table: str, doc_id: str, low: float) -> list[dict[str, Any]]:
+    frame = snapshot.tables[table]
+    rows = frame[frame["doc_id"] == doc_id].sort_values(["char_start", "char_end"], kind="stable")
+    key = id_column(table)
+    published = snapshot.published_ids.get(table)
+    out = []
+    for row in rows.to_dict("records"):
+        values = content(table, row)
+        out.append(
+            {
+                "table": table,
+                "id": str(row[key]),
+                "fields": [(name, cell(row[name])) for name in editable_fields(table)],
+                "values_json": json.dumps(values, ensure_ascii=False),
+                "page": cell(row["page"]),
+                "char_start": int(row["char_start"]),
+                "char_end": int(row["char_end"]),
+                "method": row["method"],
+                "confidence": float(row["confidence"]),
+                "corrected": bool(row["corrected"]),
+                "low": float(row["confidence"]) < low and not bool(row["corrected"]),
+                "unpublished": published is not None and str(row[key]) not in published,
+            }
+        )
+    return out
+
+
+def _vocabularies() -> dict[str, dict[str, list[str]]]:
+    return {
+        table: {c.name: list(c.values) for c in table_columns(table) if c.values is not None}
+        for table in (*FACT_TABLES, "documents")
+    }
+
+
+def _field_kinds() -> dict[str, dict[str, str]]:
+    return {table: {c.name: c.kind for c in table_columns(table)} for table in (*FACT_TABLES, "documents")}
+
+
+def _required(table: str) -> set[str]:
+    model = TABLE_MODELS[table]
+    return {name for name in editable_fields(table) if model.model_fields[name].is_required()}
