@@ -74,7 +74,9 @@ def _group_key(entry: Correction, by_id: Mapping[int, Correction]) -> tuple[Any,
 
 def _root(entry: Correction, by_id: Mapping[int, Correction]) -> Correction:
     seen: set[int] = set()
-    while entry.action == "resolve" and entry.resolves in by_id and entry.resolves not in seen:
+    while entry.action == "resolve" and entry.resolves is not None and entry.resolves in by_id:
+        if entry.resolves in seen:
+            break
         seen.add(entry.id)
         entry = by_id[entry.resolves]
     return entry

@@ -157,7 +157,7 @@ def _defective(raw: Mapping[str, Any], reason: str) -> Correction:
     except ValueError:
         created = datetime.fromtimestamp(0, UTC)
     action = raw.get("action")
-    optional = {
+    optional: dict[str, Any] = {
         name: None if raw.get(name) is None else safe_text(raw[name])
         for name in ("source", "row_id", "field", "note")
     }

@@ -53,7 +53,7 @@ def id_column(table: str) -> str:
 @cache
 def _field_adapter(table: str, field: str) -> TypeAdapter[Any]:
     info = TABLE_MODELS[table].model_fields[field]
-    annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    annotation: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
     return TypeAdapter(annotation)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, computed_field
 
-from pipeline.evaluation.facts import entries_of, gold_facts, predicted_facts
+from pipeline.evaluation.facts import FAMILIES, entries_of, gold_facts, predicted_facts
 from pipeline.evaluation.gold import FACT_TABLES
 from pipeline.evaluation.matching import ALIGNMENT, Entry, align, group_entries
 from pipeline.evaluation.scoring import Tally, compare_entries
@@ -81,7 +81,7 @@ def judged_rows(
     gold_entries = group_entries(gold_facts(gold))
     pred_entries = group_entries(predicted_facts(predicted))
     judged: list[tuple[Mapping[str, Any], bool]] = []
-    for family in FACT_TABLES:
+    for family in (f for f in FAMILIES if f in FACT_TABLES):  # typed as families, in table order
         golds, preds = gold_entries[family], pred_entries[family]
         pairs = dict((pi, gi) for gi, pi in align(golds, preds, ALIGNMENT[family]))
         rows = entries_of(predicted, family)

@@ -13,7 +13,7 @@ the artifact can be committed and checked.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +75,8 @@ def training_corpora(root: Path = PROJECT_ROOT) -> list[Corpus]:
 def count_methods(corpora: list[Corpus]) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
     """Rows and right rows per method over the corpora (each row at its corpus's weight), and the
     documents read per corpus."""
-    rows: Counter[str] = Counter()
-    right: Counter[str] = Counter()
+    rows: dict[str, float] = defaultdict(float)
+    right: dict[str, float] = defaultdict(float)
     documents: dict[str, int] = {}
     for corpus in corpora:
         gold = load_gold(corpus.gold)

@@ -162,6 +162,7 @@ def _bar_chart_png(counts: Counter[str], *, title: str, xlabel: str, order: Sequ
     # Imported here: matplotlib costs about half a second of every run's start-up otherwise.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     # A Figure with an explicit Agg canvas: no pyplot global state, safe in a worker thread.
     fig = Figure(figsize=(6.4, 3.6), dpi=100)
@@ -177,7 +178,9 @@ def _bar_chart_png(counts: Counter[str], *, title: str, xlabel: str, order: Sequ
             rotation=45 if len(order) > 8 else 0,
             ha="right" if len(order) > 8 else "center",
         )
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        locator = ax.yaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+            locator.set_params(integer=True)
     else:
         ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
         ax.set_xticks([])

@@ -100,7 +100,7 @@ class TableCheck:
         self.found: list[Violation] = []
         self.flagged: set[tuple[int, str | None]] = set()  # (row, column) already reported
         self.entity = table in ENTITY_TABLES
-        self.id_column = self.model.id_field  # type: ignore[attr-defined]
+        self.id_column = self.model.id_field
         self.rows: list[dict[str, Any]] = []
 
     def run(self) -> list[Violation]:

@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from pipeline.corrections.conflicts import propose_resolution
-from pipeline.corrections.model import NewCorrection
+from pipeline.corrections.model import Decision, NewCorrection
 from pipeline.corrections.propose import propose_accept, propose_add, propose_delete, propose_set
 from pipeline.corrections.values import FACT_TABLES, editable_fields, parse_form_value, parse_json
 from pipeline.errors import CorrectionsError, FormRefusedError, InvalidCorrectionError
@@ -153,8 +153,12 @@ async def resolve(request: Request, correction_id: int) -> Response:
         found = [c for c in snapshot.conflicts if c.correction_id == correction_id]
         if not found:
             raise InvalidCorrectionError(f"correction {correction_id} is not in conflict (any more)")
-        decision = form.get("decision", "")
-        if decision not in ("keep_reviewer", "keep_extraction"):
+        decision: Decision
+        if form.get("decision") == "keep_reviewer":
+            decision = "keep_reviewer"
+        elif form.get("decision") == "keep_extraction":
+            decision = "keep_extraction"
+        else:
             raise InvalidCorrectionError("choose keep_reviewer or keep_extraction")
         return [
             propose_resolution(

@@ -112,7 +112,7 @@ def access_guard(token: str | None, allowed_hosts: Sequence[str] | None) -> Midd
             session = secrets.token_urlsafe(32)
         request.state.session = session
         response = await call_next(request)
-        if fresh:
+        if fresh and session is not None:
             response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict")
         return secured(response)
 

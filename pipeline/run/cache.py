@@ -23,7 +23,9 @@ import extractors
 import schemas
 from pipeline.run.processing import DocumentResult
 from pipeline.settings import Settings
-from schemas.records import TABLE_MODELS, DocumentRecord, PageRecord
+from schemas.records import FACT_MODELS, DocumentRecord, PageRecord
+
+_FACT_MODELS = {model.table: model for model in FACT_MODELS}
 
 
 @lru_cache(maxsize=4)
@@ -31,6 +33,8 @@ def code_fingerprint(*packages: ModuleType) -> str:
     """Hash of every source and rules file of ``packages`` (default: extraction and schemas)."""
     digest = hashlib.sha256()
     for package in packages or (extractors, schemas):
+        if package.__file__ is None:  # a namespace package has no source of its own
+            continue
         root = Path(package.__file__).parent
         digest.update(package.__name__.encode())
         for path in sorted(root.rglob("*")):
@@ -64,7 +68,7 @@ class ResultCache:
             document = DocumentRecord.model_validate(payload["document"])
             pages = [PageRecord.model_validate(p) for p in payload["pages"]]
             facts = {
-                table: [TABLE_MODELS[table].model_validate(row) for row in rows]
+                table: [_FACT_MODELS[table].model_validate(row) for row in rows]
                 for table, rows in payload["facts"].items()
             }
         except (OSError, ValueError, KeyError, ValidationError):

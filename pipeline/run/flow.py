@@ -73,7 +73,8 @@ def unread_result(raw: RawFile) -> DocumentResult:
     return failed_result(raw.source, raw.sha256, raw.error or "not read", cacheable=False)
 
 
-@flow(name="partnerflow-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))
+# Prefect types the runner by the futures it makes and infers none from a bare constructor.
+@flow(name="partnerflow-ingest", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
 def ingest(
     raw_dir: str | None = None,
     out_dir: str | None = None,
