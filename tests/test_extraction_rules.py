@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from extractors.contacts import ContactDraft, _addressy, is_position, looks_like_person, parse_contact_block
 from extractors.lists import split_items
+from extractors.meeting_event import split_venue
 from extractors.prose import find_triggered_orgs
-from extractors.report import _person_line, _split_venue
+from extractors.report import _person_line
 from extractors.rules import report_rules
 from extractors.text import OffsetText
 from schemas.document import TextLine
@@ -152,7 +153,7 @@ def test_a_short_label_before_a_person_is_not_part_of_the_name() -> None:
 def test_a_venue_is_not_a_person_and_the_city_comes_before_its_province() -> None:
     assert not looks_like_person("Green Lake Hotel")
     assert looks_like_person("Li Jianguo")
-    assert _split_venue(OffsetText.at("Green Lake Hotel, Kunming, Yunnan Province, China", 0)) == (
+    assert split_venue(OffsetText.at("Green Lake Hotel, Kunming, Yunnan Province, China", 0)) == (
         "Green Lake Hotel",
         "Kunming",
         "CN",
