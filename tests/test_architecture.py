@@ -18,7 +18,7 @@ PACKAGES = ("pipeline", "extractors", "schemas")
 MAX_LINES = 600
 # Modules over the limit when the limit came in, owned by work under way in extractors/ (not to be
 # changed from here): each may not grow past its size then, and leaves this list once split.
-OVERSIZE_UNTIL_SPLIT = {"extractors/parsing/pdf.py": 1004}
+OVERSIZE_UNTIL_SPLIT: dict[str, int] = {}
 # The sub-packages of pipeline/ and their one-way order: a package may import those after it, never
 # those before it (top-level modules such as pipeline.errors, pipeline.settings, pipeline.tables and
 # pipeline.files sit below all of them; pipeline.cli above all of them).

@@ -589,11 +589,13 @@ _coordinate = st.one_of(
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("ab"), _coordinate, _coordinate), max_size=40))
 def test_pdf_overprint_removal_follows_its_rule(points: list[tuple[str, float, float]]) -> None:
-    from extractors.parsing.pdf import _dedupe, _dedupe_exact
+    from extractors.parsing.pdf.overprint import drop_overprints, drop_overprints_exact
 
     chars = [{"text": t, "x0": x, "top": y} for t, x, y in points]
-    assert _dedupe(chars) == _overprint_rule(chars)
-    assert _dedupe_exact(chars) == _overprint_rule(chars)  # the path taken when overprints are possible
+    assert drop_overprints(chars) == _overprint_rule(chars)
+    assert drop_overprints_exact(chars) == _overprint_rule(
+        chars
+    )  # the path taken when overprints are possible
 
 
 def test_pdf_some_pages_without_text_warn() -> None:

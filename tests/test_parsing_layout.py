@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from extractors.parsing import parse_document, parse_pdf
-from extractors.parsing.pdf import _prose_like, _Word
+from extractors.parsing.pdf.columns import prose_like
+from extractors.parsing.pdf.words import Word
 
 from .test_parsing import WORDS, assert_invariants, make_pdf, prose
 
@@ -192,12 +193,12 @@ def justified(x: float, top: float, text: str, spacing: float) -> str:
 
 
 def test_justified_line_is_prose_but_a_table_row_is_not() -> None:
-    def words(*spec: tuple[str, float, float]) -> list[_Word]:
-        return [_Word(t, x0, x1, 0, 10, 10, False, False) for t, x0, x1 in spec]
+    def words(*spec: tuple[str, float, float]) -> list[Word]:
+        return [Word(t, x0, x1, 0, 10, 10, False, False) for t, x0, x1 in spec]
 
-    assert _prose_like(words(("the", 0, 15), ("green", 27, 52), ("roofs", 64, 90), ("of", 102, 112)))
-    assert not _prose_like(words(("Phone:", 0, 30), ("+66", 60, 80), ("2", 130, 135)))
-    assert not _prose_like(words(("2004", 0, 20), ("2005", 40, 60), ("2006", 80, 100)))
+    assert prose_like(words(("the", 0, 15), ("green", 27, 52), ("roofs", 64, 90), ("of", 102, 112)))
+    assert not prose_like(words(("Phone:", 0, 30), ("+66", 60, 80), ("2", 130, 135)))
+    assert not prose_like(words(("2004", 0, 20), ("2005", 40, 60), ("2006", 80, 100)))
 
 
 def test_pdf_justified_two_columns_are_read_column_by_column() -> None:

@@ -1,0 +1,106 @@
+"""Two- and three-column pages: the gutters between text columns, and the rows that cross them."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+
+from extractors.parsing.pdf.words import Word
+
+
+def _median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def prose_like(segment: Sequence[Word]) -> bool:
+    """Words set as running text: no gap wider than about an em (tables have wide gaps),
+    or a justified line: words whose gaps were all stretched alike."""
+    gaps = [b.x0 - a.x1 for a, b in zip(segment, segment[1:], strict=False)]
+    em = max((w.size for w in segment), default=1.0) or 1.0
+    if all(gap <= em for gap in gaps):
+        return True
+    return (
+        len(gaps) >= 2
+        and max(gaps) - min(gaps) <= 0.5
+        and max(gaps) <= 4 * em
+        and sum(any(ch.isalpha() for ch in w.text) for w in segment) * 2 > len(segment)
+    )
+
+
+def split_at(row: Sequence[Word], cuts: Sequence[float]) -> list[list[Word]]:
+    """The row's words by column: one list per column between the cuts (x positions)."""
+    segments: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
+    for w in row:
+        segments[sum(w.center_x >= cut for cut in cuts)].append(w)
+    return segments
+
+
+def crosses_gutter(row: Sequence[Word], gutters: Sequence[tuple[float, float]]) -> bool:
+    """The row runs across a gutter (a title over both columns), rather than stopping at it."""
+    for g0, g1 in gutters:
+        cut = (g0 + g1) / 2
+        if any(w.x0 < cut < w.x1 for w in row):
+            return True
+        left = [w.x1 for w in row if w.center_x < cut]
+        right = [w.x0 for w in row if w.center_x >= cut]
+        if left and right and min(right) - max(left) < 0.5 * (g1 - g0):
+            return True
+    return False
+
+
+def find_gutters(rows: Sequence[list[Word]]) -> list[tuple[float, float]]:
+    """The x-ranges between text columns, if the page clearly has two or three.
+
+    A gutter is a vertical strip that (almost) no row crosses, with running text on
+    each side. Tables and label/value forms also leave such strips, but their rows
+    have wide gaps or short ragged cells, which the tests reject: reading a table or
+    a form column by column would tear cells and labels from their rows.
+    """
+    words = [w for row in rows for w in row]
+    if len(rows) < 10 or len(words) < 60:
+        return []
+    x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
+    width = x_max - x_min
+    # The histogram below has one bin per point: absurd coordinates (broken files) must not size it.
+    if not (250 <= width <= 5000) or not math.isfinite(x_min):
+        return []
+    lo, hi = int(x_min + 0.2 * width), int(x_max - 0.2 * width)
+    counts = [0] * (hi - lo + 1)
+    for row in rows:
+        covered: set[int] = set()
+        for w in row:
+            covered.update(range(max(lo, math.floor(w.x0)), min(hi, math.ceil(w.x1)) + 1))
+        for x in covered:
+            counts[x - lo] += 1
+    allowed = max(1, len(rows) // 10)
+    gutters: list[tuple[float, float]] = []
+    start = None
+    for i, count in enumerate([*counts, allowed + 1]):
+        if count <= allowed and start is None:
+            start = i
+        elif count > allowed and start is not None:
+            if i - start >= 8:
+                gutters.append((float(lo + start), float(lo + i)))
+            start = None
+    if not gutters or len(gutters) > 2:
+        return []
+    split_rows = [
+        split_at(row, [(g0 + g1) / 2 for g0, g1 in gutters])
+        for row in rows
+        if not crosses_gutter(row, gutters)
+    ]
+    full = [segments for segments in split_rows if all(segments)]
+    if len(split_rows) < 0.85 * len(rows) or len(full) < 6 or len(full) < 0.25 * len(rows):
+        return []
+    segments = [segment for row in split_rows for segment in row if segment]
+    if sum(map(prose_like, segments)) < 0.85 * len(segments):
+        return []
+    for col in range(len(gutters) + 1):
+        column = [row[col] for row in split_rows if row[col]]
+        x0 = min(w.x0 for seg in column for w in seg)
+        x1 = max(w.x1 for seg in column for w in seg)
+        fill = _median([(max(w.x1 for w in seg) - x0) / max(1.0, x1 - x0) for seg in column])
+        if fill < 0.6 or _median([len(seg) for seg in column]) < 3:
+            return []
+    return gutters
