@@ -76,6 +76,7 @@ def contacts_from_zones(
     found: list[ContactDraft] = []
     kind: str | None = None
     current: ContactDraft | None = None
+    read_tables: set[int] = set()  # tables read whole as contact grids
     for index, zone in enumerate(zones):
         label = clean_value(zone.label).text if zone.label is not None else ""
         field = field_kind(label) if zone.source == "label" else None
@@ -100,11 +101,72 @@ def contacts_from_zones(
         elif kind is None:
             continue
         following = zones[index + 1] if index + 1 < len(zones) else None
+        tables = {line.table for line in _zone_lines(doc, zone, following) if line.table is not None}
+        if tables and tables <= read_tables:
+            continue
+        grid = _grid_contacts(doc, [line for line in doc.lines if line.table in tables], kind)
+        if grid:
+            read_tables |= tables
+            found.extend(grid)
+            continue
         for lines in _blocks_of(doc, zone, following):
             draft = _block_contact(lines, kind)
             if draft is not None:
                 found.append(draft)
     return [d for d in found if _is_contact(d)]
+
+
+def _grid_contacts(doc: ParsedDocument, lines: Sequence[TextLine], kind: str) -> list[ContactDraft]:
+    """Contacts of a table that holds one contact per column or per row.
+
+    'Name | Ms. A | Mr. B' / 'Position | ... | ...' under a header row naming each column's
+    contact ('Focal point | UNEP liaison'); or a header row of fields ('Name | Position |
+    E-mail') over one row per contact. Read any other way, the cells of two contacts merge."""
+    cells: dict[tuple[int, int], list[OffsetText]] = {}
+    for line in lines:
+        if line.table is None or line.row is None or line.col is None:
+            continue
+        text = line_text(doc, line)
+        if text.text.strip():
+            cells.setdefault((line.row, line.col), []).append(text)
+    if not cells:
+        return []
+    rows = sorted({r for r, _ in cells})
+    cols = sorted({c for _, c in cells})
+
+    def value(row: int, col: int) -> OffsetText | None:
+        parts = cells.get((row, col))
+        return clean_value(OffsetText.join(parts, " ")) if parts else None
+
+    def field_at(row: int, col: int) -> str | None:
+        cell = value(row, col)
+        return field_kind(cell.text) if cell is not None else None
+
+    by_column = {r: f for r in rows if (f := field_at(r, cols[0])) is not None}
+    by_row = {c: f for c in cols if (f := field_at(rows[0], c)) is not None}
+    if len(by_column) >= 2 and len(cols) >= 3:
+        header = [r for r in rows if r < min(by_column)]
+        contacts = []
+        for col in cols[1:]:
+            named = next((k for r in header if (h := value(r, col)) and (k := contact_kind(h.text))), None)
+            draft = ContactDraft(role=named or kind, from_grid=True)
+            for row, field in by_column.items():
+                cell = value(row, col)
+                if cell is not None:
+                    _fill(draft, field, cell)
+            contacts.append(draft)
+        return contacts
+    if len(by_row) >= 2 and len(rows) >= 3:
+        contacts = []
+        for row in rows[1:]:
+            draft = ContactDraft(role=kind, from_grid=True)
+            for col, field in by_row.items():
+                cell = value(row, col)
+                if cell is not None:
+                    _fill(draft, field, cell)
+            contacts.append(draft)
+        return contacts
+    return []
 
 
 def _holds(draft: ContactDraft, field: str) -> bool:
@@ -192,6 +254,12 @@ def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
         return None
     if len(lines) == 1 and lines[0].text.count(";") >= 1:
         lines = [p for p in lines[0].split_top_level(";") if p.text.strip()]
+    lines = _join_acronym_lines(lines)
+    caption = None
+    if len(lines) >= 3 and not _starts_with_person(lines[0].text) and _starts_with_person(lines[1].text):
+        # 'SafeMed Project — REMPEC' / 'Mr. A, Project Officer' / body / address: a caption
+        # over the person's block; the body it names is the contact's only when no other is.
+        caption, lines = clean_value(lines[0]), lines[1:]
     first = clean_value(lines[0])
     if is_prose(first.text) and not _HAS_FIELD.search(first.text) and len(lines) == 1:
         return None  # 'Report prepared by the Secretariat, February 2005.' is a sentence
@@ -221,12 +289,28 @@ def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
         if draft.organization is not None and draft.address is None:
             draft.address = draft.organization
         draft.organization = organisation
+    if caption is not None and draft.organization is None:
+        draft.organization = caption
     if draft.name is None and draft.role == "focal_point":
         draft.role = "secretariat"  # an office to contact, no person named
     office = draft.organization.text if draft.organization else ""
     if draft.role == "focal_point" and contact_kind(office) == "secretariat":
         draft.role = "secretariat"  # 'Programme Office — Mr. A': the office's contact
     return draft
+
+
+_ACRONYM_LINE = re.compile(r"^\s*\([A-Z][\w&./-]{1,15}\)\s*[.,;]?\s*$")
+
+
+def _join_acronym_lines(lines: list[OffsetText]) -> list[OffsetText]:
+    """A line that is only '(REMPEC)' ends the body name printed on the line before it."""
+    joined: list[OffsetText] = []
+    for line in lines:
+        if joined and _ACRONYM_LINE.match(line.text):
+            joined[-1] = OffsetText.join([joined[-1], line], " ")
+        else:
+            joined.append(line)
+    return joined
 
 
 def _starts_with_person(text: str) -> bool:
@@ -252,6 +336,18 @@ def merge_contacts(
     taken = [(r.char_start, r.char_end) for r in records]
     for new in structured:
         key = fold(new.name.text) if new.name is not None else None
+        lo, hi = new.span()
+        if new.from_grid:
+            if any(a < hi and lo < b for a, b in taken):
+                continue
+            for e in [
+                e
+                for e in existing
+                if not e.from_grid and e.evidence and e.span()[0] < hi and lo < e.span()[1]
+            ]:
+                existing.remove(e)
+            existing.append(new)
+            continue
         same = next(
             (e for e in existing if e.name is not None and fold(e.name.text) == key and e.role == new.role),
             None,
@@ -263,7 +359,6 @@ def merge_contacts(
             continue
         if key is not None and key in known:
             continue
-        lo, hi = new.span()
         if any(a < hi and lo < b for a, b in taken):
             continue
         overlapping = [e for e in existing if e.evidence and e.span()[0] < hi and lo < e.span()[1]]

@@ -91,6 +91,15 @@ def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, O
     if not value.text:
         return None, None
     parts = value.split_top_level(",")
+    if (
+        len(parts) >= 3
+        and country_code(parts[-1].text)
+        and _names_organisation(parts[-2].text)
+        and not is_position(parts[-2].text)
+    ):
+        # 'Ambassador, Ministry of Sustainable Development, Sweden': the country places the body.
+        cut = value.text.rfind(parts[-2].text, 0, value.text.rfind(parts[-1].text))
+        return (clean_value(value.slice(0, cut)) or None), clean_value(value.slice(cut))
     if len(parts) >= 2 and _names_organisation(parts[-1].text) and not is_position(parts[-1].text):
         cut = value.text.rfind(parts[-1].text)
         position = clean_value(value.slice(0, cut))
@@ -118,6 +127,9 @@ class ContactDraft:
     # A position value whose last part was taken as the organisation, kept whole until an
     # 'Organisation' field shows the part was a unit of the position after all.
     position_as_written: OffsetText | None = None
+    # Read from a table of one contact per column or row: its cells are exact, so it replaces
+    # a contact another reader made of the same cells.
+    from_grid: bool = False
 
     def span(self) -> tuple[int, int]:
         starts = [e.start for e in self.evidence if e]
@@ -318,6 +330,8 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
             continue
         rests = [r for r in rests if not _URL_ONLY.match(r.text)]
         one_line = len(rests) == 1
+        if one_line and not (block.email or block.phone_raw or block.fax_raw) and _is_sentence(rests[0].text):
+            continue  # 'The programme was launched in 2004 and is run by ...' under a title
         if one_line:
             # 'Body, 12 Some Street, City, Country' printed on one line.
             rests = rests[0].split_top_level(",")
@@ -347,6 +361,10 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         block.address = OffsetText.join(address, ", ")
         blocks.append(block)
     return blocks
+
+
+def _is_sentence(text: str) -> bool:
+    return len(re.findall(r"\b[a-z]{3,}\b", text)) >= 4
 
 
 def _paragraphs(segment: Segment) -> list[OffsetText]:

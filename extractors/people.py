@@ -18,7 +18,7 @@ from extractors.common import Draft, ExtractionContext
 from extractors.contacts import is_position, looks_like_person, split_position_organization, strip_honorific
 from extractors.roles import section_role
 from extractors.rules import common_rules
-from extractors.structure import Piece, Zone
+from extractors.structure import Piece, Zone, is_prose
 from extractors.text import OffsetText, clean_value, fold, is_org_like, looks_like_acronym, sentence_spans
 from schemas.records import ContactRecord
 
@@ -55,7 +55,7 @@ def _person(match: re.Match[str], text: OffsetText) -> tuple[OffsetText, str | N
 
 
 def _record(
-    ctx: ExtractionContext, role: str, person: tuple[OffsetText, str | None, OffsetText]
+    ctx: ExtractionContext, role: str, person: tuple[OffsetText, str | None, OffsetText], how: str = ""
 ) -> ContactRecord | None:
     name, honorific, detail = person
     detail = clean_value(detail)
@@ -75,7 +75,7 @@ def _record(
     return ctx.facts.make(
         ContactRecord,
         (name.start, detail.end),
-        method=f"people.{role}",
+        method=f"people.{how}.{role}" if how else f"people.{role}",
         confidence=SPEAKER_CONFIDENCE,
         role=role,
         name=name.text,
@@ -159,6 +159,90 @@ def _named_after_by(ctx: ExtractionContext, role: str, sentence: OffsetText) -> 
     return records
 
 
+# 'Mr.', 'H.E.', 'Ambassador': a capitalised word or dotted initials the honorifics name.
+_TITLE_WORD = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?)+|(?<![\w.])[A-Z][a-z]{1,11}\.?(?=\s)")
+_NAME_WORD = re.compile(r"\s+(?P<word>[A-Z][\w'’\-]*\.?|(?:[a-z]{1,3}\s+)+[A-Z][\w'’\-]*)")
+# A clause after the person's detail ('who thanked ...', 'presented ...'): the detail ends before it.
+_DETAIL_ENDS = re.compile(r"^(?:and|who|which|whose|[a-z])")
+
+
+def _titled_names(text: str) -> list[tuple[int, int, int]]:
+    """(title start, name start, name end) of every 'Ms. Maria Luisa Silva Mejías' in a sentence."""
+    honorifics = {h.casefold() for h in common_rules().honorifics}
+    particles = common_rules().name_particles
+    found: list[tuple[int, int, int]] = []
+    for title in _TITLE_WORD.finditer(text):
+        word = title.group().strip()
+        if word.casefold() not in honorifics and word.replace(" ", "").casefold() not in honorifics:
+            continue
+        if found and title.start() < found[-1][2]:
+            continue
+        start = end = title.end()
+        while True:
+            step = _NAME_WORD.match(text, end)
+            if step is None:
+                break
+            small = step.group("word").split()[:-1]
+            if any(w not in particles for w in small) or (end == start and small):
+                break
+            end = step.end()
+        if end > start:
+            found.append((title.start(), start + len(text[start:end]) - len(text[start:end].lstrip()), end))
+    return found
+
+
+def _appositive_people(
+    ctx: ExtractionContext, sentence_role: str | None, sentence: OffsetText
+) -> list[ContactRecord]:
+    """People written into a sentence with their title and detail between commas.
+
+    'The meeting was opened by Ms. A, Coordinator of UNEP/MAP, who thanked ...'; 'co-chaired by
+    Ms. B, Ambassador, Ministry X, Sweden, and Mr. C, Vice-Minister ..., Costa Rica'; 'Mr. D,
+    Director, Office Y, stressed ...'. Each person's role comes from the words around them (the
+    verb before 'by' or after the detail); a person joined to the one before by 'and' shares it."""
+    text = sentence.text
+    names = _titled_names(text)
+    records: list[ContactRecord] = []
+    previous_role: str | None = None
+    boundary = 0
+    for index, (title_start, start, end) in enumerate(names):
+        following = names[index + 1][0] if index + 1 < len(names) else len(text)
+        detail_parts: list[OffsetText] = []
+        tail = sentence.slice(end, following)
+        if ";" in tail.text:
+            tail = tail.slice(0, tail.text.index(";"))  # '...; B, Y': the next person's part
+        if tail.text.lstrip().startswith(","):
+            for part in tail.slice(tail.text.index(",") + 1).split_top_level(","):
+                bare = part.text.strip()
+                if not bare or _DETAIL_ENDS.match(bare):
+                    break
+                detail_parts.append(clean_value(part))
+        detail = OffsetText.join(detail_parts, ", ") if detail_parts else sentence.slice(end, end)
+        after = detail.end - sentence.start if detail_parts else end
+        prefix = text[boundary:title_start]
+        own = prefix + " " + text[after:following]
+        joined = previous_role is not None and re.fullmatch(r"[\s,;]*(?:and|as well as)?\s*", prefix)
+        if joined:
+            role = previous_role
+        elif _CHAIR_VERBS.search(own):
+            role = "chair"
+        elif _SPEAKER_VERBS.search(own):
+            role = "speaker"
+        else:
+            role = sentence_role
+        boundary = after
+        previous_role = role
+        if role is None:
+            continue
+        name = sentence.slice(start, end)
+        if not looks_like_person(name.text) or section_role(name.text) is not None:
+            continue
+        record = _record(ctx, role, (name, text[title_start:start].strip() or None, detail), how="apposition")
+        if record is not None:
+            records.append(record)
+    return records
+
+
 def _describes_person(cell: str) -> bool:
     return bool(re.match(r"^[^\W\d_]", cell)) and (is_position(cell) or _is_body(cell) or "," in cell)
 
@@ -193,24 +277,26 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
             if piece.kind == "cell" and in_table and zone_role in ("speaker", "chair"):
                 records.extend(_table_people(ctx, zone_role, piece))
                 continue
-            for start, end in (
-                sentence_spans(text.text) if piece.kind == "paragraph" else [(0, len(text.text))]
-            ):
+            running = piece.kind == "paragraph" or (piece.kind == "item" and is_prose(text.text))
+            for start, end in sentence_spans(text.text) if running else [(0, len(text.text))]:
                 sentence = text.slice(start, end)
                 role = _role_of_context(zone_role, sentence.text)
                 if role is None:
                     continue
-                whole = _WITH_COMMA.match(sentence.text) if piece.kind != "paragraph" else None
+                whole = _WITH_COMMA.match(sentence.text) if not running else None
                 found = [whole] if whole else list(_WITH_PAREN.finditer(sentence.text))
-                if not found:
-                    records.extend(_named_after_by(ctx, role, sentence))
-                    continue
-                for match in found:
-                    person = _person(match, sentence)
-                    if person is not None:
-                        record = _record(ctx, role, person)
-                        if record is not None:
-                            records.append(record)
+                people = [p for p in (_person(m, sentence) for m in found) if p is not None]
+                made = [r for r in (_record(ctx, role, p) for p in people) if r is not None]
+                if not made:
+                    # Titled people between commas, and the '...by A, X; B, Y' list: either
+                    # or both may name the sentence's people.
+                    titled = running or zone_role in ("speaker", "chair")
+                    made = _appositive_people(ctx, role, sentence) if titled else []
+                    named = {fold(r.name or "") for r in made}
+                    made += [
+                        r for r in _named_after_by(ctx, role, sentence) if fold(r.name or "") not in named
+                    ]
+                records.extend(made)
     return records
 
 

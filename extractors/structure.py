@@ -205,7 +205,7 @@ _SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?)(?:\s*\(\d+\))?:\s+(?=
 def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) -> list[Piece]:
     """A paragraph is one value; a short block is one value per logical line (wraps re-joined)."""
     kind = _value_kind(block, value)
-    if kind == "item" and "\n" in value.text:
+    if kind == "item" and "\n" in value.text and not _one_running_item(block, value):
         inside = [
             (p, line)
             for p, line in zip(block.parts, block.lines, strict=True)
@@ -219,6 +219,18 @@ def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) ->
     if inline:
         return [_item_piece(part) for part in inline]
     return [_item_piece(flat) if kind == "item" else Piece(flat, kind)] if flat.text.strip() else []
+
+
+def _one_running_item(block: _Block, value: OffsetText) -> bool:
+    """'5. The meeting was opened by Mr. A, ..., who welcomed ...' wrapped over lines: one numbered
+    paragraph, whose lines are not items of their own."""
+    lines = [line for line in value.text.split("\n") if line.strip()]
+    return (
+        block.first.list_item
+        and is_prose(value.text)
+        and not any(_BULLETED.match(line) for line in lines[1:])
+        and sum(bool(re.search(r"[.;:,]\s*$", line)) for line in lines[:-1]) * 2 < max(len(lines) - 1, 1)
+    )
 
 
 def _within(part: OffsetText, start: int, end: int) -> OffsetText:

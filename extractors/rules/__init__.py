@@ -137,6 +137,8 @@ class CommonRules(_Rules):
     # Words that make a place a venue rather than a town: 'Hotel Barceló San José Palacio'.
     venue_words: frozenset[str]
     name_connectors: list[str]
+    # Lower-case particles inside personal names: 'Cristina Cortinas de Nava', 'Bas de Leeuw'.
+    name_particles: frozenset[str]
 
 
 class ProseTrigger(_Rules):

@@ -1,0 +1,99 @@
+"""Contacts and meeting people in the layouts other writers use: grids, captions, apposition."""
+
+from __future__ import annotations
+
+from extractors.extract import extract_document
+from extractors.parsing import parse_document
+from schemas.extraction import Extraction
+
+
+def _extract_html(body: str) -> Extraction:
+    html = f"<html><head><title>t</title></head><body>{body}</body></html>"
+    return extract_document(parse_document(html.encode(), "doc.html"), "d")
+
+
+def _extract_text(text: str) -> Extraction:
+    return extract_document(parse_document(text.encode(), "doc.txt"), "d")
+
+
+def test_a_contact_table_with_one_column_per_person_keeps_each_persons_cells_apart() -> None:
+    extraction = _extract_html(
+        "<h1>Partnership Information Sheet</h1><p>Name of partnership: Alpine Water Network</p>"
+        "<h2>Contact information</h2><table>"
+        "<tr><td></td><td>Focal point</td><td>Technical liaison</td></tr>"
+        "<tr><td>Name</td><td>Ms. Ada Lindqvist</td><td>Mr. Tomas Brenner</td></tr>"
+        "<tr><td>Position</td><td>Chair of the Board</td><td>Programme Officer</td></tr>"
+        "<tr><td>Organization</td><td>Nordic Water Agency</td><td>Institute for Mountain Research</td></tr>"
+        "<tr><td>Telephone</td><td>+46 8 555 010 20</td><td>+43 1 555 20 30</td></tr>"
+        "<tr><td>E-mail</td><td>ada.lindqvist@example.org</td><td>T.Brenner@example.org</td></tr>"
+        "</table>"
+    )
+    people = {c.name: c for c in extraction.contacts}
+    assert set(people) == {"Ada Lindqvist", "Tomas Brenner"}
+    ada, tomas = people["Ada Lindqvist"], people["Tomas Brenner"]
+    assert (ada.role, ada.position, ada.organization, ada.phone) == (
+        "focal_point",
+        "Chair of the Board",
+        "Nordic Water Agency",
+        "+46855501020",
+    )
+    assert (tomas.position, tomas.organization, tomas.email) == (
+        "Programme Officer",
+        "Institute for Mountain Research",
+        "t.brenner@example.org",
+    )
+
+
+def test_a_contact_table_with_a_header_of_fields_gives_one_contact_per_row() -> None:
+    extraction = _extract_html(
+        "<h1>River Basin Programme</h1><p>The programme was launched in 2004 and is run by the Basin Authority.</p>"
+        "<h2>Contacts</h2><table>"
+        "<tr><th>Name</th><th>Position</th><th>E-mail</th></tr>"
+        "<tr><td>Dr. Lena Ortiz</td><td>Programme Coordinator</td><td>lena.ortiz@example.org</td></tr>"
+        "<tr><td>Mr. Paulo Reis</td><td>Finance Officer</td><td>p.reis@example.org</td></tr>"
+        "</table>"
+    )
+    people = {c.name: (c.position, c.email) for c in extraction.contacts}
+    assert people["Lena Ortiz"] == ("Programme Coordinator", "lena.ortiz@example.org")
+    assert people["Paulo Reis"] == ("Finance Officer", "p.reis@example.org")
+
+
+def test_a_caption_over_a_persons_block_is_not_taken_for_the_person() -> None:
+    extraction = _extract_text(
+        "Coastal Safety Programme\n\nThe programme was launched in 2005 and is run by the Coastal Agency.\n\n"
+        "Contact\n\n"
+        "Coastal Safety Project Office\n"
+        "Ms. Irene Calleja, Project Officer\n"
+        "Regional Centre for Coastal Safety\n"
+        "(RCCS)\n"
+        "12 Harbour Street, Valletta VLT 1000, Malta\n"
+        "E-mail: office@example.org\n"
+    )
+    irene = next(c for c in extraction.contacts if c.name == "Irene Calleja")
+    assert irene.position == "Project Officer"
+    assert irene.organization == "Regional Centre for Coastal Safety (RCCS)"
+    assert irene.address == "12 Harbour Street, Valletta VLT 1000, Malta"
+
+
+def test_people_written_into_sentences_between_commas_get_the_role_their_verb_gives() -> None:
+    extraction = _extract_text(
+        "Report of the Lakes Forum 2009\n\nThe forum was held on 4 May 2009 in Kisumu, Kenya.\n\n"
+        "Opening\n\n"
+        "1. The forum was opened by Ms. Grace Wanjiru, Coordinator of the Lakes Programme, who thanked "
+        "the hosts for their support and recalled the history of the network. Mr. Omar Haddad,\n"
+        "Director and Regional Representative, Basin Institute for West Asia, stressed the link\n"
+        "between data and planning. General Juma Otieno, President of the Lakes Authority, welcomed the\n"
+        "participants and was elected Chair of the forum.\n\n"
+        "The sessions were co-chaired by Ms. Astrid Holm, Ambassador, Ministry of Climate, Sweden, and "
+        "Mr. Rafael Mora, Vice-Minister of Energy, Chile.\n"
+    )
+    people = {c.name: (c.role, c.position, c.organization) for c in extraction.contacts}
+    assert people["Grace Wanjiru"] == ("speaker", "Coordinator of the Lakes Programme", None)
+    assert people["Omar Haddad"] == (
+        "speaker",
+        "Director and Regional Representative",
+        "Basin Institute for West Asia",
+    )
+    assert people["Juma Otieno"][0] == "chair"  # 'was elected Chair', though he also welcomed
+    assert people["Astrid Holm"] == ("chair", "Ambassador", "Ministry of Climate, Sweden")
+    assert people["Rafael Mora"][0] == "chair"  # joined to the person before by 'and'
