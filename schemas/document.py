@@ -104,7 +104,8 @@ class ParsedDocument(BaseModel):
 
     def evidence_box(self, start: int, end: int) -> Box | None:
         """The box of the evidence ``start``-``end`` on the page it starts on: the union of the
-        boxes of the words it overlaps there; None where the lines carry no word boxes."""
+        boxes of the words it overlaps there (of a word it covers in part, that part's share of
+        the width); None where the lines carry no word boxes."""
         page = self.page_at(start)
         if page is None:
             return None
@@ -117,7 +118,12 @@ class ParsedDocument(BaseModel):
             if line.page != page:
                 continue
             for word_start, word_end, x0, top, x1, bottom in line.boxes:
-                if line.char_start + word_start < end and line.char_start + word_end > start:
+                a, b = line.char_start + word_start, line.char_start + word_end
+                if a < end and b > start:
+                    if (start > a or end < b) and x1 - x0 > bottom - top:
+                        # Part of a horizontal word ("City" of "City,"): its share of the width.
+                        per_char = (x1 - x0) / max(1, b - a)
+                        x0, x1 = x0 + per_char * max(0, start - a), x1 - per_char * max(0, b - end)
                     if found is None:
                         found = [x0, top, x1, bottom]
                     else:

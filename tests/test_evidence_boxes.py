@@ -141,8 +141,10 @@ def test_a_span_over_a_page_break_gets_the_box_on_its_first_page() -> None:
     )  # fmt: skip
     assert doc.evidence_box(6, 16) == (45, 700, 70, 712)  # "Beta\nGamma": Beta only
     assert doc.evidence_box(0, 10) == (10, 700, 70, 712)
-    assert doc.evidence_box(12, 14) == (10, 50, 44, 62)  # inside "Gamma"
-    assert doc.evidence_box(11, 11) == (10, 50, 44, 62)  # an empty span: the word it stands in
+    assert doc.evidence_box(12, 14) == pytest.approx((16.8, 50, 30.4, 62))  # "am" of "Gamma"
+    assert doc.evidence_box(13, 13) == pytest.approx((23.6, 50, 30.4, 62))  # empty: the letter it is at
+    # Part of a word: its share of the word's width ("Alph" of "Alpha").
+    assert doc.evidence_box(0, 4) == pytest.approx((10, 700, 34, 712))
 
 
 def test_word_boxes_follow_the_line_text_after_hyphenated_words_are_joined() -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from pipeline.corrections.values import FACT_TABLES, content, editable_fields
-from pipeline.review.views import STATIC, cell, context_of, rows_of
+from pipeline.review.views import STATIC, cell, context_of, page_views, rows_of
 
+_PAGE_IMAGE = re.compile(r"([1-9][0-9]{0,5})\.png")
 _STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 
 router = APIRouter()
@@ -66,11 +68,13 @@ def document(request: Request, doc_id: str) -> HTMLResponse:
     groups = [(table, rows_of(snapshot, table, doc_id, low_confidence)) for table in FACT_TABLES]
     order = [str(d) for d in documents.sort_values("source")["doc_id"]]
     pos = order.index(doc_id)
+    shown = {k: cell(v) for k, v in doc.items()}
     return context.render(
         request,
         "document.html",
         snapshot=snapshot,
-        doc={k: cell(v) for k, v in doc.items()},
+        doc=shown,
+        page_views=page_views(shown, groups, context.images),
         status=snapshot.published_status.get(doc_id, doc["status"]),
         doc_fields=[(name, cell(doc[name])) for name in editable_fields("documents")],
         doc_values_json=json.dumps(content("documents", doc), ensure_ascii=False),
@@ -86,6 +90,29 @@ def document(request: Request, doc_id: str) -> HTMLResponse:
         previous=order[pos - 1] if pos > 0 else None,
         next=order[pos + 1] if pos + 1 < len(order) else None,
     )
+
+
+@router.get("/doc/{doc_id}/page/{name}")
+def page_image(request: Request, doc_id: str, name: str) -> Response:
+    """A PDF page as PNG (``<page>.png``, 1-based), rendered at 150 dpi on first use and cached.
+
+    Only a document of the current tables and one of its pages can be asked for: the cache file
+    is named from the document's sha256 and the page number, never from the request's text."""
+    context = context_of(request)
+    wanted = _PAGE_IMAGE.fullmatch(name)
+    documents = context.state.snapshot().tables["documents"]
+    found = documents[documents["doc_id"] == doc_id].to_dict("records")
+    if wanted is None or not found:
+        return PlainTextResponse("404: no such page", status_code=404)
+    path = context.images.image({k: cell(v) for k, v in found[0].items()}, int(wanted.group(1)))
+    if path is None:
+        return PlainTextResponse("404: no such page", status_code=404)
+    try:
+        png = path.read_bytes()
+    except OSError:  # evicted between rendering and reading it
+        return PlainTextResponse("503: the page image was just evicted; try again", status_code=503)
+    # The image of a document id (a content hash) and a page never changes.
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.get("/conflicts", response_class=HTMLResponse)

@@ -1,4 +1,5 @@
-// partnerflow review: row selection, evidence highlighting, dialogs and keyboard shortcuts.
+// partnerflow review: row selection, evidence highlighting (in the text and as boxes on the page
+// images), dialogs and keyboard shortcuts.
 // Document text only ever goes through textContent / text nodes, never innerHTML.
 (() => {
   "use strict";
@@ -53,7 +54,7 @@
       }
     }
   }
-  function highlight(start, end) {
+  function highlight(start, end, scroll = true) {
     clearMarks();
     if (!(end > start)) return;
     let first = null;
@@ -72,27 +73,58 @@
       pre.dataset.marked = "1";
       first = first || mark;
     }
-    if (first) scrollWithin(first, true);
+    // Text inside a closed "Extracted text" (PDFs show their pages) is not on screen: no scrolling to it.
+    if (first && scroll && first.getClientRects().length) scrollWithin(first, true);
+  }
+
+  // --- evidence boxes on the page images -----------------------------------------------------
+  const boxes = $$("rect.box");
+  function markBoxes(row, name) {
+    let first = null;
+    for (const box of boxes) {
+      const on = row !== null && box.dataset.row === row.id;
+      box.classList.toggle(name, on);
+      if (on && !first) first = box;
+    }
+    if (first && name === "selected") first.parentNode.append(first); // drawn last: on top of its neighbours
+    return first;
   }
 
   // --- rows --------------------------------------------------------------------------------
   const rows = $$("tr.row");
   let selected = -1;
   const spanOf = (row) => [Number(row.dataset.start), Number(row.dataset.end)];
-  function select(index) {
+  function select(index, fromBox = false) {
     if (!rows.length) return;
     selected = Math.max(0, Math.min(rows.length - 1, index));
     rows.forEach((row) => row.classList.remove("selected"));
     const row = rows[selected];
     row.classList.add("selected");
-    scrollWithin(row, false);
-    highlight(...spanOf(row));
+    scrollWithin(row, fromBox);
+    highlight(...spanOf(row), !fromBox);
+    const box = markBoxes(row, "selected");
+    if (box && !fromBox) scrollWithin(box, true);
     history.replaceState(null, "", "#" + row.id);
   }
+  for (const box of boxes) {
+    box.addEventListener("click", () => {
+      const index = rows.findIndex((row) => row.id === box.dataset.row);
+      if (index >= 0) select(index, true);
+    });
+    box.addEventListener("mouseenter", () => {
+      const row = document.getElementById(box.dataset.row);
+      if (row) row.classList.add("hover");
+    });
+    box.addEventListener("mouseleave", () => $$("tr.row.hover").forEach((row) => row.classList.remove("hover")));
+  }
   rows.forEach((row, index) => {
-    row.addEventListener("mouseenter", () => highlight(...spanOf(row)));
+    row.addEventListener("mouseenter", () => {
+      highlight(...spanOf(row), !boxes.length);
+      markBoxes(row, "hover");
+    });
     row.addEventListener("mouseleave", () => {
-      if (selected >= 0) highlight(...spanOf(rows[selected]));
+      markBoxes(null, "hover");
+      if (selected >= 0) highlight(...spanOf(rows[selected]), !boxes.length);
       else clearMarks();
     });
     row.addEventListener("click", (event) => {

@@ -1,0 +1,231 @@
+"""Pages of PDF documents as images for the review app: rendered on demand with pdfium at 150 dpi,
+kept in a bounded cache under the output folder, with the geometry the row boxes are drawn in.
+
+The original file is read from the raw folder the extraction was made from, and only if its sha256
+is still the document's: a file changed since extraction would show boxes on the wrong text. Cache
+entries are named by that sha256 and the page number alone, so nothing from a request reaches a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pipeline.corrections.extraction import extraction_info
+from pipeline.errors import PartnerflowError
+
+RENDER_DPI = 150
+CACHE_DIR = ".page-cache"
+# The cache is bounded both ways; the oldest used entries go first.
+MAX_CACHE_FILES = 500
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+PDF_MEDIA_TYPE = "application/pdf"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_ENTRY = re.compile(r"[0-9a-f]{64}-p\d+-\d+dpi\.png")
+# pdfium is not thread-safe, and the app serves requests from a thread pool.
+_PDFIUM = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """What the image of one page shows, in the points the row boxes are given in (pdfplumber's:
+    from the media box's top-left corner): the crop box's left, top, width and height."""
+
+    page: int
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def pixel_width(self) -> int:
+        return max(1, round(self.width * RENDER_DPI / 72))
+
+    @property
+    def pixel_height(self) -> int:
+        return max(1, round(self.height * RENDER_DPI / 72))
+
+    @property
+    def view_box(self) -> str:
+        """The SVG viewBox that maps the row boxes' points onto the image."""
+        return f"{self.left:g} {self.top:g} {self.width:g} {self.height:g}"
+
+
+def _geometry(page: Any, number: int) -> PageGeometry:
+    width, height = page.get_size()
+    left = top = 0.0
+    if not page.get_rotation() % 360:
+        media_left, _, _, media_top = page.get_mediabox()
+        crop_left, _, _, crop_top = page.get_cropbox()
+        left, top = float(crop_left - media_left), float(media_top - crop_top)
+    return PageGeometry(number, left, top, float(width), float(height))
+
+
+class PageImages:
+    """The page images of one output folder: the cache and the raw files they are rendered from."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        raw_dir: Path,
+        *,
+        max_files: int = MAX_CACHE_FILES,
+        max_bytes: int = MAX_CACHE_BYTES,
+    ) -> None:
+        self.out_dir = Path(out_dir)
+        self.directory = self.out_dir / CACHE_DIR
+        self.default_raw_dir = Path(raw_dir)
+        self.max_files = max_files
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._geometry: dict[str, list[PageGeometry]] = {}
+        self._clock = 0
+
+    # --- the original file ---------------------------------------------------------------------
+
+    def _raw_dir(self) -> Path:
+        try:
+            saved = extraction_info(self.out_dir).raw_dir
+        except PartnerflowError:
+            saved = None
+        return Path(saved) if saved else self.default_raw_dir
+
+    def source_bytes(self, doc: Mapping[str, Any]) -> bytes | None:
+        """The document's original bytes, if its file is still in the raw folder unchanged."""
+        sha256, source = str(doc.get("sha256") or ""), str(doc.get("source") or "")
+        relative = PurePosixPath(source)
+        if not _SHA256.fullmatch(sha256) or relative.is_absolute() or ".." in relative.parts or not source:
+            return None
+        try:
+            data = (self._raw_dir() / relative).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+    # --- geometry and images ---------------------------------------------------------------------
+
+    def pages(self, doc: Mapping[str, Any]) -> list[PageGeometry] | None:
+        """The geometry of every page of a PDF document; None when it cannot be shown as pages."""
+        if doc.get("media_type") != PDF_MEDIA_TYPE:
+            return None
+        sha256 = str(doc.get("sha256") or "")
+        with self._lock:
+            known = self._geometry.get(sha256)
+        if known is not None:
+            return known
+        data = self.source_bytes(doc)
+        if data is None:
+            return None
+        import pypdfium2 as pdfium
+
+        with _PDFIUM:
+            try:
+                pdf = pdfium.PdfDocument(data)
+            except pdfium.PdfiumError:
+                return None
+            try:
+                found = []
+                for index in range(len(pdf)):
+                    page = pdf[index]
+                    try:
+                        found.append(_geometry(page, index + 1))
+                    finally:
+                        page.close()
+            finally:
+                pdf.close()
+        with self._lock:
+            self._geometry[sha256] = found
+        return found
+
+    def _entry(self, sha256: str, page: int) -> Path:
+        return self.directory / f"{sha256}-p{page}-{RENDER_DPI}dpi.png"
+
+    def image(self, doc: Mapping[str, Any], page: int) -> Path | None:
+        """The PNG of ``page`` (1-based), from the cache or rendered now; None if there is no such page."""
+        pages = self.pages(doc)
+        if pages is None or not 1 <= page <= len(pages):
+            return None
+        sha256 = str(doc["sha256"])
+        entry = self._entry(sha256, page)
+        try:
+            self._touch(entry)  # a hit: the entry is used again, so it is the last to go
+            return entry
+        except OSError:
+            pass
+        data = self.source_bytes(doc)
+        if data is None:
+            return None
+        png = render_page(data, page)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(png)
+            self._touch(Path(tmp))
+            os.replace(tmp, entry)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.evict(keep=entry)
+        return entry
+
+    def _touch(self, path: Path) -> None:
+        """Mark ``path`` as used now. The stamp is set here, not left to the file system, whose clock
+        can be coarser than two requests apart: entries must sort in the order they were used."""
+        with self._lock:
+            self._clock = max(time.time_ns(), self._clock + 1)
+            stamp = self._clock
+        os.utime(path, ns=(stamp, stamp))
+
+    def evict(self, keep: Path | None = None) -> None:
+        """Remove the least recently used entries until the cache is within both bounds (``keep``,
+        the page just rendered, stays even when it alone is over the byte bound)."""
+        with self._lock:
+            entries = []
+            for path in self.directory.glob("*.png"):
+                if not _ENTRY.fullmatch(path.name):
+                    continue
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                entries.append((stat.st_mtime_ns, path.name, path, stat.st_size))
+            entries.sort()
+            total = sum(size for *_, size in entries)
+            count = len(entries)
+            for _, _, path, size in entries:  # oldest first
+                if count <= self.max_files and total <= self.max_bytes:
+                    break
+                if path == keep:
+                    continue
+                path.unlink(missing_ok=True)
+                count -= 1
+                total -= size
+
+
+def render_page(data: bytes, page: int, *, dpi: int = RENDER_DPI) -> bytes:
+    """One page (1-based) of a PDF as PNG bytes at ``dpi``."""
+    import pypdfium2 as pdfium
+
+    with _PDFIUM:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            handle = pdf[page - 1]
+            try:
+                image = handle.render(scale=dpi / 72).to_pil()
+            finally:
+                handle.close()
+        finally:
+            pdf.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=3)
+    return buffer.getvalue()

@@ -1,0 +1,174 @@
+"""The review app's page view: a PDF document is shown as its pages, rendered with pdfium at 150 dpi
+and cached under the output folder (bounded), with every row's evidence box drawn on them; other
+formats keep the text view. Through the HTTP interface, on a real extraction of two dev documents."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from pipeline.corrections.extraction import save_extraction
+from pipeline.release.build import publish_with_corrections
+from pipeline.review.app import create_app
+from pipeline.review.page_images import CACHE_DIR, PageImages
+from pipeline.run.processing import process_bytes
+from pipeline.run.spool import assemble_tables
+from pipeline.settings import Settings
+
+from .conftest import RAW
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+PDF = "aspro_sheet.pdf"
+HTML = "thematic_seminar_6_2004.html"
+TOKEN = "s3cret-token-for-tests-only"
+_RECT = re.compile(r'<rect class="box[^"]*" data-row="r-([0-9a-f]+)" x="([\d.-]+)" y="([\d.-]+)"')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> tuple[Settings, Path, dict[str, str]]:
+    root = tmp_path_factory.mktemp("review-pages")
+    raw = root / "raw"
+    raw.mkdir()
+    for name in (PDF, HTML):
+        shutil.copy(RAW / name, raw / name)
+    results = [process_bytes((raw / name).read_bytes(), source=name) for name in (PDF, HTML)]
+    settings = Settings(root=root, corrections_db=Path("corrections/ledger.sqlite"), raw_dir=raw)
+    out = root / "output"
+    save_extraction(assemble_tables(results), out, raw_dir=raw)
+    publish_with_corrections(out, settings)
+    return settings, out, {r.document.source: r.document.doc_id for r in results}
+
+
+@pytest.fixture(scope="module")
+def client(site) -> TestClient:
+    settings, out, _ = site
+    return TestClient(create_app(settings, out_dir=out), base_url="http://127.0.0.1")
+
+
+def _published(site, table: str) -> pd.DataFrame:
+    return pd.read_parquet(site[1] / "current" / f"{table}.parquet")
+
+
+def _document(site, source: str) -> dict:
+    docs = _published(site, "documents")
+    return docs[docs["source"] == source].to_dict("records")[0]
+
+
+def test_a_pdf_document_shows_its_pages_with_a_box_per_row(site, client) -> None:
+    _, _, ids = site
+    page = client.get(f"/doc/{ids[PDF]}")
+    assert page.status_code == 200
+    for n in range(1, 6):
+        assert f'<img src="/doc/{ids[PDF]}/page/{n}.png" width="1275" height="1650"' in page.text
+    assert page.text.count('viewBox="0 0 612 792"') == 5
+    drawn = {row_id: (float(x), float(y)) for row_id, x, y in _RECT.findall(page.text)}
+    partners = _published(site, "partners")
+    mine = partners[partners["doc_id"] == ids[PDF]]
+    assert len(mine) > 10
+    for row in mine.to_dict("records"):
+        # The rect is the row's box (with a point of margin), on the page the row is on.
+        assert drawn[row["partner_id"]] == pytest.approx((row["x0"] - 1, row["top"] - 1), abs=0.01)
+        assert f'id="r-{row["partner_id"]}"' in page.text
+    # The text stays at hand, for selecting the evidence of a missing row.
+    assert 'class="page-text"' in page.text and "Extracted text" in page.text
+
+
+def test_other_formats_keep_the_text_view(site, client) -> None:
+    _, _, ids = site
+    page = client.get(f"/doc/{ids[HTML]}")
+    assert page.status_code == 200
+    assert "<img" not in page.text and "<rect" not in page.text
+    assert page.text.count('class="page-text"') == 1
+    assert client.get(f"/doc/{ids[HTML]}/page/1.png").status_code == 404
+
+
+def test_a_page_image_is_rendered_at_150_dpi_and_cached(site, client) -> None:
+    _, out, ids = site
+    response = client.get(f"/doc/{ids[PDF]}/page/2.png")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    image = Image.open(io.BytesIO(response.content))
+    assert image.format == "PNG"  # 8.5 x 11 in at 150 dpi (pdfium may round a pixel up)
+    assert abs(image.width - 1275) <= 1 and abs(image.height - 1650) <= 1
+    cached = list((out / CACHE_DIR).glob("*-p2-150dpi.png"))
+    assert len(cached) == 1 and cached[0].read_bytes() == response.content
+    assert client.get(f"/doc/{ids[PDF]}/page/2.png").content == response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/doc/{pdf}/page/0.png",
+        "/doc/{pdf}/page/6.png",  # the document has 5 pages
+        "/doc/{pdf}/page/1",
+        "/doc/{pdf}/page/01.png",
+        "/doc/{pdf}/page/1.png.png",
+        "/doc/{pdf}/page/..%2F..%2Fextraction%2Fextraction.json",
+        "/doc/{pdf}/page/%2e%2e.png",
+        "/doc/0000000000000000/page/1.png",
+        "/doc/..%2F{pdf}/page/1.png",
+    ],
+)
+def test_only_pages_of_known_documents_are_served(site, client, path: str) -> None:
+    _, _, ids = site
+    response = client.get(path.format(pdf=ids[PDF]))
+    assert response.status_code == 404
+    assert not response.content.startswith(b"\x89PNG")
+
+
+def test_a_changed_raw_file_is_not_shown_as_the_document(site, tmp_path: Path) -> None:
+    settings, out, ids = site
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / PDF).write_bytes((RAW / "kanagawa_declaration_sheet.pdf").read_bytes())  # same name, other bytes
+    images = PageImages(tmp_path / "out", raw)
+    doc = _document(site, PDF)
+    assert images.pages(doc) is None and images.image(doc, 1) is None
+    shutil.copy(RAW / PDF, raw / PDF)
+    assert images.pages(doc) is not None and images.image(doc, 1) is not None
+
+
+def test_the_page_cache_keeps_the_most_recently_used_pages_within_its_bounds(site, tmp_path: Path) -> None:
+    settings, _, _ = site
+    doc = _document(site, PDF)
+    images = PageImages(tmp_path, settings.raw_path, max_files=2)
+    first = images.image(doc, 1)
+    second = images.image(doc, 2)
+    assert first is not None and second is not None
+    images.image(doc, 1)  # used again: now the newest
+    images.image(doc, 3)
+    kept = sorted(p.name.split("-")[1] for p in (tmp_path / CACHE_DIR).glob("*.png"))
+    assert kept == ["p1", "p3"]
+    for n in range(1, 6):
+        images.image(doc, n)
+    assert len(list((tmp_path / CACHE_DIR).glob("*.png"))) == 2
+    big = PageImages(tmp_path, settings.raw_path)  # the pages' sizes, all five rendered
+    for n in range(1, 6):
+        big.image(doc, n)
+    # The byte bound: a cache smaller than any two pages holds the page just shown only.
+    sizes = sorted(p.stat().st_size for p in (tmp_path / CACHE_DIR).glob("*.png"))
+    bound = sizes[0] + sizes[1] - 1
+    small = PageImages(tmp_path / "small", settings.raw_path, max_bytes=bound)
+    for n in (1, 2, 3, 4, 5, 1):
+        path = small.image(doc, n)
+        assert path is not None and path.exists()
+        assert [p.name.split("-")[1] for p in (tmp_path / "small" / CACHE_DIR).glob("*.png")] == [f"p{n}"]
+
+
+def test_page_images_need_the_access_token(site) -> None:
+    settings, out, ids = site
+    guarded = TestClient(create_app(settings, out_dir=out, token=TOKEN), base_url="http://127.0.0.1")
+    assert guarded.get(f"/doc/{ids[PDF]}/page/1.png").status_code == 401
+    allowed = guarded.get(f"/doc/{ids[PDF]}/page/1.png", headers={"x-partnerflow-token": TOKEN})
+    assert allowed.status_code == 200 and allowed.content.startswith(b"\x89PNG")
