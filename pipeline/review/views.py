@@ -159,6 +159,9 @@ def page_views(
                     "low": row["low"],
                 }
             )
+    for drawn in boxes.values():
+        # The largest first, so that a small box inside a contact's block stays on top, clickable.
+        drawn.sort(key=lambda b: -b["width"] * b["height"])
     return [
         {
             "page": g.page,

@@ -86,7 +86,6 @@
       box.classList.toggle(name, on);
       if (on && !first) first = box;
     }
-    if (first && name === "selected") first.parentNode.append(first); // drawn last: on top of its neighbours
     return first;
   }
 

@@ -1,0 +1,167 @@
+"""The page view of the review app in a real browser (issue 15): a PDF document is shown as its page
+images with every row's evidence box; clicking a box selects its row, selecting a row highlights
+its box. For a text-layer PDF and for a scan, whose boxes come from OCR.
+
+Needs Playwright for Python and Debian's Chromium, as tests/test_review_browser.py does. Set
+PARTNERFLOW_PAGE_SCREENSHOT=docs/review-page.png to also save the README's screenshot of the view.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extractors.parsing import ocr_available
+from pipeline.corrections.extraction import save_extraction
+from pipeline.release.build import publish_with_corrections
+from pipeline.run.processing import process_bytes
+from pipeline.run.spool import assemble_tables
+from pipeline.settings import Settings
+
+from .conftest import ALTERNATES, RAW
+from .test_review_browser import CHROMIUM, sync_playwright
+
+if sync_playwright is not None:
+    from playwright.sync_api import Page, expect
+
+pytestmark = [
+    pytest.mark.skipif(sync_playwright is None, reason="Playwright is not installed"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
+]
+
+SHEET = "aspro_sheet.pdf"
+SCAN = "kanagawa_declaration_sheet.scanned.pdf"
+SELECTED = re.compile(r"\bselected\b")
+# A known partner of each, and the page it is printed on.
+KNOWN = {SHEET: ("Japan International Cooperation Agency", 1), SCAN: ("Japanese Government", 1)}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("review-page-browser")
+    raw = root / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / SHEET, raw / SHEET)
+    if ocr_available():
+        shutil.copy(ALTERNATES / SCAN, raw / SCAN)
+    results = [process_bytes(path.read_bytes(), source=path.name) for path in sorted(raw.iterdir())]
+    out = root / "output"
+    save_extraction(assemble_tables(results), out, raw_dir=raw)
+    publish_with_corrections(out, _settings(root))
+    return root, out
+
+
+def _settings(root: Path) -> Settings:
+    return Settings(root=root, raw_dir=root / "raw", corrections_db=Path("corrections/ledger.sqlite"))
+
+
+@pytest.fixture(scope="module")
+def server(workspace) -> Iterator[str]:
+    import uvicorn
+
+    from pipeline.review.app import create_app
+
+    root, out = workspace
+    app = create_app(_settings(root), out_dir=out)
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=uv.run, name="review-app", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the review app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{uv.servers[0].sockets[0].getsockname()[1]}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server) -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(20_000)
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        yield tab
+        browser.close()
+        assert errors == [], f"errors in the page (script, CSP): {errors}"
+
+
+def _partner(out: Path, source: str, name: str) -> dict:
+    docs = pd.read_parquet(out / "current" / "documents.parquet")
+    doc_id = str(docs.loc[docs["source"] == source, "doc_id"].iloc[0])
+    partners = pd.read_parquet(out / "current" / "partners.parquet")
+    found = partners[(partners["doc_id"] == doc_id) & (partners["name"] == name)]
+    assert len(found) == 1, f"{source}: partner {name!r} not extracted"
+    return found.to_dict("records")[0]
+
+
+@pytest.mark.parametrize("source", [SHEET, SCAN])
+def test_the_page_shows_each_row_box_and_a_click_selects_its_row(
+    workspace, server, page: Page, source
+) -> None:
+    if source == SCAN and not ocr_available():
+        pytest.skip("tesseract is not installed: the scan cannot be read")
+    _, out = workspace
+    name, page_no = KNOWN[source]
+    partner = _partner(out, source, name)
+    assert partner["page"] == page_no and pd.notna(partner["x0"])
+    page.goto(f"{server}/doc/{partner['doc_id']}")
+
+    # The page is an image, rendered by the app, loaded and shown.
+    image = page.locator(f"#page-{page_no} .page-image img")
+    expect(image).to_be_visible()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle(), polling=100
+    )
+    assert image.evaluate("(img) => img.naturalWidth") >= 1200  # 150 dpi of a page over 8 in wide
+
+    # The row's box is drawn where the row's evidence is: its place on the image scales the points.
+    box = page.locator(f'#page-{page_no} rect.box[data-row="r-{partner["partner_id"]}"]')
+    expect(box).to_have_count(1)
+    on_screen = box.bounding_box()
+    picture = image.bounding_box()
+    assert on_screen is not None and picture is not None
+    scale = picture["width"] / page.evaluate(
+        "(svg) => svg.viewBox.baseVal.width", page.locator(f"#page-{page_no} svg.boxes").element_handle()
+    )
+    assert on_screen["x"] - picture["x"] == pytest.approx((partner["x0"] - 1) * scale, abs=2)
+    assert on_screen["y"] - picture["y"] == pytest.approx((partner["top"] - 1) * scale, abs=2)
+
+    # Clicking the box selects its row.
+    box.click()
+    row = page.locator(f"tr#r-{partner['partner_id']}")
+    expect(row).to_have_class(SELECTED)
+    expect(box).to_have_class(SELECTED)
+    assert page.locator("tr.row.selected").count() == 1
+
+    # Selecting another row moves the highlight to its box, scrolled into the page pane.
+    other = page.locator("tr.row").last
+    other.locator("td").first.click()
+    expect(other).to_have_class(SELECTED)
+    other_box = page.locator(f'rect.box[data-row="{other.get_attribute("id")}"]')
+    expect(other_box).to_have_class(SELECTED)
+    expect(other_box).to_be_in_viewport()
+    expect(box).not_to_have_class(SELECTED)
+    expect(row).not_to_have_class(SELECTED)
+
+    screenshot = os.environ.get("PARTNERFLOW_PAGE_SCREENSHOT")
+    if screenshot and source == SHEET:
+        box.click()
+        page.locator(".source").evaluate("(pane) => { pane.scrollTop = 0; }")
+        page.wait_for_timeout(300)
+        page.screenshot(path=screenshot)
