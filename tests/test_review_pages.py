@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from extractors.parsing import ocr_available
 from pipeline.corrections.extraction import save_extraction
 from pipeline.release.build import publish_with_corrections
 from pipeline.review.app import create_app
@@ -172,3 +173,40 @@ def test_page_images_need_the_access_token(site) -> None:
     assert guarded.get(f"/doc/{ids[PDF]}/page/1.png").status_code == 401
     allowed = guarded.get(f"/doc/{ids[PDF]}/page/1.png", headers={"x-partnerflow-token": TOKEN})
     assert allowed.status_code == 200 and allowed.content.startswith(b"\x89PNG")
+
+
+@pytest.mark.skipif(not ocr_available(), reason="tesseract is not installed (it reads the box back)")
+def test_a_box_lands_on_its_words_when_the_page_is_cropped(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    pdf = pdfium.PdfDocument((RAW / PDF).read_bytes())
+    for index in range(len(pdf)):
+        pdf[index].set_cropbox(50, 60, 560, 760)  # the image shows less than the media box
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    pdf.close()
+    data = buffer.getvalue()
+    (tmp_path / "cropped.pdf").write_bytes(data)
+    result = process_bytes(data, source="cropped.pdf")
+    partner = next(p for p in result.facts["partners"] if p.name == "Japan International Cooperation Agency")
+    images = PageImages(tmp_path / "out", tmp_path)
+    doc = result.document.model_dump()
+    geometry = images.pages(doc)
+    assert geometry is not None and partner.page is not None and partner.box is not None
+    page = geometry[partner.page - 1]
+    assert (page.left, page.top, page.width, page.height) == (50, 792 - 760, 510, 700)
+    path = images.image(doc, partner.page)
+    assert path is not None
+    image = Image.open(path)
+    scale = image.width / page.width  # as the SVG's viewBox maps points onto the image
+    x0, top, x1, bottom = partner.box
+    crop = image.crop(
+        (
+            int((x0 - page.left) * scale) - 4,
+            int((top - page.top) * scale) - 4,
+            int((x1 - page.left) * scale) + 4,
+            int((bottom - page.top) * scale) + 4,
+        )
+    )
+    assert " ".join(pytesseract.image_to_string(crop, config="--psm 7").split()) == partner.name

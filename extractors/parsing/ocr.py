@@ -93,8 +93,10 @@ def _crop_origin(page: Any) -> tuple[float, float]:
     try:
         if page.get_rotation() % 360:
             return 0.0, 0.0
-        left, _bottom, _right, top = page.get_mediabox()
-        crop_left, _crop_bottom, _crop_right, crop_top = page.get_cropbox()
+        media, crop = page.get_mediabox(), page.get_cropbox()
+        # Some files give a box's corners the other way round.
+        left, top = min(media[0], media[2]), max(media[1], media[3])
+        crop_left, crop_top = min(crop[0], crop[2]), max(crop[1], crop[3])
         return float(crop_left - left), float(top - crop_top)
     except Exception:  # a box pdfium cannot read: the page's own frame
         return 0.0, 0.0

@@ -60,13 +60,18 @@ class PageGeometry:
         return f"{self.left:g} {self.top:g} {self.width:g} {self.height:g}"
 
 
+def _normalised(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A PDF box as (left, bottom, right, top), whichever corners the file gave (some invert them)."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
 def _geometry(page: Any, number: int) -> PageGeometry:
     width, height = page.get_size()
     left = top = 0.0
-    if not page.get_rotation() % 360:
-        media_left, _, _, media_top = page.get_mediabox()
-        crop_left, _, _, crop_top = page.get_cropbox()
-        left, top = float(crop_left - media_left), float(media_top - crop_top)
+    if not page.get_rotation() % 360:  # (a rotated page's boxes start at its displayed corner)
+        media, crop = _normalised(page.get_mediabox()), _normalised(page.get_cropbox())
+        left, top = crop[0] - media[0], media[3] - crop[3]
     return PageGeometry(number, left, top, float(width), float(height))
 
 
