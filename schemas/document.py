@@ -112,7 +112,8 @@ class ParsedDocument(BaseModel):
         end = max(end, start + 1)  # an empty span points at the word it stands in
         found: list[float] | None = None
         first = bisect_right(self.lines, start, key=lambda line: line.char_end)
-        for line in self.lines[first:]:
+        for index in range(first, len(self.lines)):
+            line = self.lines[index]
             if line.char_start >= end:
                 break
             if line.page != page:

@@ -210,3 +210,52 @@ def test_a_box_lands_on_its_words_when_the_page_is_cropped(tmp_path: Path) -> No
         )
     )
     assert " ".join(pytesseract.image_to_string(crop, config="--psm 7").split()) == partner.name
+
+
+def test_a_row_added_from_a_selection_on_a_pdf_gets_its_box(site, client) -> None:
+    _, _, ids = site
+    pages = _published(site, "pages")
+    first = pages[(pages["doc_id"] == ids[PDF]) & (pages["page"] == 1)].iloc[0]
+    at = int(first["char_start"]) + str(first["text"]).index("Metro Cebu")
+    page = client.get(f"/doc/{ids[PDF]}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf
+    form = {"csrf": csrf.group(1), "reviewer": "ann", "table": "partners", "f_name": "Metro Cebu",
+            "f_category": "major_group", "f_lead": "false", "page": "1", "char_start": str(at),
+            "char_end": str(at + len("Metro Cebu"))}  # fmt: skip
+    assert client.post(f"/doc/{ids[PDF]}/add", data=form, follow_redirects=False).status_code == 303
+    partners = _published(site, "partners")
+    added = partners[(partners["doc_id"] == ids[PDF]) & (partners["name"] == "Metro Cebu")].iloc[0]
+    assert added["corrected"] and added["method"] == "reviewer" and added["page"] == 1
+    # The box holds the printed "Cebu" and starts at the "M" of "-Metro", as pdfplumber places them.
+    words = _words(1)
+    cebu = next(w for i, w in enumerate(words) if w["text"] == "Cebu" and words[i - 1]["text"] == "-Metro")
+    metro = words[words.index(cebu) - 1]
+    box = (added["x0"], added["top"], added["x1"], added["bottom"])
+    assert box[2] == pytest.approx(cebu["x1"], abs=0.01)
+    assert box[1] == pytest.approx(cebu["top"], abs=0.01) and box[3] == pytest.approx(
+        cebu["bottom"], abs=0.01
+    )
+    assert metro["x0"] < box[0] < metro["x0"] + (metro["x1"] - metro["x0"]) / 3
+    # And it is drawn on the page like the extracted rows.
+    assert f'data-row="r-{added["partner_id"]}"' in client.get(f"/doc/{ids[PDF]}").text
+
+
+def test_a_selection_in_a_document_without_pages_gets_no_box(site, client) -> None:
+    _, _, ids = site
+    page = client.get(f"/doc/{ids[HTML]}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf
+    form = {"csrf": csrf.group(1), "reviewer": "ann", "table": "websites", "f_url": "http://example.org/x",
+            "char_start": "0", "char_end": "10"}  # fmt: skip
+    assert client.post(f"/doc/{ids[HTML]}/add", data=form, follow_redirects=False).status_code == 303
+    websites = _published(site, "websites")
+    added = websites[websites["url"] == "http://example.org/x"].iloc[0]
+    assert added["corrected"] and pd.isna(added["page"]) and pd.isna(added["x0"])
+
+
+def _words(page: int) -> list[dict]:
+    import pdfplumber
+
+    with pdfplumber.open(RAW / PDF) as pdf:
+        return pdf.pages[page - 1].extract_words()

@@ -1,5 +1,6 @@
 """Pages of PDF documents as images for the review app: rendered on demand with pdfium at 150 dpi,
-kept in a bounded cache under the output folder, with the geometry the row boxes are drawn in.
+kept in a bounded cache under the output folder, with the geometry the row boxes are drawn in; and
+the box of a reviewer's selection, read from the PDF's text layer as the extraction reads it.
 
 The original file is read from the raw folder the extraction was made from, and only if its sha256
 is still the document's: a file changed since extraction would show boxes on the wrong text. Cache
@@ -15,13 +16,17 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from extractors.errors import DocumentError
+from extractors.parsing import parse_document
 from pipeline.corrections.extraction import extraction_info
 from pipeline.errors import PartnerflowError
+from schemas.document import Box, ParsedDocument
 
 RENDER_DPI = 150
 CACHE_DIR = ".page-cache"
@@ -31,6 +36,8 @@ MAX_CACHE_BYTES = 256 * 1024 * 1024
 PDF_MEDIA_TYPE = "application/pdf"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ENTRY = re.compile(r"[0-9a-f]{64}-p\d+-\d+dpi\.png")
+# Text layers kept parsed for the boxes of reviewers' selections (documents, most recent first).
+PARSED_DOCUMENTS = 4
 # pdfium is not thread-safe, and the app serves requests from a thread pool.
 _PDFIUM = threading.Lock()
 
@@ -93,6 +100,7 @@ class PageImages:
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._geometry: dict[str, list[PageGeometry]] = {}
+        self._parsed: OrderedDict[str, ParsedDocument | None] = OrderedDict()
         self._clock = 0
 
     # --- the original file ---------------------------------------------------------------------
@@ -150,6 +158,43 @@ class PageImages:
         with self._lock:
             self._geometry[sha256] = found
         return found
+
+    def _text_layer(self, doc: Mapping[str, Any]) -> ParsedDocument | None:
+        sha256 = str(doc.get("sha256") or "")
+        with self._lock:
+            if sha256 in self._parsed:
+                self._parsed.move_to_end(sha256)
+                return self._parsed[sha256]
+        data = self.source_bytes(doc)
+        parsed: ParsedDocument | None = None
+        if data is not None:
+            try:  # no OCR here: a scan's words are not re-read for a selection (minutes, not seconds)
+                parsed = parse_document(data, str(doc.get("source") or ""), ocr=False)
+            except DocumentError:
+                parsed = None
+        with self._lock:
+            self._parsed[sha256] = parsed
+            while len(self._parsed) > PARSED_DOCUMENTS:
+                self._parsed.popitem(last=False)
+        return parsed
+
+    def evidence_box(
+        self, doc: Mapping[str, Any], page_texts: Sequence[str], page: int | None, start: int, end: int
+    ) -> Box | None:
+        """The box of the text ``start``-``end`` on ``page``, from the PDF's text layer, as the
+        extraction computes a row's box; None unless the text layer reads as the extraction did
+        (``page_texts``: the document's pages, in order) and the span starts on ``page``."""
+        if doc.get("media_type") != PDF_MEDIA_TYPE or page is None or not 0 <= start <= end:
+            return None
+        parsed = self._text_layer(doc)
+        if parsed is None or [parsed.page_text(span) for span in parsed.pages] != list(page_texts):
+            return None
+        if end > len(parsed.text) or parsed.page_at(start) != page:
+            return None
+        box = parsed.evidence_box(start, end)
+        return (
+            None if box is None else (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
+        )
 
     def _entry(self, sha256: str, page: int) -> Path:
         return self.directory / f"{sha256}-p{page}-{RENDER_DPI}dpi.png"

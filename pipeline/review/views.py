@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 REVIEWER_COOKIE = "pf_reviewer"
+LOW_CONFIDENCE = 0.8
 # The field that names a row, for a box's tooltip (a contact without a name falls back to its first value).
 _LABEL_FIELD = {
     "partners": "name",
@@ -33,7 +34,6 @@ _LABEL_FIELD = {
     "events": "name",
     "websites": "url",
 }
-LOW_CONFIDENCE = 0.8
 
 
 def template_environment() -> Environment:
