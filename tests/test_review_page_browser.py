@@ -165,3 +165,67 @@ def test_the_page_shows_each_row_box_and_a_click_selects_its_row(
         page.locator(".source").evaluate("(pane) => { pane.scrollTop = 0; }")
         page.wait_for_timeout(300)
         page.screenshot(path=screenshot)
+
+
+def test_dragging_over_words_on_the_page_adds_a_missed_partner_with_its_box(
+    workspace, server, page: Page
+) -> None:
+    import pdfplumber
+
+    _, out = workspace
+    docs = pd.read_parquet(out / "current" / "documents.parquet")
+    doc_id = str(docs.loc[docs["source"] == SHEET, "doc_id"].iloc[0])
+    missed = ["Stakeholders", "in", "Kitakyushu"]  # "Major groups: Stakeholders in Kitakyushu such as"
+    with pdfplumber.open(RAW / SHEET) as pdf:
+        printed = pdf.pages[0].extract_words()
+    texts = [w["text"] for w in printed]
+    at = next(i for i in range(len(texts)) if texts[i : i + 3] == missed)
+    words = printed[at : at + 3]
+
+    page.goto(f"{server}/doc/{doc_id}")
+    page.fill("#reviewer", "Test Reviewer")
+    image = page.locator("#page-1 .page-image img")
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    image.scroll_into_view_if_needed()
+    picture = image.bounding_box()
+    assert picture is not None
+    scale = picture["width"] / 612  # the page is 612 points wide
+
+    def screen(x: float, y: float) -> tuple[float, float]:
+        return picture["x"] + x * scale, picture["y"] + y * scale
+
+    # Drag from inside the first word to inside the last, as a reviewer would.
+    middle = (words[0]["top"] + words[0]["bottom"]) / 2
+    page.mouse.move(*screen(words[0]["x0"] + 3, middle))
+    page.mouse.down()
+    page.mouse.move(*screen(words[2]["x1"] - 3, middle), steps=8)
+    page.mouse.up()
+    form = page.locator('details.add[data-table="partners"]')
+    expect(form.locator(".selection")).to_contain_text("Stakeholders in Kitakyushu")
+    expect(page.locator("#page-1 rect.drag")).to_have_count(1)
+
+    form.locator("summary").click()
+    form.locator(".use-selection").click()
+    expect(form.locator('input[name="f_name"]')).to_have_value("Stakeholders in Kitakyushu")
+    form.locator('select[name="f_category"]').select_option("major_group")
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    expect(page.locator("#flash")).to_contain_text("published")
+
+    partners = pd.read_parquet(out / "current" / "partners.parquet")
+    added = partners[(partners["doc_id"] == doc_id) & (partners["name"] == "Stakeholders in Kitakyushu")]
+    assert len(added) == 1
+    row = added.iloc[0]
+    assert row["corrected"] and row["method"] == "reviewer" and row["page"] == 1
+    union = (
+        min(w["x0"] for w in words),
+        min(w["top"] for w in words),
+        max(w["x1"] for w in words),
+        max(w["bottom"] for w in words),
+    )
+    assert (row["x0"], row["top"], row["x1"], row["bottom"]) == pytest.approx(union, abs=0.01)
+    # The new row's box is on the page, and selecting the row highlights it.
+    box = page.locator(f'#page-1 rect.box[data-row="r-{row["partner_id"]}"]')
+    expect(box).to_have_count(1)
+    page.locator(f"tr#r-{row['partner_id']} td").first.click()
+    expect(box).to_have_class(SELECTED)

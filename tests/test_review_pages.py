@@ -259,3 +259,28 @@ def _words(page: int) -> list[dict]:
 
     with pdfplumber.open(RAW / PDF) as pdf:
         return pdf.pages[page - 1].extract_words()
+
+
+def test_the_words_of_a_pdf_page_are_served_for_selecting_on_its_image(site, client) -> None:
+    _, _, ids = site
+    response = client.get(f"/doc/{ids[PDF]}/words/1.json")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    words = response.json()
+    pages = _published(site, "pages")
+    text = "\n".join(pages[pages["doc_id"] == ids[PDF]].sort_values("char_start")["text"])
+    printed = _words(1)
+    assert len(words) > 100
+    for start, end, x0, top, x1, bottom in words:
+        # Each is (part of) a word pdfplumber prints there (our reading splits words at font changes).
+        assert any(
+            text[start:end] in word["text"]
+            and word["x0"] - 0.01 <= x0 <= x1 <= word["x1"] + 0.01
+            and word["top"] - 0.01 <= top <= bottom <= word["bottom"] + 0.01
+            for word in printed
+        ), text[start:end]
+    for path in (
+        f"/doc/{ids[PDF]}/words/6.json",
+        f"/doc/{ids[PDF]}/words/1",
+        f"/doc/{ids[HTML]}/words/1.json",
+    ):
+        assert client.get(path).status_code == 404, path

@@ -18,7 +18,7 @@ from pipeline.errors import CorrectionsError, FormRefusedError, InvalidCorrectio
 from pipeline.review.page_images import PageImages
 from pipeline.review.security import read_form
 from pipeline.review.state import Snapshot
-from pipeline.review.views import REVIEWER_COOKIE, cell, context_of
+from pipeline.review.views import REVIEWER_COOKIE, cell, context_of, page_texts
 
 # Builds the ledger entries of one form: (the current snapshot, the form, the reviewer) -> entries.
 Build = Callable[[Snapshot, Mapping[str, str], str], list[NewCorrection]]
@@ -187,9 +187,8 @@ def _selection_box(
     found = documents[documents["doc_id"] == doc_id].to_dict("records")
     if not found:
         return None
-    pages = snapshot.tables["pages"]
-    texts = [str(t) for t in pages[pages["doc_id"] == doc_id].sort_values("char_start")["text"]]
     doc = {k: cell(v) for k, v in found[0].items()}
+    texts = page_texts(snapshot, doc_id)
     return images.evidence_box(doc, texts, spans.get("page"), spans["char_start"], spans["char_end"])
 
 

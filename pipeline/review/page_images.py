@@ -26,7 +26,7 @@ from extractors.errors import DocumentError
 from extractors.parsing import parse_document
 from pipeline.corrections.extraction import extraction_info
 from pipeline.errors import PartnerflowError
-from schemas.document import Box, ParsedDocument
+from schemas.document import Box, ParsedDocument, WordBox
 
 RENDER_DPI = 150
 CACHE_DIR = ".page-cache"
@@ -178,18 +178,43 @@ class PageImages:
                 self._parsed.popitem(last=False)
         return parsed
 
+    def _agreeing_text_layer(
+        self, doc: Mapping[str, Any], page_texts: Sequence[str]
+    ) -> ParsedDocument | None:
+        """The PDF's text layer, if it reads as the extraction did (``page_texts``, its pages in order):
+        only then do its offsets mean the same characters as the rows' spans."""
+        if doc.get("media_type") != PDF_MEDIA_TYPE:
+            return None
+        parsed = self._text_layer(doc)
+        if parsed is None or [parsed.page_text(span) for span in parsed.pages] != list(page_texts):
+            return None
+        return parsed
+
+    def page_words(
+        self, doc: Mapping[str, Any], page_texts: Sequence[str], page: int
+    ) -> list[WordBox] | None:
+        """The words of ``page`` for selecting on its image: (start, end) offsets into the document's
+        text, then the word's box in points; None when the text layer cannot say (a scan)."""
+        parsed = self._agreeing_text_layer(doc, page_texts)
+        if parsed is None:
+            return None
+        return [
+            (line.char_start + start, line.char_start + end, x0, top, x1, bottom)
+            for line in parsed.lines
+            if line.page == page
+            for start, end, x0, top, x1, bottom in line.boxes
+        ]
+
     def evidence_box(
         self, doc: Mapping[str, Any], page_texts: Sequence[str], page: int | None, start: int, end: int
     ) -> Box | None:
         """The box of the text ``start``-``end`` on ``page``, from the PDF's text layer, as the
         extraction computes a row's box; None unless the text layer reads as the extraction did
         (``page_texts``: the document's pages, in order) and the span starts on ``page``."""
-        if doc.get("media_type") != PDF_MEDIA_TYPE or page is None or not 0 <= start <= end:
+        if page is None or not 0 <= start <= end:
             return None
-        parsed = self._text_layer(doc)
-        if parsed is None or [parsed.page_text(span) for span in parsed.pages] != list(page_texts):
-            return None
-        if end > len(parsed.text) or parsed.page_at(start) != page:
+        parsed = self._agreeing_text_layer(doc, page_texts)
+        if parsed is None or end > len(parsed.text) or parsed.page_at(start) != page:
             return None
         box = parsed.evidence_box(start, end)
         return (

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from pipeline.corrections.values import FACT_TABLES, content, editable_fields
-from pipeline.review.views import STATIC, cell, context_of, page_views, rows_of
+from pipeline.review.views import STATIC, cell, context_of, page_texts, page_views, rows_of
 
 _PAGE_IMAGE = re.compile(r"([1-9][0-9]{0,5})\.png")
+_PAGE_WORDS = re.compile(r"([1-9][0-9]{0,5})\.json")
 _STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 
 router = APIRouter()
@@ -113,6 +114,27 @@ def page_image(request: Request, doc_id: str, name: str) -> Response:
         return PlainTextResponse("503: the page image was just evicted; try again", status_code=503)
     # The image of a document id (a content hash) and a page never changes.
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.get("/doc/{doc_id}/words/{name}")
+def page_words(request: Request, doc_id: str, name: str) -> Response:
+    """The words of a PDF page (``<page>.json``): ``[[start, end, x0, top, x1, bottom], ...]``, their
+    offsets in the document's text and their boxes in points, for selecting evidence on the image.
+    404 for a page whose text layer does not read as the extraction's (a scan, a changed file)."""
+    context = context_of(request)
+    wanted = _PAGE_WORDS.fullmatch(name)
+    snapshot = context.state.snapshot()
+    documents = snapshot.tables["documents"]
+    found = documents[documents["doc_id"] == doc_id].to_dict("records")
+    if wanted is None or not found:
+        return PlainTextResponse("404: no such page", status_code=404)
+    doc = {k: cell(v) for k, v in found[0].items()}
+    words = context.images.page_words(doc, page_texts(snapshot, doc_id), int(wanted.group(1)))
+    if not words:
+        return PlainTextResponse("404: no words on this page", status_code=404)
+    return Response(
+        json.dumps(words), media_type="application/json", headers={"Cache-Control": "private, max-age=3600"}
+    )
 
 
 @router.get("/conflicts", response_class=HTMLResponse)

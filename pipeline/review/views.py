@@ -122,6 +122,12 @@ def rows_of(snapshot: Snapshot, table: str, doc_id: str, low: float) -> list[dic
     return out
 
 
+def page_texts(snapshot: Snapshot, doc_id: str) -> list[str]:
+    """The document's pages' text, in order (its text is them joined)."""
+    pages = snapshot.tables["pages"]
+    return [str(text) for text in pages[pages["doc_id"] == doc_id].sort_values("char_start")["text"]]
+
+
 def _box(row: dict[str, Any]) -> tuple[float, float, float, float] | None:
     """The row's evidence box on its page, if it has one (schema 1.1; older tables have none)."""
     edges = [cell(row.get(name)) for name in BOX_FIELDS]
@@ -166,6 +172,7 @@ def page_views(
         {
             "page": g.page,
             "src": f"/doc/{doc['doc_id']}/page/{g.page}.png",
+            "words": f"/doc/{doc['doc_id']}/words/{g.page}.json",
             "width": g.pixel_width,
             "height": g.pixel_height,
             "view_box": g.view_box,

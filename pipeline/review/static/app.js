@@ -107,6 +107,7 @@
   }
   for (const box of boxes) {
     box.addEventListener("click", () => {
+      if (justDragged) return;
       const index = rows.findIndex((row) => row.id === box.dataset.row);
       if (index >= 0) select(index, true);
     });
@@ -223,14 +224,97 @@
     before.setEnd(range.startContainer, range.startOffset);
     const start = Number(pre.dataset.start) + before.toString().length;
     const text = range.toString();
-    lastSelection = { start, end: start + text.length, text, page: pre.dataset.page };
+    useEvidence({ start, end: start + text.length, text, page: pre.dataset.page });
+  });
+  function useEvidence(found) {
+    lastSelection = found;
+    const text = found.text;
     for (const form of $$("form.add-form")) {
-      form.elements.char_start.value = String(lastSelection.start);
-      form.elements.char_end.value = String(lastSelection.end);
-      form.elements.page.value = lastSelection.page || "";
+      form.elements.char_start.value = String(found.start);
+      form.elements.char_end.value = String(found.end);
+      form.elements.page.value = found.page || "";
       const shown = text.length > 80 ? text.slice(0, 80) + "…" : text;
-      $(".selection", form).textContent = `Evidence: chars ${lastSelection.start}–${lastSelection.end}: “${shown}”`;
+      $(".selection", form).textContent = `Evidence: chars ${found.start}–${found.end}: “${shown}”`;
     }
+  }
+
+  // --- add: evidence dragged over on a page image --------------------------------------------
+  // The page's words (offsets into the text and boxes in points) are fetched on the first drag.
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const pageWords = new Map();
+  function wordsOf(figure) {
+    const url = figure.dataset.words;
+    if (!pageWords.has(url)) {
+      pageWords.set(url, fetch(url, { credentials: "same-origin" })
+        .then((response) => (response.ok ? response.json() : null))
+        .catch(() => null));
+    }
+    return pageWords.get(url);
+  }
+  function textOf(start, end) {
+    for (const pre of pages) {
+      const from = Number(pre.dataset.start);
+      if (from <= start && end <= Number(pre.dataset.end)) return originals.get(pre).slice(start - from, end - from);
+    }
+    return "";
+  }
+  function pointIn(svg, event) {
+    const point = svg.createSVGPoint();
+    point.x = event.clientX;
+    point.y = event.clientY;
+    return point.matrixTransform(svg.getScreenCTM().inverse());
+  }
+  let drag = null;
+  let justDragged = false;
+  for (const svg of $$("svg.boxes")) {
+    svg.addEventListener("mousedown", (event) => {
+      if (event.button !== 0) return;
+      event.preventDefault(); // no native image drag, no text selection
+      const at = pointIn(svg, event);
+      drag = { svg, x: at.x, y: at.y, rect: null };
+      justDragged = false;
+    });
+  }
+  document.addEventListener("mousemove", (event) => {
+    if (!drag) return;
+    const at = pointIn(drag.svg, event);
+    if (!drag.rect) {
+      if (Math.abs(at.x - drag.x) + Math.abs(at.y - drag.y) < 3) return; // still a click
+      $$("rect.drag").forEach((old) => old.remove());
+      drag.rect = document.createElementNS(SVG_NS, "rect");
+      drag.rect.setAttribute("class", "drag");
+      drag.svg.append(drag.rect);
+    }
+    drag.rect.setAttribute("x", String(Math.min(at.x, drag.x)));
+    drag.rect.setAttribute("y", String(Math.min(at.y, drag.y)));
+    drag.rect.setAttribute("width", String(Math.abs(at.x - drag.x)));
+    drag.rect.setAttribute("height", String(Math.abs(at.y - drag.y)));
+  });
+  document.addEventListener("mouseup", async () => {
+    if (!drag) return;
+    const { svg, rect } = drag;
+    drag = null;
+    if (!rect) return;
+    justDragged = true; // the click this mouseup makes is no click on a box
+    const x0 = Number(rect.getAttribute("x"));
+    const top = Number(rect.getAttribute("y"));
+    const x1 = x0 + Number(rect.getAttribute("width"));
+    const bottom = top + Number(rect.getAttribute("height"));
+    const figure = svg.closest("figure.page-view");
+    const words = await wordsOf(figure);
+    const inside = (words || []).filter((w) => w[2] < x1 && w[4] > x0 && w[3] < bottom && w[5] > top);
+    if (!inside.length) {
+      rect.remove();
+      return;
+    }
+    // The selection snaps to the words it touches, as the row's box will.
+    rect.setAttribute("x", String(Math.min(...inside.map((w) => w[2]))));
+    rect.setAttribute("y", String(Math.min(...inside.map((w) => w[3]))));
+    rect.setAttribute("width", String(Math.max(...inside.map((w) => w[4])) - Number(rect.getAttribute("x"))));
+    rect.setAttribute("height", String(Math.max(...inside.map((w) => w[5])) - Number(rect.getAttribute("y"))));
+    const start = Math.min(...inside.map((w) => w[0]));
+    const end = Math.max(...inside.map((w) => w[1]));
+    useEvidence({ start, end, text: textOf(start, end), page: figure.dataset.page });
   });
   const primaryField = { partners: "name", contacts: "name", dates: "text", targets: "text", events: "name", websites: "url" };
   $$("form.add-form").forEach((form) => {
