@@ -159,6 +159,14 @@ def test_the_page_shows_each_row_box_and_a_click_selects_its_row(
     expect(box).not_to_have_class(SELECTED)
     expect(row).not_to_have_class(SELECTED)
 
+    # The low-confidence rows listed at the top select their row (and its box) when clicked.
+    link = page.locator("a.low-link").first
+    if link.count():
+        target = (link.get_attribute("href") or "#")[1:]
+        link.click()
+        expect(page.locator(f"tr#{target}")).to_have_class(SELECTED)
+        expect(page.locator(f'rect.box[data-row="{target}"]').first).to_have_class(SELECTED)
+
     screenshot = os.environ.get("PARTNERFLOW_PAGE_SCREENSHOT")
     if screenshot and source == SHEET:
         box.click()

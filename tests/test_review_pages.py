@@ -284,3 +284,18 @@ def test_the_words_of_a_pdf_page_are_served_for_selecting_on_its_image(site, cli
         f"/doc/{ids[HTML]}/words/1.json",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def test_low_confidence_rows_are_listed_at_the_top_of_the_view(site, client) -> None:
+    _, _, ids = site
+    page = client.get(f"/doc/{ids[PDF]}").text
+    head = page[: page.index('<div class="split">')]
+    low = []
+    for table in ("dates", "partners", "contacts", "targets", "events", "websites"):
+        frame = _published(site, table)
+        mine = frame[(frame["doc_id"] == ids[PDF]) & (frame["confidence"] < 0.8) & ~frame["corrected"]]
+        low += list(mine[f"{table[:-1]}_id"])
+    assert low, "the sheet has low-confidence rows"
+    assert f"Low confidence ({len(low)})" in head
+    for row_id in low:
+        assert f'href="#r-{row_id}" class="low-link"' in head

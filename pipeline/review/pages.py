@@ -81,6 +81,7 @@ def document(request: Request, doc_id: str) -> HTMLResponse:
         doc_values_json=json.dumps(content("documents", doc), ensure_ascii=False),
         pages=[{**p, "page": cell(p["page"])} for p in pages],
         groups=groups,
+        low_rows=sorted((r for _, rows in groups for r in rows if r["low"]), key=lambda r: r["confidence"]),
         conflicts=[c for c in snapshot.conflicts if c.doc_id == doc_id],
         fact_tables=FACT_TABLES,
         editable={t: editable_fields(t) for t in (*FACT_TABLES, "documents")},

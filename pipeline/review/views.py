@@ -108,6 +108,7 @@ def rows_of(snapshot: Snapshot, table: str, doc_id: str, low: float) -> list[dic
                 "id": str(row[key]),
                 "fields": [(name, cell(row[name])) for name in editable_fields(table)],
                 "values_json": json.dumps(values, ensure_ascii=False),
+                "label": _label(table, values),
                 "page": cell(row["page"]),
                 "box": _box(row),
                 "char_start": int(row["char_start"]),
@@ -126,6 +127,14 @@ def page_texts(snapshot: Snapshot, doc_id: str) -> list[str]:
     """The document's pages' text, in order (its text is them joined)."""
     pages = snapshot.tables["pages"]
     return [str(text) for text in pages[pages["doc_id"] == doc_id].sort_values("char_start")["text"]]
+
+
+def _label(table: str, values: dict[str, Any]) -> str:
+    """What names a row for people: its name, text or URL, else its first value."""
+    shown = values.get(_LABEL_FIELD.get(table, ""))
+    if shown in (None, ""):
+        shown = next((value for value in values.values() if value not in (None, "")), "")
+    return str(shown)
 
 
 def _box(row: dict[str, Any]) -> tuple[float, float, float, float] | None:
@@ -150,10 +159,6 @@ def page_views(
             if row["box"] is None:
                 continue
             x0, top, x1, bottom = row["box"]
-            values = dict(row["fields"])
-            shown = values.get(_LABEL_FIELD.get(table, ""))
-            if shown in (None, ""):
-                shown = next((value for value in values.values() if value not in (None, "")), "")
             boxes.setdefault(int(row["page"]), []).append(
                 {
                     "id": row["id"],
@@ -161,7 +166,7 @@ def page_views(
                     "y": round(top - 1, 2),
                     "width": round(max(x1 - x0, 1.0) + 2, 2),
                     "height": round(max(bottom - top, 1.0) + 2, 2),
-                    "label": f"{table}: {shown}",
+                    "label": f"{table}: {row['label']}",
                     "low": row["low"],
                 }
             )

@@ -140,10 +140,17 @@
       openEdit(row, null);
     });
   });
-  if (location.hash) {
+  function selectFromHash() {
     const index = rows.findIndex((row) => "#" + row.id === location.hash);
     if (index >= 0) select(index);
   }
+  if (location.hash) selectFromHash();
+  // The low-confidence list at the top links to its rows.
+  $$("a.low-link").forEach((link) => link.addEventListener("click", (event) => {
+    event.preventDefault();
+    history.replaceState(null, "", link.getAttribute("href"));
+    selectFromHash();
+  }));
 
   // --- delete: a second press confirms ------------------------------------------------------
   function armDelete(button) {
