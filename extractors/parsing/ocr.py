@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from extractors.errors import CorruptDocumentError, EmptyDocumentError, LimitExceededError, OcrRequiredError
@@ -39,8 +40,14 @@ def ocr_available() -> bool:
     return True
 
 
-def ocr_pdf(data: bytes, *, max_pages: int = 500, language: str = "eng") -> ParsedDocument:
-    """Text of a scanned PDF by OCR; raises OcrRequiredError when tesseract is not installed."""
+def ocr_pdf(
+    data: bytes, *, max_pages: int = 500, language: str = "eng", pages: Collection[int] | None = None
+) -> ParsedDocument:
+    """Text of a scanned PDF by OCR; raises OcrRequiredError when tesseract is not installed.
+
+    ``pages``: only these (1-based) pages, each read as in the whole document and keeping its
+    number (the review app reads one page's words again for a reviewer's selection).
+    """
     if not ocr_available():
         raise OcrRequiredError(
             "the PDF has no text layer (a scan): OCR is needed, but tesseract is not installed",
@@ -61,6 +68,8 @@ def ocr_pdf(data: bytes, *, max_pages: int = 500, language: str = "eng") -> Pars
         builder = DocumentBuilder(PDF)
         confidences: list[float] = []
         for index in range(len(pdf)):
+            if pages is not None and index + 1 not in pages:
+                continue
             page = pdf[index]
             try:
                 image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()

@@ -23,10 +23,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from extractors.errors import DocumentError
-from extractors.parsing import parse_document
+from extractors.parsing import ocr_available, parse_document
+from extractors.parsing.ocr import ocr_pdf
 from pipeline.corrections.extraction import extraction_info
 from pipeline.errors import PartnerflowError
-from schemas.document import Box, ParsedDocument, WordBox
+from schemas.document import PAGE_SEPARATOR, Box, ParsedDocument, WordBox
 
 RENDER_DPI = 150
 CACHE_DIR = ".page-cache"
@@ -36,8 +37,8 @@ MAX_CACHE_BYTES = 256 * 1024 * 1024
 PDF_MEDIA_TYPE = "application/pdf"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ENTRY = re.compile(r"[0-9a-f]{64}-p\d+-\d+dpi\.png")
-# Text layers kept parsed for the boxes of reviewers' selections (documents, most recent first).
-PARSED_DOCUMENTS = 4
+# Readings kept for the boxes of reviewers' selections (text layers of documents, OCR'd pages).
+PARSED_DOCUMENTS = 8
 # pdfium is not thread-safe, and the app serves requests from a thread pool.
 _PDFIUM = threading.Lock()
 
@@ -190,16 +191,53 @@ class PageImages:
             return None
         return parsed
 
+    def _ocr_page(self, doc: Mapping[str, Any], page: int) -> ParsedDocument | None:
+        """One page of a scan read again by OCR, as the extraction read it (seconds, so kept)."""
+        key = f"{doc.get('sha256')}-p{page}"
+        with self._lock:
+            if key in self._parsed:
+                self._parsed.move_to_end(key)
+                return self._parsed[key]
+        data = self.source_bytes(doc)
+        parsed: ParsedDocument | None = None
+        if data is not None and ocr_available():
+            try:
+                parsed = ocr_pdf(data, pages={page})
+            except DocumentError:
+                parsed = None
+        with self._lock:
+            self._parsed[key] = parsed
+            while len(self._parsed) > PARSED_DOCUMENTS:
+                self._parsed.popitem(last=False)
+        return parsed
+
+    def _page_reading(
+        self, doc: Mapping[str, Any], page_texts: Sequence[str], page: int
+    ) -> tuple[int, ParsedDocument] | None:
+        """A reading of ``page`` whose words carry boxes, and where its text starts in the document's:
+        the text layer (all pages, from 0), or for a scan that page read again by OCR. None unless it
+        reads exactly as the extraction's ``page_texts`` (so offsets mean the same characters)."""
+        if doc.get("media_type") != PDF_MEDIA_TYPE or not 1 <= page <= len(page_texts):
+            return None
+        parsed = self._agreeing_text_layer(doc, page_texts)
+        if parsed is not None:
+            return 0, parsed
+        scanned = self._ocr_page(doc, page)
+        if scanned is None or scanned.text != page_texts[page - 1]:
+            return None
+        return sum(len(text) + len(PAGE_SEPARATOR) for text in page_texts[: page - 1]), scanned
+
     def page_words(
         self, doc: Mapping[str, Any], page_texts: Sequence[str], page: int
     ) -> list[WordBox] | None:
         """The words of ``page`` for selecting on its image: (start, end) offsets into the document's
-        text, then the word's box in points; None when the text layer cannot say (a scan)."""
-        parsed = self._agreeing_text_layer(doc, page_texts)
-        if parsed is None:
+        text, then the word's box in points; None when they cannot be read as the extraction did."""
+        reading = self._page_reading(doc, page_texts, page)
+        if reading is None:
             return None
+        base, parsed = reading
         return [
-            (line.char_start + start, line.char_start + end, x0, top, x1, bottom)
+            (base + line.char_start + start, base + line.char_start + end, x0, top, x1, bottom)
             for line in parsed.lines
             if line.page == page
             for start, end, x0, top, x1, bottom in line.boxes
@@ -208,13 +246,17 @@ class PageImages:
     def evidence_box(
         self, doc: Mapping[str, Any], page_texts: Sequence[str], page: int | None, start: int, end: int
     ) -> Box | None:
-        """The box of the text ``start``-``end`` on ``page``, from the PDF's text layer, as the
-        extraction computes a row's box; None unless the text layer reads as the extraction did
-        (``page_texts``: the document's pages, in order) and the span starts on ``page``."""
+        """The box of the text ``start``-``end`` on ``page``, as the extraction computes a row's box
+        (from the text layer, or for a scan from that page read again by OCR); None unless the page
+        reads as the extraction's ``page_texts`` did and the span starts on ``page``."""
         if page is None or not 0 <= start <= end:
             return None
-        parsed = self._agreeing_text_layer(doc, page_texts)
-        if parsed is None or end > len(parsed.text) or parsed.page_at(start) != page:
+        reading = self._page_reading(doc, page_texts, page)
+        if reading is None:
+            return None
+        base, parsed = reading
+        start, end = start - base, end - base
+        if start < 0 or end > len(parsed.text) or parsed.page_at(start) != page:
             return None
         box = parsed.evidence_box(start, end)
         return (
