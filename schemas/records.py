@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -33,7 +33,22 @@ from schemas.types import (
 # then fail every later write of its table, so the models bound them.
 MAX_INT64 = 2**63 - 1
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
+
+# The box of a fact's evidence on its page (PDF documents): the last four columns of every fact
+# table, in PDF points from the page's top-left corner (pdfplumber's x0, top, x1, bottom), on the
+# row's ``page``. Null for formats without pages, and for rows added without a box.
+BOX_FIELDS: tuple[str, ...] = ("x0", "top", "x1", "bottom")
+_BOX_MEANING = {
+    "x0": "Left edge of the evidence's box on its page, in PDF points from the page's left edge.",
+    "top": "Top edge of the evidence's box, in PDF points from the page's top edge.",
+    "x1": "Right edge of the evidence's box, in PDF points from the page's left edge.",
+    "bottom": "Bottom edge of the evidence's box, in PDF points from the page's top edge.",
+}
+
+
+def _box(edge: str) -> Any:
+    return Field(default=None, description=f"{_BOX_MEANING[edge]} Null without a page (HTML, DOCX, text).")
 
 
 class Record(BaseModel):
@@ -111,9 +126,41 @@ class FactRecord(Record):
             raise ValueError(f"char_end {self.char_end} < char_start {self.char_start}")
         return self
 
+    @model_validator(mode="before")
+    @classmethod
+    def _missing_box_is_null(cls, data: Any) -> Any:
+        # A table read back holds a missing number as NaN (float64 columns): it means null.
+        if isinstance(data, dict) and any(_is_nan(data.get(name)) for name in BOX_FIELDS):
+            data = {**data, **{name: None for name in BOX_FIELDS if _is_nan(data.get(name))}}
+        return data
+
+    @model_validator(mode="after")
+    def _box_is_whole_and_ordered(self) -> FactRecord:
+        edges = [getattr(self, name, None) for name in BOX_FIELDS]
+        if all(v is None for v in edges):
+            return self
+        box = self.box
+        if box is None or self.page is None:
+            raise ValueError("a box needs its page and all of x0, top, x1, bottom")
+        x0, top, x1, bottom = box
+        if x1 < x0 or bottom < top:
+            raise ValueError(f"box ({x0}, {top}, {x1}, {bottom}) is not ordered")
+        return self
+
+    @property
+    def box(self) -> tuple[float, float, float, float] | None:
+        """(x0, top, x1, bottom) of the evidence on ``page``, if known."""
+        edges = [getattr(self, name, None) for name in BOX_FIELDS]
+        values = [float(v) for v in edges if v is not None]
+        return (values[0], values[1], values[2], values[3]) if len(values) == len(BOX_FIELDS) else None
+
     def identity_key(self) -> str:
         parts = [self.doc_id, self.table] + [_fold(getattr(self, name)) for name in self.identity]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _is_nan(value: object) -> bool:
+    return isinstance(value, float) and value != value
 
 
 def _fold(value: object) -> str:
@@ -130,6 +177,10 @@ class DateRecord(FactRecord):
     start: IsoPartialDate = Field(description="ISO 8601 at the text's precision (2002-10).")
     end: IsoPartialDate | None = Field(default=None, description="End of a span; null for a single point.")
     text: str = Field(description="The date as printed.")
+    x0: float | None = _box("x0")
+    top: float | None = _box("top")
+    x1: float | None = _box("x1")
+    bottom: float | None = _box("bottom")
 
     @model_validator(mode="after")
     def _start_not_after_end(self) -> DateRecord:
@@ -156,6 +207,10 @@ class PartnerRecord(FactRecord):
         default=None,
         description="The organisation this body resolves to (see organizations); null if unresolved.",
     )
+    x0: float | None = _box("x0")
+    top: float | None = _box("top")
+    x1: float | None = _box("x1")
+    bottom: float | None = _box("bottom")
 
 
 class ContactRecord(FactRecord):
@@ -176,6 +231,10 @@ class ContactRecord(FactRecord):
         default=None,
         description="The organisation of `organization` (see organizations); null when the block names none.",
     )
+    x0: float | None = _box("x0")
+    top: float | None = _box("top")
+    x1: float | None = _box("x1")
+    bottom: float | None = _box("bottom")
 
 
 class TargetRecord(FactRecord):
@@ -188,6 +247,10 @@ class TargetRecord(FactRecord):
         default=None, ge=1900, le=2200, description="Year of a dated step; null if undated."
     )
     text: NonEmptyText = Field(description="The target as printed.")
+    x0: float | None = _box("x0")
+    top: float | None = _box("top")
+    x1: float | None = _box("x1")
+    bottom: float | None = _box("bottom")
 
 
 class EventRecord(FactRecord):
@@ -202,6 +265,10 @@ class EventRecord(FactRecord):
     venue: str | None = Field(default=None, description="Venue as printed.")
     city: str | None = Field(default=None, description="City.")
     country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 country.")
+    x0: float | None = _box("x0")
+    top: float | None = _box("top")
+    x1: float | None = _box("x1")
+    bottom: float | None = _box("bottom")
 
 
 class WebsiteRecord(FactRecord):
@@ -211,6 +278,10 @@ class WebsiteRecord(FactRecord):
 
     website_id: str = Field(default="", description="Stable id of the row.")
     url: NonEmptyText = Field(description="The URL as printed.")
+    x0: float | None = _box("x0")
+    top: float | None = _box("top")
+    x1: float | None = _box("x1")
+    bottom: float | None = _box("bottom")
 
 
 class OrganizationRecord(Record):

@@ -7,10 +7,11 @@ drift: a line's span is recorded at the moment its text is appended.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from extractors.errors import EmptyDocumentError
-from schemas.document import PAGE_SEPARATOR, PageSpan, ParsedDocument, TextLine
+from schemas.document import PAGE_SEPARATOR, Box, PageSpan, ParsedDocument, TextLine, WordBox
 
 LINE_SEPARATOR = "\n"
 
@@ -71,6 +72,30 @@ class LineAttrs:
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    boxes: list[WordBox] = field(default_factory=list)  # see ``word_boxes``
+
+
+def word_boxes(text: str, words: Sequence[tuple[str, Box | None]]) -> list[WordBox]:
+    """The boxes of a line's words, placed in the line's ``text`` (the words joined, perhaps edited).
+
+    Each word is matched where the text stands after the words before it (spaces skipped), so a
+    box can only land on the characters its word printed; a word no longer there (a hyphenated
+    fragment moved to the line above) or without a box gets none. Boxes are rounded to 0.01 pt.
+    """
+    boxes: list[WordBox] = []
+    cursor = 0
+    for word, box in words:
+        at = cursor
+        while at < len(text) and text[at].isspace():
+            at += 1
+        for piece in (word, word.rstrip("-")):
+            if piece and text.startswith(piece, at):
+                if box is not None:
+                    x0, top, x1, bottom = (round(v, 2) for v in box)
+                    boxes.append((at, at + len(piece), x0, top, x1, bottom))
+                cursor = at + len(piece)
+                break
+    return boxes
 
 
 class DocumentBuilder:
@@ -147,6 +172,7 @@ class DocumentBuilder:
             table=a.table,
             row=a.row,
             col=a.col,
+            boxes=a.boxes,
         )
         self._lines.append(line)
         return line

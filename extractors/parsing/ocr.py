@@ -2,7 +2,8 @@
 
 Pages are rendered with pdfium and read by tesseract (pytesseract); words come
 back with positions and confidences, grouped into lines and blocks as
-tesseract found them. The mean word confidence becomes the document's
+tesseract found them, each word keeping its box (image pixels scaled back to PDF points, so
+OCR'd rows are drawn on the page like text-layer ones). The mean word confidence becomes the document's
 ``ocr_confidence``, which scales every extracted row's confidence: OCR text is
 less reliable than a text layer and reviewers should look there first.
 """
@@ -11,11 +12,19 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
+from collections.abc import Collection
+from typing import Any
 
 from extractors.errors import CorruptDocumentError, EmptyDocumentError, LimitExceededError, OcrRequiredError
-from extractors.parsing.builder import DocumentBuilder, LineAttrs, clean_text, looks_like_list_item
+from extractors.parsing.builder import (
+    DocumentBuilder,
+    LineAttrs,
+    clean_text,
+    looks_like_list_item,
+    word_boxes,
+)
 from extractors.parsing.sniff import PDF
-from schemas.document import ParsedDocument
+from schemas.document import Box, ParsedDocument
 
 RENDER_DPI = 300
 
@@ -31,8 +40,14 @@ def ocr_available() -> bool:
     return True
 
 
-def ocr_pdf(data: bytes, *, max_pages: int = 500, language: str = "eng") -> ParsedDocument:
-    """Text of a scanned PDF by OCR; raises OcrRequiredError when tesseract is not installed."""
+def ocr_pdf(
+    data: bytes, *, max_pages: int = 500, language: str = "eng", pages: Collection[int] | None = None
+) -> ParsedDocument:
+    """Text of a scanned PDF by OCR; raises OcrRequiredError when tesseract is not installed.
+
+    ``pages``: only these (1-based) pages, each read as in the whole document and keeping its
+    number (the review app reads one page's words again for a reviewer's selection).
+    """
     if not ocr_available():
         raise OcrRequiredError(
             "the PDF has no text layer (a scan): OCR is needed, but tesseract is not installed",
@@ -53,9 +68,12 @@ def ocr_pdf(data: bytes, *, max_pages: int = 500, language: str = "eng") -> Pars
         builder = DocumentBuilder(PDF)
         confidences: list[float] = []
         for index in range(len(pdf)):
+            if pages is not None and index + 1 not in pages:
+                continue
             page = pdf[index]
             try:
                 image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+                origin = _crop_origin(page)
             finally:
                 page.close()
             try:
@@ -63,7 +81,7 @@ def ocr_pdf(data: bytes, *, max_pages: int = 500, language: str = "eng") -> Pars
             except pytesseract.TesseractError as exc:
                 raise CorruptDocumentError(f"OCR failed on page {index + 1} ({exc})") from exc
             builder.start_page(index + 1)
-            confidences.extend(_add_page(builder, words))
+            confidences.extend(_add_page(builder, words, origin))
     finally:
         pdf.close()
     document = builder.build(empty_reason="OCR found no text in the scan")
@@ -78,7 +96,30 @@ def ocr_pdf(data: bytes, *, max_pages: int = 500, language: str = "eng") -> Pars
     )
 
 
-def _add_page(builder: DocumentBuilder, words: dict[str, list]) -> list[float]:
+def _crop_origin(page: Any) -> tuple[float, float]:
+    """Where the rendered image's top-left corner is in pdfplumber's page coordinates (points from
+    the media box's top-left): the render shows the crop box, which may start inside it."""
+    try:
+        if page.get_rotation() % 360:
+            return 0.0, 0.0
+        media, crop = page.get_mediabox(), page.get_cropbox()
+        # Some files give a box's corners the other way round.
+        left, top = min(media[0], media[2]), max(media[1], media[3])
+        crop_left, crop_top = min(crop[0], crop[2]), max(crop[1], crop[3])
+        return float(crop_left - left), float(top - crop_top)
+    except Exception:  # a box pdfium cannot read: the page's own frame
+        return 0.0, 0.0
+
+
+def _word_box(words: dict[str, list], i: int, origin: tuple[float, float]) -> Box:
+    scale = 72 / RENDER_DPI
+    left, top = float(words["left"][i]), float(words["top"][i])
+    right, bottom = left + float(words["width"][i]), top + float(words["height"][i])
+    dx, dy = origin
+    return (left * scale + dx, top * scale + dy, right * scale + dx, bottom * scale + dy)
+
+
+def _add_page(builder: DocumentBuilder, words: dict[str, list], origin: tuple[float, float]) -> list[float]:
     lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for i, text in enumerate(words["text"]):
         if str(text).strip() and float(words["conf"][i]) >= 0:
@@ -106,6 +147,9 @@ def _add_page(builder: DocumentBuilder, words: dict[str, list]) -> list[float]:
                 indent=(min(words["left"][i] for i in ids) - margin) * 72 / RENDER_DPI,
                 heading_level=1 if height > 1.6 * body else 0,
                 list_item=looks_like_list_item(text),
+                boxes=word_boxes(
+                    text, [(clean_text(str(words["text"][i])), _word_box(words, i, origin)) for i in ids]
+                ),
             ),
         )
         confidences.extend(float(words["conf"][i]) for i in ids)

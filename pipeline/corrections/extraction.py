@@ -139,6 +139,9 @@ def load_extraction(out_dir: Path) -> dict[str, pd.DataFrame]:
 def _typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     # Parquet keeps microseconds; the frames the pipeline builds are nanosecond: same dtypes as records_to_frame.
     for column in table_columns(table):
+        if column.name not in frame.columns and column.nullable:
+            # Saved before the schema gained the column (the evidence boxes of 1.1.0): it is unknown.
+            frame[column.name] = pd.Series([None] * len(frame), dtype=column.pandas_dtype, index=frame.index)
         if column.name in frame.columns and str(frame[column.name].dtype) != column.pandas_dtype:
             frame[column.name] = frame[column.name].astype(column.pandas_dtype)
     return frame

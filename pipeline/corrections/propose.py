@@ -21,7 +21,7 @@ from pipeline.corrections.values import (
     validated_row,
 )
 from pipeline.errors import InvalidCorrectionError, StaleValueError
-from schemas.records import TABLE_MODELS, FactRecord, with_stable_id
+from schemas.records import BOX_FIELDS, TABLE_MODELS, FactRecord, with_stable_id
 
 
 def _row(tables: Mapping[str, pd.DataFrame], table: str, row_id: str) -> dict[str, Any]:
@@ -93,8 +93,10 @@ def new_row(
     page: int | None = None,
     char_start: int = 0,
     char_end: int = 0,
+    box: tuple[float, float, float, float] | None = None,
 ) -> dict[str, Any]:
-    """A reviewer's row of ``table``, validated, with its stable id and reviewer provenance (JSON-ready)."""
+    """A reviewer's row of ``table``, validated, with its stable id and reviewer provenance (JSON-ready);
+    ``box``: its evidence's box on ``page`` (PDF), kept only with a page."""
     if table not in FACT_TABLES:
         raise InvalidCorrectionError(f"rows can be added to {', '.join(FACT_TABLES)}, not {table!r}")
     unknown = sorted(set(values) - set(editable_fields(table)))
@@ -111,6 +113,7 @@ def new_row(
         "page": page,
         "char_start": char_start,
         "char_end": char_end,
+        **(dict(zip(BOX_FIELDS, box, strict=True)) if box is not None and page is not None else {}),
         "method": REVIEWER_METHOD,
         "confidence": 1.0,
         "corrected": True,
@@ -135,11 +138,12 @@ def propose_add(
     page: int | None = None,
     char_start: int = 0,
     char_end: int = 0,
+    box: tuple[float, float, float, float] | None = None,
     note: str | None = None,
 ) -> NewCorrection:
     """An ``add`` of a row the extraction missed; its id comes from the reviewer's values."""
     doc = _document(tables, doc_id)
-    row = new_row(table, doc_id, values, page=page, char_start=char_start, char_end=char_end)
+    row = new_row(table, doc_id, values, page=page, char_start=char_start, char_end=char_end, box=box)
     row_id = row[id_column(table)]
     frame = tables[table]
     if (frame[id_column(table)] == row_id).any():

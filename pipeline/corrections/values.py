@@ -16,7 +16,7 @@ from pydantic import JsonValue, TypeAdapter, ValidationError
 from extractors.normalize import country_code, normalize_email, normalize_phone, parse_date
 from pipeline.errors import InvalidCorrectionError
 from pipeline.tables import table_columns
-from schemas.records import FACT_MODELS, TABLE_MODELS
+from schemas.records import BOX_FIELDS, FACT_MODELS, TABLE_MODELS
 
 FACT_TABLES: tuple[str, ...] = tuple(model.table for model in FACT_MODELS)
 PROVENANCE: tuple[str, ...] = (
@@ -27,6 +27,7 @@ PROVENANCE: tuple[str, ...] = (
     "method",
     "confidence",
     "corrected",
+    *BOX_FIELDS,
 )
 # Columns computed from other rows (organisation resolution); a correction to them would be overwritten.
 DERIVED: frozenset[str] = frozenset({"org_id"})

@@ -43,10 +43,12 @@ from pipeline.release.publish import (
     list_releases,
     read_current,
 )
-from schemas.records import TABLE_MODELS, FactRecord
+from schemas.records import BOX_FIELDS, TABLE_MODELS, FactRecord
 
 RUN_METADATA = frozenset({"extracted_at", "extractor_version"})
+# The evidence box (schema 1.1) is provenance too; a release from before it has no box columns.
 PROVENANCE = frozenset(FactRecord.model_fields) - {"doc_id"}
+BOX = frozenset(BOX_FIELDS)
 _LABEL_COLUMNS = ("name", "title", "text", "url", "source", "organization", "role", "start")
 
 
@@ -233,7 +235,7 @@ def _diff_table(
         diff.columns_added = [c for c in columns_b if c not in columns_a]
         diff.columns_removed = [c for c in columns_a if c not in columns_b]
     compared = [c for c in columns_a if c in columns_b and c not in RUN_METADATA and c != id_column]
-    provenance = PROVENANCE if set(compared) >= PROVENANCE else frozenset()
+    provenance = PROVENANCE | (BOX & set(compared)) if set(compared) >= PROVENANCE else frozenset()
 
     rows_a = _rows_by_id(frame_a, id_column, diff.notes, "a")
     rows_b = _rows_by_id(frame_b, id_column, diff.notes, "b")

@@ -15,9 +15,10 @@ from pipeline.corrections.model import Decision, NewCorrection
 from pipeline.corrections.propose import propose_accept, propose_add, propose_delete, propose_set
 from pipeline.corrections.values import FACT_TABLES, editable_fields, parse_form_value, parse_json
 from pipeline.errors import CorrectionsError, FormRefusedError, InvalidCorrectionError
+from pipeline.review.page_images import PageImages
 from pipeline.review.security import read_form
 from pipeline.review.state import Snapshot
-from pipeline.review.views import REVIEWER_COOKIE, context_of
+from pipeline.review.views import REVIEWER_COOKIE, cell, context_of, page_texts
 
 # Builds the ledger entries of one form: (the current snapshot, the form, the reviewer) -> entries.
 Build = Callable[[Snapshot, Mapping[str, str], str], list[NewCorrection]]
@@ -46,7 +47,8 @@ async def act(request: Request, doc_id: str, build: Build) -> Response:
     try:
         reviewer = reviewer_of(request, form)
         snapshot = await run_in_threadpool(state.snapshot)
-        entries = build(snapshot, form, reviewer)
+        # In a thread: an add may read the document's PDF for its box.
+        entries = await run_in_threadpool(build, snapshot, form, reviewer)
         message = await run_in_threadpool(state.write, entries)
         flashes[session] = ("ok", message)
         last = entries[-1]
@@ -95,6 +97,8 @@ async def set_field(request: Request, doc_id: str) -> Response:
 
 @router.post("/doc/{doc_id}/add")
 async def add_row(request: Request, doc_id: str) -> Response:
+    images = context_of(request).images
+
     def build(snapshot: Snapshot, form: Mapping[str, str], reviewer: str) -> list[NewCorrection]:
         table = form.get("table", "")
         if table not in FACT_TABLES:
@@ -105,6 +109,8 @@ async def add_row(request: Request, doc_id: str) -> Response:
             if form.get(f"f_{name}", "").strip()
         }
         spans = _span(form)
+        if "char_start" in spans:  # on a PDF page, the selection's box is the row's, as for extracted rows
+            spans["box"] = _selection_box(snapshot, images, doc_id, spans)
         return [
             propose_add(
                 snapshot.tables,
@@ -172,6 +178,18 @@ async def resolve(request: Request, correction_id: int) -> Response:
 def _same_document(entry: NewCorrection, doc_id: str) -> None:
     if entry.doc_id != doc_id:
         raise InvalidCorrectionError(f"row {entry.row_id} belongs to document {entry.doc_id}, not {doc_id}")
+
+
+def _selection_box(
+    snapshot: Snapshot, images: PageImages, doc_id: str, spans: Mapping[str, Any]
+) -> tuple[float, float, float, float] | None:
+    documents = snapshot.tables["documents"]
+    found = documents[documents["doc_id"] == doc_id].to_dict("records")
+    if not found:
+        return None
+    doc = {k: cell(v) for k, v in found[0].items()}
+    texts = page_texts(snapshot, doc_id)
+    return images.evidence_box(doc, texts, spans.get("page"), spans["char_start"], spans["char_end"])
 
 
 def _span(form: Mapping[str, str]) -> dict[str, Any]:

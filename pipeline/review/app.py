@@ -2,7 +2,8 @@
 write reviewers' corrections to the ledger and re-publish at once.
 
 ``create_app`` wires the parts: the guards of ``security`` (token, Host, CSRF, headers), the
-state of ``state``, and the routers of ``pages`` (GET) and ``actions`` (POST).
+state of ``state``, the page images of ``page_images`` (PDF pages, cached under the output
+folder), and the routers of ``pages`` (GET) and ``actions`` (POST).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from pipeline.review import actions, pages
+from pipeline.review.page_images import PageImages
 from pipeline.review.security import Csrf, access_guard, check_bind, check_token
 from pipeline.review.state import ReviewState
 from pipeline.review.views import LOW_CONFIDENCE, ReviewContext
@@ -36,7 +38,12 @@ def create_app(
     state = ReviewState(settings, out)
     app = FastAPI(title="partnerflow review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.review = state
-    app.state.context = ReviewContext(state=state, csrf=Csrf(), low_confidence=low_confidence)
+    app.state.context = ReviewContext(
+        state=state,
+        csrf=Csrf(),
+        low_confidence=low_confidence,
+        images=PageImages(out, settings.raw_path),
+    )
     app.middleware("http")(access_guard(token, allowed_hosts))
     app.include_router(pages.router)
     app.include_router(actions.router)

@@ -26,6 +26,9 @@ from pipeline.settings import Settings
 from schemas.records import FACT_MODELS, DocumentRecord, PageRecord
 
 _FACT_MODELS = {model.table: model for model in FACT_MODELS}
+# The layout of an entry, part of its key (the code fingerprint changes with any code change too):
+# 2: fact rows carry the box of their evidence on the page (schema 1.1.0).
+CACHE_FORMAT = 2
 
 
 @lru_cache(maxsize=4)
@@ -52,7 +55,8 @@ def settings_key(settings: Settings) -> str:
 class ResultCache:
     def __init__(self, directory: Path, settings_key: str) -> None:
         self.directory = directory
-        self.key = hashlib.sha256(f"{code_fingerprint()}|{settings_key}".encode()).hexdigest()[:16]
+        entry_key = f"{CACHE_FORMAT}|{code_fingerprint()}|{settings_key}"
+        self.key = hashlib.sha256(entry_key.encode()).hexdigest()[:16]
 
     def _path(self, sha256: str) -> Path:
         return self.directory / self.key / sha256[:2] / f"{sha256}.json"

@@ -9,7 +9,7 @@ from typing import Any
 import pdfplumber
 
 from extractors.errors import CorruptDocumentError, EmptyDocumentError, LimitExceededError, OcrRequiredError
-from extractors.parsing.builder import DocumentBuilder, LineAttrs
+from extractors.parsing.builder import DocumentBuilder, LineAttrs, word_boxes
 from extractors.parsing.pdf.blocks import mark_blocks
 from extractors.parsing.pdf.failures import close_quietly, document_error
 from extractors.parsing.pdf.furniture import drop_page_furniture
@@ -129,6 +129,7 @@ def parse_pdf(data: bytes, *, max_pages: int = 500) -> ParsedDocument:
                     table=line.table,
                     row=line.row,
                     col=line.col,
+                    boxes=word_boxes(line.text, [(w.text, w.box) for w in line.words]),
                 ),
             )
     return builder.build(empty_reason="the PDF holds no text", title_hint=title, needs_ocr=bool(scanned))

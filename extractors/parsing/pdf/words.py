@@ -26,6 +26,9 @@ class Word:
     size: float
     bold: bool
     italic: bool
+    # Where the word is printed, upright on the page (x0, top, x1, bottom in points), whatever
+    # its reading frame: the box a fact's evidence is shown in.
+    box: tuple[float, float, float, float] | None = None
 
     @property
     def height(self) -> float:
@@ -62,6 +65,7 @@ class WordReader:
                 continue
             direction = str(w.get("direction") or "ltr") if not w.get("upright", True) else "ltr"
             x0, x1, top, bottom = float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])
+            box = (x0, top, x1, bottom)
             if direction == "ttb":  # page turned clockwise: the first line is on the right
                 x0, x1, top, bottom = top, bottom, width - x1, width - x0
             elif direction == "btt":  # turned anticlockwise: the first line is on the left
@@ -80,6 +84,7 @@ class WordReader:
                     size=round((float(w.get("size") or 0.0) if direction == "ltr" else bottom - top) * 2) / 2,
                     bold=bool(_BOLD.search(font)),
                     italic=bool(_ITALIC.search(font)),
+                    box=box,
                 )
             )
         return by_direction

@@ -1,4 +1,5 @@
-// partnerflow review: row selection, evidence highlighting, dialogs and keyboard shortcuts.
+// partnerflow review: row selection, evidence highlighting (in the text and as boxes on the page
+// images), dialogs and keyboard shortcuts.
 // Document text only ever goes through textContent / text nodes, never innerHTML.
 (() => {
   "use strict";
@@ -53,7 +54,7 @@
       }
     }
   }
-  function highlight(start, end) {
+  function highlight(start, end, scroll = true) {
     clearMarks();
     if (!(end > start)) return;
     let first = null;
@@ -72,27 +73,58 @@
       pre.dataset.marked = "1";
       first = first || mark;
     }
-    if (first) scrollWithin(first, true);
+    // Text inside a closed "Extracted text" (PDFs show their pages) is not on screen: no scrolling to it.
+    if (first && scroll && first.getClientRects().length) scrollWithin(first, true);
+  }
+
+  // --- evidence boxes on the page images -----------------------------------------------------
+  const boxes = $$("rect.box");
+  function markBoxes(row, name) {
+    let first = null;
+    for (const box of boxes) {
+      const on = row !== null && box.dataset.row === row.id;
+      box.classList.toggle(name, on);
+      if (on && !first) first = box;
+    }
+    return first;
   }
 
   // --- rows --------------------------------------------------------------------------------
   const rows = $$("tr.row");
   let selected = -1;
   const spanOf = (row) => [Number(row.dataset.start), Number(row.dataset.end)];
-  function select(index) {
+  function select(index, fromBox = false) {
     if (!rows.length) return;
     selected = Math.max(0, Math.min(rows.length - 1, index));
     rows.forEach((row) => row.classList.remove("selected"));
     const row = rows[selected];
     row.classList.add("selected");
-    scrollWithin(row, false);
-    highlight(...spanOf(row));
+    scrollWithin(row, fromBox);
+    highlight(...spanOf(row), !fromBox);
+    const box = markBoxes(row, "selected");
+    if (box && !fromBox) scrollWithin(box, true);
     history.replaceState(null, "", "#" + row.id);
   }
+  for (const box of boxes) {
+    box.addEventListener("click", () => {
+      if (justDragged) return;
+      const index = rows.findIndex((row) => row.id === box.dataset.row);
+      if (index >= 0) select(index, true);
+    });
+    box.addEventListener("mouseenter", () => {
+      const row = document.getElementById(box.dataset.row);
+      if (row) row.classList.add("hover");
+    });
+    box.addEventListener("mouseleave", () => $$("tr.row.hover").forEach((row) => row.classList.remove("hover")));
+  }
   rows.forEach((row, index) => {
-    row.addEventListener("mouseenter", () => highlight(...spanOf(row)));
+    row.addEventListener("mouseenter", () => {
+      highlight(...spanOf(row), !boxes.length);
+      markBoxes(row, "hover");
+    });
     row.addEventListener("mouseleave", () => {
-      if (selected >= 0) highlight(...spanOf(rows[selected]));
+      markBoxes(null, "hover");
+      if (selected >= 0) highlight(...spanOf(rows[selected]), !boxes.length);
       else clearMarks();
     });
     row.addEventListener("click", (event) => {
@@ -108,10 +140,17 @@
       openEdit(row, null);
     });
   });
-  if (location.hash) {
+  function selectFromHash() {
     const index = rows.findIndex((row) => "#" + row.id === location.hash);
     if (index >= 0) select(index);
   }
+  if (location.hash) selectFromHash();
+  // The low-confidence list at the top links to its rows.
+  $$("a.low-link").forEach((link) => link.addEventListener("click", (event) => {
+    event.preventDefault();
+    history.replaceState(null, "", link.getAttribute("href"));
+    selectFromHash();
+  }));
 
   // --- delete: a second press confirms ------------------------------------------------------
   function armDelete(button) {
@@ -192,14 +231,97 @@
     before.setEnd(range.startContainer, range.startOffset);
     const start = Number(pre.dataset.start) + before.toString().length;
     const text = range.toString();
-    lastSelection = { start, end: start + text.length, text, page: pre.dataset.page };
+    useEvidence({ start, end: start + text.length, text, page: pre.dataset.page });
+  });
+  function useEvidence(found) {
+    lastSelection = found;
+    const text = found.text;
     for (const form of $$("form.add-form")) {
-      form.elements.char_start.value = String(lastSelection.start);
-      form.elements.char_end.value = String(lastSelection.end);
-      form.elements.page.value = lastSelection.page || "";
+      form.elements.char_start.value = String(found.start);
+      form.elements.char_end.value = String(found.end);
+      form.elements.page.value = found.page || "";
       const shown = text.length > 80 ? text.slice(0, 80) + "…" : text;
-      $(".selection", form).textContent = `Evidence: chars ${lastSelection.start}–${lastSelection.end}: “${shown}”`;
+      $(".selection", form).textContent = `Evidence: chars ${found.start}–${found.end}: “${shown}”`;
     }
+  }
+
+  // --- add: evidence dragged over on a page image --------------------------------------------
+  // The page's words (offsets into the text and boxes in points) are fetched on the first drag.
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const pageWords = new Map();
+  function wordsOf(figure) {
+    const url = figure.dataset.words;
+    if (!pageWords.has(url)) {
+      pageWords.set(url, fetch(url, { credentials: "same-origin" })
+        .then((response) => (response.ok ? response.json() : null))
+        .catch(() => null));
+    }
+    return pageWords.get(url);
+  }
+  function textOf(start, end) {
+    for (const pre of pages) {
+      const from = Number(pre.dataset.start);
+      if (from <= start && end <= Number(pre.dataset.end)) return originals.get(pre).slice(start - from, end - from);
+    }
+    return "";
+  }
+  function pointIn(svg, event) {
+    const point = svg.createSVGPoint();
+    point.x = event.clientX;
+    point.y = event.clientY;
+    return point.matrixTransform(svg.getScreenCTM().inverse());
+  }
+  let drag = null;
+  let justDragged = false;
+  for (const svg of $$("svg.boxes")) {
+    svg.addEventListener("mousedown", (event) => {
+      if (event.button !== 0) return;
+      event.preventDefault(); // no native image drag, no text selection
+      const at = pointIn(svg, event);
+      drag = { svg, x: at.x, y: at.y, rect: null };
+      justDragged = false;
+    });
+  }
+  document.addEventListener("mousemove", (event) => {
+    if (!drag) return;
+    const at = pointIn(drag.svg, event);
+    if (!drag.rect) {
+      if (Math.abs(at.x - drag.x) + Math.abs(at.y - drag.y) < 3) return; // still a click
+      $$("rect.drag").forEach((old) => old.remove());
+      drag.rect = document.createElementNS(SVG_NS, "rect");
+      drag.rect.setAttribute("class", "drag");
+      drag.svg.append(drag.rect);
+    }
+    drag.rect.setAttribute("x", String(Math.min(at.x, drag.x)));
+    drag.rect.setAttribute("y", String(Math.min(at.y, drag.y)));
+    drag.rect.setAttribute("width", String(Math.abs(at.x - drag.x)));
+    drag.rect.setAttribute("height", String(Math.abs(at.y - drag.y)));
+  });
+  document.addEventListener("mouseup", async () => {
+    if (!drag) return;
+    const { svg, rect } = drag;
+    drag = null;
+    if (!rect) return;
+    justDragged = true; // the click this mouseup makes is no click on a box
+    const x0 = Number(rect.getAttribute("x"));
+    const top = Number(rect.getAttribute("y"));
+    const x1 = x0 + Number(rect.getAttribute("width"));
+    const bottom = top + Number(rect.getAttribute("height"));
+    const figure = svg.closest("figure.page-view");
+    const words = await wordsOf(figure);
+    const inside = (words || []).filter((w) => w[2] < x1 && w[4] > x0 && w[3] < bottom && w[5] > top);
+    if (!inside.length) {
+      rect.remove();
+      return;
+    }
+    // The selection snaps to the words it touches, as the row's box will.
+    rect.setAttribute("x", String(Math.min(...inside.map((w) => w[2]))));
+    rect.setAttribute("y", String(Math.min(...inside.map((w) => w[3]))));
+    rect.setAttribute("width", String(Math.max(...inside.map((w) => w[4])) - Number(rect.getAttribute("x"))));
+    rect.setAttribute("height", String(Math.max(...inside.map((w) => w[5])) - Number(rect.getAttribute("y"))));
+    const start = Math.min(...inside.map((w) => w[0]));
+    const end = Math.max(...inside.map((w) => w[1]));
+    useEvidence({ start, end, text: textOf(start, end), page: figure.dataset.page });
   });
   const primaryField = { partners: "name", contacts: "name", dates: "text", targets: "text", events: "name", websites: "url" };
   $$("form.add-form").forEach((form) => {
