@@ -119,17 +119,30 @@ def targets_from_zones(ctx: ExtractionContext, zones: Sequence[Zone], draft: Dra
         return  # the type's own labels found the targets section; its reading knows the form
     taken: list[tuple[int, int]] = []
     inside = False
+    section_table: int | None = None  # the table the targets section is printed in
     for zone in zones:
         label = zone.label.text if zone.label is not None else ""
         year_label = _YEAR_LABEL.match(label) if zone.source == "label" else None
-        if zone.source in ("heading", "label") and not year_label:
+        label_line = (
+            ctx.doc.line_at(zone.label.start) if zone.label is not None and zone.source == "label" else None
+        )
+        table = label_line.table if label_line is not None else None
+        pieces = list(zone.pieces)
+        if table is not None and inside and section_table in (None, table):
+            # 'Target | Year' then 'Regional review completed | 2003': a row of the section's
+            # table, read as a label and its value, is a target, not a section of its own.
+            section_table = table
+            if not year_label and zone.label is not None:
+                pieces = [Piece(zone.label, "cell"), *pieces]
+        elif zone.source in ("heading", "label") and not year_label:
             inside = bool(_TARGETS_HEADING.search(label)) and len(label.split()) <= 8
+            section_table = table if inside else None
         elif zone.source == "intro":
             inside = False
         if not inside:
             continue
         previous: TargetRecord | None = None
-        for piece, row_year in _rows_of(ctx, zone.pieces):
+        for piece, row_year in _rows_of(ctx, pieces):
             if piece.kind == "paragraph" and not year_label and not _YEAR_ITEM.match(piece.text.text):
                 continue  # commentary between the items
             text = clean_value(piece.text)

@@ -119,6 +119,30 @@ def _word_box(words: dict[str, list], i: int, origin: tuple[float, float]) -> Bo
     return (left * scale + dx, top * scale + dy, right * scale + dx, bottom * scale + dy)
 
 
+# What tesseract makes of a bullet glyph: 'e The Nature Conservancy', '« the Government of X',
+# '¢ Coral Triangle Center', '. Priority seascapes designated'.
+_MISREAD_BULLETS = frozenset(["e", "«", "»", "¢", "©", "®", "°", "*", "o", "eo", "ce", "."])
+_INLINE_MISREAD_BULLETS = frozenset(["e", "«", "¢", "©", "°"])
+
+
+def restore_misread_bullets(tokens: list[str]) -> list[str]:
+    """A line's words with misread bullets put back as '•', so lists read as lists.
+
+    Only a line that opens with one is taken: 'e' before a capital or 'the' starts no English
+    sentence, and on such a line a second 'e' before a capital is the next bullet."""
+
+    def opens_item(index: int) -> bool:
+        after = tokens[index + 1] if index + 1 < len(tokens) else ""
+        return after[:1].isupper() or after in ("the", "a", "an")
+
+    if len(tokens) < 2 or tokens[0] not in _MISREAD_BULLETS or not opens_item(0):
+        return tokens
+    restored = ["•"]
+    for index, token in enumerate(tokens[1:], start=1):
+        restored.append("•" if token in _INLINE_MISREAD_BULLETS and opens_item(index) else token)
+    return restored
+
+
 def _add_page(builder: DocumentBuilder, words: dict[str, list], origin: tuple[float, float]) -> list[float]:
     lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for i, text in enumerate(words["text"]):
@@ -133,7 +157,8 @@ def _add_page(builder: DocumentBuilder, words: dict[str, list], origin: tuple[fl
     previous_paragraph: tuple[int, int] | None = None
     for key in sorted(lines, key=lambda k: (min(words["top"][i] for i in lines[k]), k)):
         ids = sorted(lines[key], key=lambda i: words["left"][i])
-        text = clean_text(" ".join(str(words["text"][i]) for i in ids))
+        tokens = restore_misread_bullets([str(words["text"][i]) for i in ids])
+        text = clean_text(" ".join(tokens))
         if not text:
             continue
         if key[:2] != previous_paragraph:
@@ -148,7 +173,11 @@ def _add_page(builder: DocumentBuilder, words: dict[str, list], origin: tuple[fl
                 heading_level=1 if height > 1.6 * body else 0,
                 list_item=looks_like_list_item(text),
                 boxes=word_boxes(
-                    text, [(clean_text(str(words["text"][i])), _word_box(words, i, origin)) for i in ids]
+                    text,
+                    [
+                        (clean_text(token), _word_box(words, i, origin))
+                        for token, i in zip(tokens, ids, strict=True)
+                    ],
                 ),
             ),
         )
