@@ -19,11 +19,13 @@ from schemas.document import ParsedDocument, TextLine
 # A label set's keys: plain strings or a Literal (a Mapping is invariant in its keys).
 _Key = TypeVar("_Key", bound=str)
 
-_SEPARATOR = r"\s*(?:\([^()\n]{0,40}\))?\s*(?::|/(?=\s)|/$|\s[-–—]\s|$)"
+# After a label: ':', '/', ' - ', the line's end, or dot leaders ('Time frame ....... 2004').
+_SEPARATOR = r"\s*(?:\([^()\n]{0,40}\))?\s*(?::|/(?=\s)|/$|\s[-–—]\s|\s*[.…·]{3,}\s*|$)"
 
 
-# A section number before a label: '6. Contact person', 'C. Partners', 'III. Governments', '2.1 Dates'.
-_NUMBERING = r"(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-H][.)]|[IVX]{1,4}\.)\s+)?"
+# A section number before a label: '6. Contact person', 'C. Partners', 'A.3 Date of launch',
+# 'III. Governments', '2.1 Dates'.
+_NUMBERING = r"(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-H](?:\.\d{1,2})+\.?|[A-H][.)]|[IVX]{1,4}\.)\s+)?"
 
 
 def _label_regex(label: str) -> str:

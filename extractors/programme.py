@@ -44,7 +44,8 @@ def extract_programme(ctx: ExtractionContext) -> Draft:
         draft.acronym = title_acronym(ctx.doc.text, title.text)
     _phases(ctx, draft)
     _phase_rows(ctx, draft)
-    if title is not None:
+    _adoption_label(ctx, segments, draft)
+    if title is not None and not any(d.role == "adoption" for d in draft.dates):
         _adoption(ctx, draft, title.text, draft.acronym)
     _partners(ctx, draft)
     _participants(ctx, segments, draft)
@@ -212,28 +213,81 @@ def _phase_rows(ctx: ExtractionContext, draft: Draft) -> None:
             break
 
 
+def _adoption_label(ctx: ExtractionContext, segments, draft: Draft) -> None:
+    """'Launched | 1994, under a memorandum of understanding ...': the date a launch label gives."""
+    for segment in segments:
+        if segment.key != "adoption" or not segment.values:
+            continue
+        value = segment.values[0]
+        mention = parse_date(value.text)
+        if mention is None or mention.end is not None or mention.offset > 3:
+            continue
+        record = ctx.facts.make(
+            DateRecord,
+            value.slice(mention.offset, mention.end_offset),
+            method="programme.adoption_label",
+            confidence=0.85,
+            role="adoption",
+            start=mention.start,
+            end=None,
+            text=mention.text,
+        )
+        if record:
+            draft.dates.append(record)
+            return
+
+
+# 'About the X', 'X — Euro-Mediterranean Co-operation on ...', 'X (ACR)': the names a title gives.
+_TITLE_LEAD = re.compile(r"^(?:about|welcome to)\s+(?:the\s+)?", re.I)
+
+
+def _short_names(title: str, acronym: str | None) -> list[str]:
+    names = [_TITLE_LEAD.sub("", title)]
+    head = re.split(r"\s+[—–:-]\s+|\s*\(", names[0], maxsplit=1)[0]
+    names.append(head)
+    names.extend(re.findall(r"\(([A-Z][\w-]{1,15})\)", title))
+    if acronym:
+        names.append(acronym)
+    return [fold(n) for n in names if len(n) >= 4]
+
+
 def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None) -> None:
     text = ctx.doc.text
     verbs = "|".join(re.escape(v) for v in programme_rules().adoption_verbs)
     verb_pattern = re.compile(
-        rf"\b(?:was|were|has been|had been|is)\s+(?:formally\s+|officially\s+)?({verbs})\b", re.I
+        rf"\b(?:was|were|has been|had been|is)\s+(?:first\s+|formally\s+|officially\s+)?({verbs})\b", re.I
     )
     title_words = fold(title)
+    names = _short_names(title, acronym)
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         verb = verb_pattern.search(sentence)
         if verb is None:
             continue
-        subject = " ".join(sentence[: verb.start()].split())
-        names_it = fuzz.partial_ratio(title_words, fold(subject)) >= 90 or (
-            acronym is not None and acronym in subject
+        # 'Who runs it\nSafeMed was launched ...': a heading without a stop runs into the sentence.
+        subject = " ".join(sentence[: verb.start()].split("\n")[-1].split()) or " ".join(
+            sentence[: verb.start()].split()
+        )
+        folded = fold(subject)
+        names_it = (
+            fuzz.partial_ratio(title_words, folded) >= 90
+            or any(
+                name == folded or folded.endswith(" " + name) or folded.startswith(name + " ")
+                for name in names
+            )
+            or (acronym is not None and acronym in subject)
         )
         # "It was established in 2005": a pronoun right after the programme was named.
-        refers_to_it = re.fullmatch(
-            r"(?i)(it|this|the (programme|program|initiative|network|partnership|forum)|"
-            r"its (establishment|creation|launch|founding|formation|adoption))",
-            subject,
-        ) and (title_words in fold(text[max(0, start - 400) : start]))
+        # 'The programme was launched ...' in a programme's description is the programme itself;
+        # 'It was established ...' only right after the programme was named.
+        the_programme = re.fullmatch(r"(?i)the (programme|program|initiative|partnership)", subject)
+        refers_to_it = the_programme or (
+            re.fullmatch(
+                r"(?i)(it|this|the (network|forum)|its (establishment|creation|launch|founding|formation|adoption))",
+                subject,
+            )
+            and any(name in fold(text[max(0, start - 600) : start]) for name in [title_words, *names])
+        )
         if not (names_it or refers_to_it):
             continue
         dates = [d for d in find_dates(sentence) if d.end is None]

@@ -22,6 +22,9 @@ def _spans(text: str) -> list[tuple[str, str | None, str]]:
         ("Sept. 2007", "2007-09", None),
         ("October, 2002", "2002-10", None),
         ("OCTOBER 2002", "2002-10", None),
+        # a span whose ends are printed at different precisions keeps each
+        ("May 2004 - 2010", "2004-05", "2010"),
+        ("from March 2003 to 2005", "2003-03", "2005"),
         # points at day precision
         ("2 July 2004", "2004-07-02", None),
         ("July 2, 2004", "2004-07-02", None),

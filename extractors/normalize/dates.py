@@ -145,6 +145,11 @@ def _year_span(match: re.Match[str]) -> tuple[str, str | None] | None:
     return _span(_iso(int(match.group("y1"))), _iso(int(match.group("y2"))))
 
 
+def _month_to_year_span(match: re.Match[str]) -> tuple[str, str | None] | None:
+    """'May 2004 - 2010': each end at the precision it is printed with."""
+    return _span(_iso(int(match.group("y1")), _month(match, "m1")), _iso(int(match.group("y2"))))
+
+
 def _short_year_span(match: re.Match[str]) -> tuple[str, str | None] | None:
     y1, yy = int(match.group("y1")), int(match.group("yy"))
     if match.group("sep") == "-" and 1 <= yy <= 12:
@@ -208,6 +213,7 @@ _PATTERNS: list[tuple[str, str, _Handler]] = [
     ("dmy", rf"{_d('d1')}(?:{_OF}|-){_m('m1')}(?:{_CS}|-){_y('y1')}", _point),
     ("mdy", rf"{_m('m1')}\s+{_d('d1')}{_CS}{_y('y1')}", _point),
     ("ymd_words", rf"{_y('y1')}{_CS}{_m('m1')}\s+{_d('d1')}(?![\d,])", _point),
+    ("my_y", rf"{_m('m1')}{_CS}{_y('y1')}{_SEP}{_y('y2')}", _month_to_year_span),
     ("y_y", rf"{_y('y1')}{_SEP}{_y('y2')}", _year_span),
     ("y_yy", rf"{_y('y1')}{_SEP}(?P<yy>\d\d)(?!\d)", _short_year_span),
     ("quarter",
@@ -224,7 +230,7 @@ _COMPILED = [(kind, re.compile(pattern, re.I), handler) for kind, pattern, handl
 _YEAR_KINDS = frozenset({"y", "y_y", "y_yy"})
 # Patterns whose failure means an impossible date rather than a different reading.
 _CALENDAR_KINDS = frozenset(
-    {"dm_dmy", "md_mdy", "d_dmy", "md_dy", "my_my", "ymd", "dmy", "mdy", "ymd_words", "y_y"}
+    {"dm_dmy", "md_mdy", "d_dmy", "md_dy", "my_my", "my_y", "ymd", "dmy", "mdy", "ymd_words", "y_y"}
 )
 
 _JOIN = re.compile(rf"^(?:\s*[{_DASH_CHARS}]{{1,2}}\s*|\s+(?:to|until|till|through|thru)\s+)$", re.I)
