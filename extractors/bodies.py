@@ -167,6 +167,14 @@ def tidy_partners(partners: list[PartnerRecord], people: Iterable[str]) -> list[
     persons = {fold(p) for p in people}
     tidied: list[PartnerRecord] = []
     for partner in partners:
+        countries = _country_run(partner.name)
+        if countries:
+            # 'The Bahamas Barbados Belize', 'Tanzania and Uganda in East Africa': countries a
+            # layout or a sentence ran together, each a partner of its own.
+            tidied.extend(
+                partner.model_copy(update={"name": n, "country": c, "acronym": None}) for n, c in countries
+            )
+            continue
         for name in _names_in(partner.name):
             if fold(name) in persons:
                 continue
@@ -179,6 +187,25 @@ def tidy_partners(partners: list[PartnerRecord], people: Iterable[str]) -> list[
             update = {"name": name, "acronym": acronym} if name != partner.name else {}
             tidied.append(partner.model_copy(update=update) if update else partner)
     return tidied
+
+
+_REGION_TAIL = re.compile(r"\s+in\s+(?:the\s+)?[A-Z][\w\s-]{2,40}$")
+
+
+def _country_run(name: str) -> list[tuple[str, str]] | None:
+    """(name, code) of each country, when a partner's name is countries and nothing else."""
+    if country_code(name):
+        return None
+    bare = _REGION_TAIL.sub("", name)
+    runs = country_runs(OffsetText.at(bare, 0))
+    if len(runs) < 2:
+        return None
+    rest = bare
+    for item in runs:
+        rest = rest.replace(item.name.text, " ", 1)
+    if re.sub(r"\b(?:and|the|The)\b|[\s,;&]", "", rest):
+        return None  # 'Mexico and the Caribbean Argentina': something besides countries
+    return [(item.name.text, item.country or "") for item in runs if item.country]
 
 
 def _names_in(name: str) -> list[str]:
