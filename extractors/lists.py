@@ -111,8 +111,35 @@ def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLin
 _INLINE_BULLET = re.compile(r"\s[-•▪*]\s+(?=\S)")
 
 
+_FIRST_NUMBER = re.compile(r"^\s*(?P<n>\d{1,2})[.)]\s*(?=[^\W\d_])")
+
+
+def _inline_numbers(text: OffsetText) -> list[OffsetText]:
+    """'1. A — Bolivia 2. B — Brazil 3.C': a numbered list run into one line, cut where the
+    next number in sequence stands, so a '2.' inside an item's name is no cut."""
+    first = _FIRST_NUMBER.match(text.text)
+    if first is None:
+        return []
+    number, at, bounds = int(first.group("n")), first.end(), []
+    start = at
+    while True:
+        step = re.compile(rf"\s{number + 1}[.)]\s*(?=[A-ZÀ-Þ])").search(text.text, at)
+        if step is None:
+            break
+        bounds.append((start, step.start()))
+        start = at = step.end()
+        number += 1
+    if not bounds:
+        return []
+    bounds.append((start, len(text.text)))
+    return [text.slice(a, b).strip() for a, b in bounds if text.text[a:b].strip()]
+
+
 def inline_bullets(text: OffsetText) -> list[OffsetText]:
     """'- A — India - B — Switzerland': a list a renderer ran into one line, split at its bullets."""
+    numbered = _inline_numbers(text)
+    if numbered:
+        return numbered
     if not re.match(r"^\s*[-•▪*]\s", text.text):
         return []
     body = strip_bullet(text.strip())[0]

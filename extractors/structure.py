@@ -213,7 +213,7 @@ def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) ->
         ]
         values = [_within(p, value.start, value.end) for p, _ in inside]
         joined = logical_lines(values, [line for _, line in inside], explicit_breaks=explicit_breaks)
-        return [_item_piece(v) for v in joined if v.text.strip()]
+        return [_item_piece(part) for v in joined if v.text.strip() for part in inline_bullets(v) or [v]]
     flat = value.sub(re.compile(r"\n"), " ")
     inline = inline_bullets(flat)
     if inline:
