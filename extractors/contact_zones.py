@@ -146,27 +146,28 @@ def _grid_contacts(doc: ParsedDocument, lines: Sequence[TextLine], kind: str) ->
     by_row = {c: f for c in cols if (f := field_at(rows[0], c)) is not None}
     if len(by_column) >= 2 and len(cols) >= 3:
         header = [r for r in rows if r < min(by_column)]
-        contacts = []
-        for col in cols[1:]:
-            named = next((k for r in header if (h := value(r, col)) and (k := contact_kind(h.text))), None)
-            draft = ContactDraft(role=named or kind, from_grid=True)
-            for row, field in by_column.items():
-                cell = value(row, col)
-                if cell is not None:
-                    _fill(draft, field, cell)
-            contacts.append(draft)
-        return contacts
+        return [
+            _grid_contact(
+                next((k for r in header if (h := value(r, col)) and (k := contact_kind(h.text))), None)
+                or kind,
+                [(field, value(row, col)) for row, field in by_column.items()],
+            )
+            for col in cols[1:]
+        ]
     if len(by_row) >= 2 and len(rows) >= 3:
-        contacts = []
-        for row in rows[1:]:
-            draft = ContactDraft(role=kind, from_grid=True)
-            for col, field in by_row.items():
-                cell = value(row, col)
-                if cell is not None:
-                    _fill(draft, field, cell)
-            contacts.append(draft)
-        return contacts
+        return [
+            _grid_contact(kind, [(field, value(row, col)) for col, field in by_row.items()])
+            for row in rows[1:]
+        ]
     return []
+
+
+def _grid_contact(role: str, cells: Sequence[tuple[str, OffsetText | None]]) -> ContactDraft:
+    draft = ContactDraft(role=role, from_grid=True)
+    for field, cell in cells:
+        if cell is not None:
+            _fill(draft, field, cell)
+    return draft
 
 
 def _holds(draft: ContactDraft, field: str) -> bool:

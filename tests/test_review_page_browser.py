@@ -14,8 +14,6 @@ import json
 import os
 import re
 import shutil
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +29,7 @@ from pipeline.run.spool import assemble_tables
 from pipeline.settings import Settings
 
 from .conftest import ALTERNATES, RAW
-from .test_review_browser import CHROMIUM, sync_playwright
+from .test_review_browser import CHROMIUM, browser_tab, serve_review_app, sync_playwright
 
 if sync_playwright is not None:
     from playwright.sync_api import Page, expect
@@ -69,40 +67,15 @@ def _settings(root: Path) -> Settings:
 
 @pytest.fixture(scope="module")
 def server(workspace) -> Iterator[str]:
-    import uvicorn
-
-    from pipeline.review.app import create_app
-
     root, out = workspace
-    app = create_app(_settings(root), out_dir=out)
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=uv.run, name="review-app", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the review app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{uv.servers[0].sockets[0].getsockname()[1]}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve_review_app(_settings(root), out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(server) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        context.set_default_timeout(20_000)
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("pageerror", lambda exc: errors.append(str(exc)))
-        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    with browser_tab(timeout_ms=20_000, console_errors=True) as tab:
         yield tab
-        browser.close()
-        assert errors == [], f"errors in the page (script, CSP): {errors}"
 
 
 def _partner(out: Path, source: str, name: str) -> dict:
