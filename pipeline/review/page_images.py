@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -160,24 +160,30 @@ class PageImages:
             self._geometry[sha256] = found
         return found
 
-    def _text_layer(self, doc: Mapping[str, Any]) -> ParsedDocument | None:
-        sha256 = str(doc.get("sha256") or "")
+    def _reading(self, key: str, read: Callable[[], ParsedDocument | None]) -> ParsedDocument | None:
+        """A reading of a document kept by ``key`` among the last PARSED_DOCUMENTS ones (None too:
+        a file that does not read is not tried again)."""
         with self._lock:
-            if sha256 in self._parsed:
-                self._parsed.move_to_end(sha256)
-                return self._parsed[sha256]
-        data = self.source_bytes(doc)
-        parsed: ParsedDocument | None = None
-        if data is not None:
-            try:  # no OCR here: a scan's words are not re-read for a selection (minutes, not seconds)
-                parsed = parse_document(data, str(doc.get("source") or ""), ocr=False)
-            except DocumentError:
-                parsed = None
+            if key in self._parsed:
+                self._parsed.move_to_end(key)
+                return self._parsed[key]
+        try:
+            parsed = read()
+        except DocumentError:
+            parsed = None
         with self._lock:
-            self._parsed[sha256] = parsed
+            self._parsed[key] = parsed
             while len(self._parsed) > PARSED_DOCUMENTS:
                 self._parsed.popitem(last=False)
         return parsed
+
+    def _text_layer(self, doc: Mapping[str, Any]) -> ParsedDocument | None:
+        def read() -> ParsedDocument | None:
+            data = self.source_bytes(doc)
+            # no OCR here: a scan's words are not re-read for a selection (minutes, not seconds)
+            return parse_document(data, str(doc.get("source") or ""), ocr=False) if data is not None else None
+
+        return self._reading(str(doc.get("sha256") or ""), read)
 
     def _agreeing_text_layer(
         self, doc: Mapping[str, Any], page_texts: Sequence[str]
@@ -193,23 +199,12 @@ class PageImages:
 
     def _ocr_page(self, doc: Mapping[str, Any], page: int) -> ParsedDocument | None:
         """One page of a scan read again by OCR, as the extraction read it (seconds, so kept)."""
-        key = f"{doc.get('sha256')}-p{page}"
-        with self._lock:
-            if key in self._parsed:
-                self._parsed.move_to_end(key)
-                return self._parsed[key]
-        data = self.source_bytes(doc)
-        parsed: ParsedDocument | None = None
-        if data is not None and ocr_available():
-            try:
-                parsed = ocr_pdf(data, pages={page})
-            except DocumentError:
-                parsed = None
-        with self._lock:
-            self._parsed[key] = parsed
-            while len(self._parsed) > PARSED_DOCUMENTS:
-                self._parsed.popitem(last=False)
-        return parsed
+
+        def read() -> ParsedDocument | None:
+            data = self.source_bytes(doc)
+            return ocr_pdf(data, pages={page}) if data is not None and ocr_available() else None
+
+        return self._reading(f"{doc.get('sha256')}-p{page}", read)
 
     def _page_reading(
         self, doc: Mapping[str, Any], page_texts: Sequence[str], page: int
