@@ -102,13 +102,14 @@ def contacts_from_zones(
             continue
         following = zones[index + 1] if index + 1 < len(zones) else None
         tables = {line.table for line in _zone_lines(doc, zone, following) if line.table is not None}
-        if tables and tables <= read_tables:
-            continue
-        grid = _grid_contacts(doc, [line for line in doc.lines if line.table in tables], kind)
-        if grid:
-            read_tables |= tables
-            found.extend(grid)
-            continue
+        if tables:
+            if tables <= read_tables:
+                continue
+            grid = _grid_contacts(doc, [line for line in doc.lines if line.table in tables], kind)
+            if grid:
+                read_tables |= tables
+                found.extend(grid)
+                continue
         for lines in _blocks_of(doc, zone, following):
             draft = _block_contact(lines, kind)
             if draft is not None:
@@ -338,15 +339,13 @@ def merge_contacts(
     for new in structured:
         key = fold(new.name.text) if new.name is not None else None
         lo, hi = new.span()
+        overlapping = [e for e in existing if e.evidence and e.span()[0] < hi and lo < e.span()[1]]
         if new.from_grid:
             if any(a < hi and lo < b for a, b in taken):
                 continue
-            for e in [
-                e
-                for e in existing
-                if not e.from_grid and e.evidence and e.span()[0] < hi and lo < e.span()[1]
-            ]:
-                existing.remove(e)
+            for e in overlapping:
+                if not e.from_grid:
+                    existing.remove(e)
             existing.append(new)
             continue
         same = next(
@@ -362,7 +361,6 @@ def merge_contacts(
             continue
         if any(a < hi and lo < b for a, b in taken):
             continue
-        overlapping = [e for e in existing if e.evidence and e.span()[0] < hi and lo < e.span()[1]]
         if any(e.name is not None for e in overlapping):
             continue
         if new.name is None and overlapping:

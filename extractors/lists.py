@@ -112,6 +112,7 @@ _INLINE_BULLET = re.compile(r"\s[-•▪*]\s+(?=\S)")
 
 
 _FIRST_NUMBER = re.compile(r"^\s*(?P<n>\d{1,2})[.)]\s*(?=[^\W\d_])")
+_NEXT_NUMBER = re.compile(r"\s(?P<n>\d{1,2})[.)]\s*(?=[A-ZÀ-Þ])")
 
 
 def _inline_numbers(text: OffsetText) -> list[OffsetText]:
@@ -120,15 +121,11 @@ def _inline_numbers(text: OffsetText) -> list[OffsetText]:
     first = _FIRST_NUMBER.match(text.text)
     if first is None:
         return []
-    number, at, bounds = int(first.group("n")), first.end(), []
-    start = at
-    while True:
-        step = re.compile(rf"\s{number + 1}[.)]\s*(?=[A-ZÀ-Þ])").search(text.text, at)
-        if step is None:
-            break
-        bounds.append((start, step.start()))
-        start = at = step.end()
-        number += 1
+    number, start, bounds = int(first.group("n")), first.end(), []
+    for step in _NEXT_NUMBER.finditer(text.text, start):
+        if int(step.group("n")) == number + 1:
+            bounds.append((start, step.start()))
+            start, number = step.end(), number + 1
     if not bounds:
         return []
     bounds.append((start, len(text.text)))

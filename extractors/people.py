@@ -187,7 +187,7 @@ def _titled_names(text: str) -> list[tuple[int, int, int]]:
                 break
             end = step.end()
         if end > start:
-            found.append((title.start(), start + len(text[start:end]) - len(text[start:end].lstrip()), end))
+            found.append((title.start(), end - len(text[start:end].lstrip()), end))
     return found
 
 

@@ -11,7 +11,7 @@ from extractors.common import Draft, ExtractionContext, websites
 from extractors.contacts import office_blocks
 from extractors.labels import LabelMatcher, line_text, segment_lines
 from extractors.lists import split_items
-from extractors.normalize import country_in_name, find_dates, parse_date
+from extractors.normalize import DateMention, country_in_name, find_dates, parse_date
 from extractors.prose import acronym_map, find_triggered_orgs, title_acronym
 from extractors.rules import programme_rules
 from extractors.targets import extract_targets
@@ -222,19 +222,38 @@ def _adoption_label(ctx: ExtractionContext, segments, draft: Draft) -> None:
         mention = parse_date(value.text)
         if mention is None or mention.end is not None or mention.offset > 3:
             continue
-        record = ctx.facts.make(
-            DateRecord,
+        if _add_adoption(
+            ctx,
+            draft,
             value.slice(mention.offset, mention.end_offset),
-            method="programme.adoption_label",
-            confidence=0.85,
-            role="adoption",
-            start=mention.start,
-            end=None,
-            text=mention.text,
-        )
-        if record:
-            draft.dates.append(record)
+            mention,
+            "programme.adoption_label",
+            0.85,
+        ):
             return
+
+
+def _add_adoption(
+    ctx: ExtractionContext,
+    draft: Draft,
+    evidence: OffsetText | tuple[int, int],
+    date: DateMention,
+    method: str,
+    confidence: float,
+) -> bool:
+    record = ctx.facts.make(
+        DateRecord,
+        evidence,
+        method=method,
+        confidence=confidence,
+        role="adoption",
+        start=date.start,
+        end=None,
+        text=date.text,
+    )
+    if record:
+        draft.dates.append(record)
+    return record is not None
 
 
 # 'About the X', 'X — Euro-Mediterranean Co-operation on ...', 'X (ACR)': the names a title gives.
@@ -294,18 +313,9 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         if not dates:
             continue
         date = min(dates, key=lambda d: abs(d.offset - verb.start()))
-        record = ctx.facts.make(
-            DateRecord,
-            (start + date.offset, start + date.end_offset),
-            method="programme.adoption",
-            confidence=0.8,
-            role="adoption",
-            start=date.start,
-            end=None,
-            text=date.text,
-        )
-        if record:
-            draft.dates.append(record)
+        if _add_adoption(
+            ctx, draft, (start + date.offset, start + date.end_offset), date, "programme.adoption", 0.8
+        ):
             return
 
 

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.extract import extract_document
-from extractors.parsing import parse_document
-from schemas.extraction import Extraction
-
-
-def _extract_html(body: str) -> Extraction:
-    html = f"<html><head><title>t</title></head><body>{body}</body></html>"
-    return extract_document(parse_document(html.encode(), "doc.html"), "d")
-
-
-def _extract_text(text: str) -> Extraction:
-    return extract_document(parse_document(text.encode(), "doc.txt"), "d")
+from .test_cascade import _extract_html, _extract_text
 
 
 def test_a_contact_table_with_one_column_per_person_keeps_each_persons_cells_apart() -> None:
