@@ -23,6 +23,7 @@ from extractors.contacts import (
     is_position,
     looks_like_person,
     parse_contact_block,
+    split_trailing_position,
     strip_honorific,
 )
 from extractors.labels import line_text
@@ -186,12 +187,14 @@ def _fill(draft: ContactDraft, field: str, value: OffsetText) -> None:
     if field in ("name", "name_position"):
         parts = value.split_top_level(",") if field == "name_position" or "," in value.text else [value]
         name, _ = strip_honorific(clean_value(parts[0]))
+        name, title_run = split_trailing_position(name)
         if not looks_like_person(name.text):
             parse_contact_block(draft, [value])  # 'Contact person: CITYNET Secretariat, Yokohama'
             return
         draft.name = name
-        if len(parts) > 1 and draft.position is None:
-            draft.position = clean_value(OffsetText.join(parts[1:], ", "))
+        position = [p for p in (title_run, *parts[1:]) if p is not None]
+        if position and draft.position is None:
+            draft.position = clean_value(OffsetText.join(position, ", "))
     elif field == "phone_fax":
         draft.phone_raw = draft.fax_raw = value
     elif field in ("phone", "fax"):

@@ -82,6 +82,24 @@ def is_position(text: str) -> bool:
     return len(words) <= 8 and bool(words) and words[-1] in common_rules().position_heads
 
 
+def split_trailing_position(text: OffsetText) -> tuple[OffsetText, OffsetText | None]:
+    """'Veikko Soralahti Counsellor' -> ('Veikko Soralahti', 'Counsellor'): a name line that a cell or
+    a lost line break ran into the position written under it."""
+    words = list(re.finditer(r"\S+", text.text))
+    for k in range(2, min(len(words), 5)):
+        tail = text.text[words[k].start() :]
+        head = text.text[: words[k - 1].end()]
+        if is_position(tail) and _is_title_word(words[k].group()) and looks_like_person(head):
+            return text.slice(0, words[k - 1].end()), text.slice(words[k].start())
+    return text, None
+
+
+def _is_title_word(word: str) -> bool:
+    rules = common_rules()
+    folded = fold(word).strip(",;:.")
+    return folded in rules.position_heads or folded in rules.position_words
+
+
 def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, OffsetText | None]:
     """'Deputy Director, Office X, City of Kitakyushu' -> position 'Deputy Director, Office X', org 'City of Kitakyushu'.
 
@@ -237,10 +255,11 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     if not parts:
         return
     name, honorific = strip_honorific(parts[0])
+    name, title_run = split_trailing_position(name)
     if contact.name is None and looks_like_person(name.text):
         contact.name = name
         contact.evidence.append(parts[0])
-        parts = parts[1:]
+        parts = [title_run, *parts[1:]] if title_run is not None else parts[1:]
     elif contact.name is None:
         person = _person_inside(parts[0])
         if person is not None:

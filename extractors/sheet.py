@@ -12,6 +12,7 @@ from extractors.contacts import (
     looks_like_person,
     parse_contact_block,
     split_position_organization,
+    split_trailing_position,
     strip_honorific,
 )
 from extractors.labels import LabelMatcher, Segment, segment_lines
@@ -260,9 +261,12 @@ def _fill_name_line(contact: ContactDraft, value: OffsetText) -> None:
     contact.evidence.append(value)
     parts = value.split_top_level(",")
     head, title = strip_honorific(parts[0])
+    head, title_run = split_trailing_position(head)
     if looks_like_person(head.text):
         contact.name = head
         rest = value.slice(value.text.index(parts[1].text, len(parts[0].text))) if len(parts) > 1 else None
+        if title_run is not None:
+            rest = value.slice(value.text.index(title_run.text, len(head.text)))
         if rest is not None:
             position, organization = split_position_organization(rest)
             contact.position = position

@@ -86,3 +86,22 @@ def test_people_written_into_sentences_between_commas_get_the_role_their_verb_gi
     assert people["Juma Otieno"][0] == "chair"  # 'was elected Chair', though he also welcomed
     assert people["Astrid Holm"] == ("chair", "Ambassador", "Ministry of Climate, Sweden")
     assert people["Rafael Mora"][0] == "chair"  # joined to the person before by 'and'
+
+
+def test_a_position_run_into_the_name_line_is_cut_from_the_name() -> None:
+    # A table cell (or a lost line break) joins "Mr. A B" and the position written under it.
+    sheet = _extract_html(
+        "<h1>Partnership Information Sheet</h1><p>Name of partnership: Alpine Water Network</p>"
+        "<h2>Contact information</h2><table>"
+        "<tr><td>Contact person</td><td>Mr. Veli Hakala Counsellor, Unit for Water Affairs<br>"
+        "Ministry for Foreign Affairs of Finland<br>E-mail: veli.hakala@example.org</td></tr>"
+        "</table>"
+    )
+    veli = next(c for c in sheet.contacts if c.email == "veli.hakala@example.org")
+    assert (veli.name, veli.position) == ("Veli Hakala", "Counsellor, Unit for Water Affairs")
+    block = _extract_text(
+        "River Basin Programme\n\nThe programme was launched in 2004.\n\nContact\n\n"
+        "Dr. Lena Ortiz Superintendent\nBasin Authority\nE-mail: lena@example.org\n"
+    )
+    lena = next(c for c in block.contacts if c.email == "lena@example.org")
+    assert (lena.name, lena.position) == ("Lena Ortiz", "Superintendent")
