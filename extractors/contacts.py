@@ -35,8 +35,14 @@ def looks_like_person(text: str) -> bool:
         return False  # 'P.O. Box': an address
     if country_code(" ".join(words)) or " ".join(words).casefold() in _REGIONS:
         return False  # 'Costa Rica', 'Central America': places, not people
-    if words[-1].casefold() in common_rules().place_head_words:
+    rules = common_rules()
+    if words[-1].casefold() in rules.place_head_words:
         return False  # 'Green Lake Hotel'
+    folded = [fold(w).strip(".,;:()") for w in words]
+    if ":" in text or any(w in rules.not_name_words for w in folded):
+        return False  # 'Symposium III: Governance', 'The Bariloche Declaration'
+    if folded[-1] in rules.position_heads:
+        return False  # 'Regional Director': a position printed where a name stands
 
     if all(_NAME_TOKEN.match(w) or w.isupper() and len(w) > 1 for w in words):
         return True

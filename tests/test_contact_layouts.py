@@ -105,3 +105,16 @@ def test_a_position_run_into_the_name_line_is_cut_from_the_name() -> None:
     )
     lena = next(c for c in block.contacts if c.email == "lena@example.org")
     assert (lena.name, lena.position) == ("Lena Ortiz", "Superintendent")
+
+
+def test_agenda_lines_and_bare_positions_are_not_taken_for_speakers() -> None:
+    extraction = _extract_text(
+        "Regional Parks Congress\n\nThe congress was held in Bariloche, Argentina, on 3 October 2007.\n\n"
+        "Speakers\n\n"
+        "Opening Session, Welcome and Purpose\n"
+        "Symposium III: Governance, equity and quality of life\n"
+        "Regional Director, IUCN South America\n"
+        "The Bariloche Declaration, adopted by consensus\n"
+        "Keynote: Ana Ferreira, Vice-President, IUCN\n"
+    )
+    assert [c.name for c in extraction.contacts if c.role == "speaker"] == ["Ana Ferreira"]

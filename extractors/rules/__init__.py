@@ -139,6 +139,9 @@ class CommonRules(_Rules):
     name_connectors: list[str]
     # Lower-case particles inside personal names: 'Cristina Cortinas de Nava', 'Bas de Leeuw'.
     name_particles: frozenset[str]
+    # Words that never stand in a personal name, though capitalised beside one: 'Symposium III',
+    # 'The Bariloche Declaration', 'Opening Session'.
+    not_name_words: frozenset[str]
 
 
 class ProseTrigger(_Rules):
