@@ -139,19 +139,26 @@ _SPAN_OPENER = re.compile(r"^\s*(?:from|since|starting(?:\s+in)?|as of|beginning
 
 def _phases(ctx: ExtractionContext, draft: Draft) -> None:
     doc = ctx.doc
-    for line in doc.lines:
-        text = line_text(doc, line)
+    lines = [line_text(doc, line) for line in doc.lines]
+    for i, text in enumerate(lines):
+        # A table row's cells are read whole by _phase_rows: a span wrapped in its cell ('1994–' over
+        # '1997') would be read here as its first year.
+        in_table = doc.lines[i].table is not None
         for pattern in _phase_patterns():
             for match in pattern.finditer(text.text):
                 rest = text.slice(match.end())
-                # "Phase II (from 2005)": an open span, from its start.
-                opener = _SPAN_OPENER.match(rest.text)
-                if opener:
-                    rest = rest.slice(opener.end())
-                mention = parse_date(rest.text[:40])
-                if mention is None or mention.offset > 3:
+                found = _phase_span(rest, title_allowed=not in_table)
+                evidence = text.slice(match.start("label"), match.end() + found[0]) if found else None
+                if found is None and not in_table and i + 1 < len(lines) and _is_phase_title(rest.text):
+                    # 'Phase III — Institutionalization' with 'from 2010 (indicative)' under it
+                    found = _phase_span(lines[i + 1], title_allowed=False)
+                    if found is not None:
+                        evidence = OffsetText.join(
+                            [text.slice(match.start("label")), lines[i + 1].slice(0, found[0])]
+                        )
+                if found is None or evidence is None:
                     continue
-                evidence = text.slice(match.start("label"), match.end() + mention.end_offset)
+                mention = found[1]
                 record = ctx.facts.make(
                     DateRecord,
                     evidence,
@@ -166,6 +173,67 @@ def _phases(ctx: ExtractionContext, draft: Draft) -> None:
                     draft.dates.append(record)
 
 
+# A phase's own short title between its label and its span: 'Phase 2: Scaling up (2010–2013)',
+# 'Phase III — Institutionalization, from 2010'. No sentence: at most six words, no full stop.
+_PHASE_TITLE = re.compile(r"^[\s:–—-]*(?:[^\W\d][\w&/'’-]*[\s,]+){0,6}?[\s(:–—,-]*$")
+
+
+_SENTENCE_WORDS = frozenset(
+    [
+        "was",
+        "is",
+        "are",
+        "were",
+        "will",
+        "be",
+        "been",
+        "began",
+        "begun",
+        "started",
+        "ran",
+        "runs",
+        "run",
+        "lasted",
+        "covered",
+        "in",
+        "on",
+        "at",
+        "by",
+        "to",
+    ]
+)
+
+
+def _is_phase_title(text: str) -> bool:
+    """'Scaling up', ': Launching phase', ' — Institutionalization,': a title, not a sentence."""
+    words = re.findall(r"[^\W\d][\w&/'’-]*", text)
+    if not _PHASE_TITLE.match(text + " "):
+        return False
+    return not words or (words[0][0].isupper() and not any(w in _SENTENCE_WORDS for w in words))
+
+
+def _phase_span(rest: OffsetText, *, title_allowed: bool = True) -> tuple[int, DateMention] | None:
+    """The span that follows a phase label, right after it or after the phase's short title: where
+    the span ends in ``rest``, and the span."""
+    # "Phase II (from 2005)": an open span, from its start.
+    opener = _SPAN_OPENER.match(rest.text)
+    skip = opener.end() if opener else 0
+    mention = parse_date(rest.text[skip : skip + 40])
+    if mention is not None and mention.offset <= 3:
+        return skip + mention.end_offset, mention
+    if not title_allowed:
+        return None
+    for mention in find_dates(rest.text[:90])[:1]:
+        between = re.sub(r"(?i)\b(?:from|since)\s+$", "", rest.text[: mention.offset])
+        if _is_phase_title(between):
+            return mention.end_offset, mention
+        # 'Phase I ran from 1999 to 2003', 'the second phase, which covered 2004–2008': a few words
+        # of the same clause, then a span with both its ends.
+        if mention.end is not None and len(between.split()) <= 6 and not re.search(r"[.;:!?]", between):
+            return mention.end_offset, mention
+    return None
+
+
 _PHASE_CELL = re.compile(
     r"^\s*(?:phase|stage|cycle|period)\s+(?:\d+|[ivx]+|one|two|three|four|five|[a-e])\b", re.I
 )
@@ -174,7 +242,9 @@ _OPEN_END = re.compile(r"\s*[-–—]\s*(?:present|ongoing|today|now|to date)\s*
 
 def _phase_rows(ctx: ExtractionContext, draft: Draft) -> None:
     """A table of phases: a row whose first cell names the phase and another cell gives its span
-    ('Phase I | 2003–2009 | Focus ...'), the span wrapped over lines in its cell."""
+    ('Phase I | 2003–2009 | Focus ...'), the span wrapped over lines in its cell. Under a header
+    naming phases or periods ('Phase | Period | Main focus', 'Years | Stage'), every row is a
+    phase, whatever its name ('SafeMed II | 2009–2012') and wherever its span stands."""
     doc = ctx.doc
     rows: dict[tuple[int, int], dict[int, list[OffsetText]]] = {}
     for line in doc.lines:
@@ -183,34 +253,48 @@ def _phase_rows(ctx: ExtractionContext, draft: Draft) -> None:
         cells = rows.setdefault((line.table, line.row), {})
         cells.setdefault(line.col or 0, []).append(line_text(doc, line))
     known = {(d.start, d.end) for d in draft.dates if d.role == "phase"}
-    for cells in rows.values():
-        texts = [OffsetText.join(parts, " ") for _, parts in sorted(cells.items())]
-        first = texts[0]
-        if not _PHASE_CELL.match(first.text):
+    header_words = programme_rules().phase_columns
+    phase_tables: set[int] = set()
+    for (table, _row), cells in sorted(rows.items()):
+        texts = [OffsetText.join(parts, " ").strip() for _, parts in sorted(cells.items())]
+        if len(texts) > 1 and any(fold(t.text).strip(" :") in header_words for t in texts):
+            phase_tables.add(table)
             continue
-        for text in texts[1:]:
-            span = text.strip()
-            open_end = _OPEN_END.search(span.text)
-            dates = span.text[: open_end.start()] if open_end else span.text
-            mention = parse_date(dates)
-            if mention is None or mention.offset > 0 or mention.end_offset < len(dates) - 2:
-                continue  # a cell that is its span, not a sentence mentioning a year
-            if (mention.start, mention.end) in known:
-                break
-            record = ctx.facts.make(
-                DateRecord,
-                span,
-                method="programme.phase_table",
-                confidence=0.85,
-                role="phase",
-                start=mention.start,
-                end=mention.end,
-                text=f"{clean_value(first).text}: {span.text}",
-            )
-            if record:
-                draft.dates.append(record)
-                known.add((mention.start, mention.end))
-            break
+        if table in phase_tables:
+            spans = [(i, m) for i, t in enumerate(texts) if (m := _whole_span(t.text)) is not None]
+        elif _PHASE_CELL.match(texts[0].text):
+            spans = [(i, m) for i, t in enumerate(texts[1:], 1) if (m := _whole_span(t.text)) is not None]
+        else:
+            continue
+        if not spans:
+            continue
+        at, mention = spans[0]
+        if (mention.start, mention.end) in known:
+            continue
+        name = next((t for i, t in enumerate(texts) if i != at and t.text), texts[at])
+        record = ctx.facts.make(
+            DateRecord,
+            texts[at],
+            method="programme.phase_table",
+            confidence=0.85,
+            role="phase",
+            start=mention.start,
+            end=mention.end,
+            text=f"{clean_value(name).text}: {texts[at].text}",
+        )
+        if record:
+            draft.dates.append(record)
+            known.add((mention.start, mention.end))
+
+
+def _whole_span(cell: str) -> DateMention | None:
+    """The date or span a cell consists of ('2006–2008', '2010 - ongoing'), not one a sentence mentions."""
+    open_end = _OPEN_END.search(cell)
+    dates = cell[: open_end.start()] if open_end else cell
+    mention = parse_date(dates)
+    if mention is None or mention.offset > 0 or mention.end_offset < len(dates) - 2:
+        return None
+    return mention
 
 
 def _adoption_label(ctx: ExtractionContext, segments, draft: Draft) -> None:

@@ -41,3 +41,35 @@ def test_a_programme_is_dated_by_its_launch_label_or_the_sentence_that_launches_
         "Who runs it\nSafeSea was launched in 2006 as a regional project of the Union.\n"
     )
     assert _dates(told)["adoption"] == ("2006", None)
+
+
+def _phases(text: str, name: str = "doc.txt") -> set[tuple[str, str | None]]:
+    extraction = extract_document(parse_document(text.encode(), name), "d")
+    return {(d.start, d.end) for d in extraction.dates if d.role == "phase"}
+
+
+def test_a_phase_table_under_a_phase_header_gives_every_row_its_span_whatever_its_name() -> None:
+    html = (
+        "<html><body><h1>Safe Seas Programme</h1><p>The programme was launched in 2006 and is funded by "
+        "the European Commission.</p><h2>Phases</h2><table>"
+        "<tr><th>Period</th><th>Project</th><th>Main focus</th></tr>"
+        "<tr><td>2006-2008</td><td>Safe Seas I</td><td>Assessment of the administrations in 2007</td></tr>"
+        "<tr><td>2009–2012</td><td>Safe Seas II</td><td>Port State control</td></tr></table>"
+        "<h2>Partners</h2><table><tr><td>Duration of the grant agreement</td><td>Since 2006, renewed</td></tr>"
+        "</table></body></html>"
+    )
+    assert _phases(html, "doc.html") == {("2006", "2008"), ("2009", "2012")}
+
+
+def test_a_phase_label_keeps_its_span_after_a_short_title_a_verb_or_a_line_break() -> None:
+    text = (
+        "Coastal Reef Programme\n\n"
+        "The programme was launched by the Government in 1998 and is run by the Ministry.\n\n"
+        "Phase 2: Scaling up (2010–2013)\n"
+        "Phase I ran from 1999 to 2003 with pilot sites.\n"
+        "Phase III — Institutionalization\n"
+        "from 2014 (indicative)\n"
+        "Phase IV was approved in 2015 by the Board.\n"
+        "The strategy covered the period 2006–2010.\n"
+    )
+    assert _phases(text) == {("2010", "2013"), ("1999", "2003"), ("2014", None)}

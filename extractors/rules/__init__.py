@@ -115,6 +115,8 @@ class ProgrammeRules(_Rules):
     adoption_verbs: list[str]
     partner_triggers: list[TriggerRule]
     target_labels: list[str]
+    # Header cells over a table's first column that make each row a phase ('Phase | Period | Focus').
+    phase_columns: frozenset[str]
 
     @field_validator("phase_patterns")
     @classmethod

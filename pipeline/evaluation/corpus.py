@@ -137,6 +137,8 @@ class StageFigures:
     # the roles of the gold contacts no candidate names: what the next stage to build should read.
     missed_partners_at: Mapping[str, int] = field(default_factory=dict)
     missed_contacts_by_role: Mapping[str, int] = field(default_factory=dict)
+    # Gold dates no published row gives (same role, start and end), by role and document type.
+    missed_dates_by_role: Mapping[str, int] = field(default_factory=dict)
 
     def format(self) -> str:
         def share(part: int, whole: int) -> str:
@@ -159,6 +161,11 @@ class StageFigures:
                 *[
                     f"    {n:4d}  {role}"
                     for role, n in sorted(self.missed_contacts_by_role.items(), key=lambda kv: -kv[1])
+                ],
+                "  dates no published row gives, by role (document type):",
+                *[
+                    f"    {n:4d}  {role}"
+                    for role, n in sorted(self.missed_dates_by_role.items(), key=lambda kv: -kv[1])
                 ],
             ]
         )
@@ -211,6 +218,7 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
     counts = dict.fromkeys(["gp", "pc", "pf", "cr", "zp", "zr", "gc", "cc"], 0)
     missed_at: Counter[str] = Counter()
     missed_roles: Counter[str] = Counter()
+    missed_dates: Counter[str] = Counter()
     files = {p.name.split(".")[0]: p for p in sorted(Path(raw_dir).iterdir()) if p.is_file()}
     for stem, expected in gold.items():
         path = files.get(stem)
@@ -260,6 +268,10 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
             counts["cc"] += reached
             if not reached:
                 missed_roles[str(contact.get("role"))] += 1
+        given = {(d.role, d.start, d.end) for d in extraction.dates}
+        for date in expected.get("dates") or []:
+            if (date.get("role"), date.get("start"), date.get("end")) not in given:
+                missed_dates[f"{date.get('role')} ({doc_type})"] += 1
     return StageFigures(
         gold_partners=counts["gp"],
         partner_candidates=counts["pc"],
@@ -271,4 +283,5 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
         contact_candidates=counts["cc"],
         missed_partners_at=dict(missed_at),
         missed_contacts_by_role=dict(missed_roles),
+        missed_dates_by_role=dict(missed_dates),
     )
