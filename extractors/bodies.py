@@ -192,11 +192,15 @@ def tidy_partners(partners: list[PartnerRecord], people: Iterable[str]) -> list[
 _REGION_TAIL = re.compile(r"\s+in\s+(?:the\s+)?[A-Z][\w\s-]{2,40}$")
 
 
+_GOVERNMENTS_OF = re.compile(r"^(?:the\s+)?governments\s+of\s+", re.I)
+
+
 def _country_run(name: str) -> list[tuple[str, str]] | None:
     """(name, code) of each country, when a partner's name is countries and nothing else."""
     if country_code(name):
         return None
-    bare = _REGION_TAIL.sub("", name)
+    # 'Governments of Switzerland and Austria': the plural names each country's government.
+    bare = _GOVERNMENTS_OF.sub("", _REGION_TAIL.sub("", name))
     runs = country_runs(OffsetText.at(bare, 0))
     if len(runs) < 2:
         return None

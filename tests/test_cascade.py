@@ -662,3 +662,18 @@ def test_auspices_and_support_provided_by_name_organisers_and_funders() -> None:
     partners = _partners(extraction)
     assert partners["African Ministers' Council on Water"][0] == "organizer"
     assert partners["United States Agency for International Development"][0] == "funder"
+
+
+def test_a_sentence_naming_participants_or_members_outranks_a_funding_heading() -> None:
+    extraction = _extract_html(
+        "<h1>Drylands Land Management Programme</h1><p>The programme was launched in 2006.</p>"
+        "<h2>Who runs and finances the programme</h2>"
+        "<p>The programme is financed by a grant from the Global Environment Facility (GEF).</p>"
+        "<p>The participating countries are Kazakhstan, Tajikistan and Uzbekistan. Besides the bank, the members "
+        "of the Strategic Partnership are the Canadian International Development Agency (CIDA) and the Swiss "
+        "Agency for Development and Cooperation (SDC).</p>"
+    )
+    partners = _partners(extraction)
+    assert partners["Global Environment Facility"][0] == "funder"
+    for name in ("Kazakhstan", "Tajikistan", "Uzbekistan", "Canadian International Development Agency"):
+        assert partners[name][0] == "participant", name

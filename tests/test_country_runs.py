@@ -39,3 +39,8 @@ def test_a_name_made_only_of_countries_becomes_one_partner_per_country() -> None
 def test_a_body_named_with_countries_or_one_country_stays_as_it_is() -> None:
     names = ["Government of Kenya and Uganda", "Trinidad and Tobago", "Mexico and the Caribbean Region"]
     assert [p.name for p in tidy_partners([_partner(n) for n in names], [])] == names
+
+
+def test_the_governments_of_several_countries_are_each_a_partner() -> None:
+    tidied = tidy_partners([_partner("Governments of Switzerland and Austria")], [])
+    assert [(p.name, p.country) for p in tidied] == [("Switzerland", "CH"), ("Austria", "AT")]
