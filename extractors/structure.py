@@ -428,7 +428,34 @@ def _columns_zones(
             piece.category = clean_value(category.text) if category is not None else None
             piece.others = [o for o in others if o.text]
             zone.pieces.append(piece)
-    return [zone]
+    person_col = header.get("person")
+    if person_col is None or person_col == name_col:
+        return [zone]
+    return [zone, _people_column(grid, header, person_col, context_role)]
+
+
+def _people_column(
+    grid: list[dict[int, _Block]], header: dict[str, int], person_col: int, context_role: str | None
+) -> Zone:
+    """'Time | Session | Speaker | Organisation': the rows are about their organisations, and the
+    speakers' column is a zone of its own, each person with the rest of the row beside them."""
+    label = clean_value(grid[0][person_col].text) if person_col in grid[0] else None
+    zone = Zone(
+        label, section_role(label.text) if label is not None else None, "column", parent_role=context_role
+    )
+    for row in grid[1:]:
+        person = row.get(person_col)
+        if person is None or _header_columns(row) == header:
+            continue
+        others = [
+            clean_value(cell.text.sub(re.compile(r"\n"), " "))
+            for col, cell in sorted(row.items())
+            if col != person_col
+        ]
+        for piece in _cell_pieces(person):
+            piece.others = [o for o in others if o.text]
+            zone.pieces.append(piece)
+    return zone
 
 
 __all__ = ["Piece", "Zone", "document_zones"]

@@ -118,3 +118,20 @@ def test_agenda_lines_and_bare_positions_are_not_taken_for_speakers() -> None:
         "Keynote: Ana Ferreira, Vice-President, IUCN\n"
     )
     assert [c.name for c in extraction.contacts if c.role == "speaker"] == ["Ana Ferreira"]
+
+
+def test_an_agenda_table_with_a_speaker_and_an_organisation_column_gives_each_speaker() -> None:
+    extraction = _extract_html(
+        "<h1>Regional Workshop on Coastal Statistics</h1>"
+        "<p>The workshop was held in Muscat, Oman, from 3 to 5 March 2008.</p>"
+        "<h2>Programme</h2><table>"
+        "<tr><th>Time</th><th>Session</th><th>Speaker</th><th>Organisation</th></tr>"
+        "<tr><td>09:00</td><td>Opening</td><td>Dr. Salma Al-Harthy</td><td>Ministry of Environment</td></tr>"
+        "<tr><td>10:30</td><td>Indicators</td><td>Mr. Pieter Boon</td><td>Central Bureau of Statistics</td></tr>"
+        "</table>"
+    )
+    speakers = {c.name: c.organization for c in extraction.contacts if c.role == "speaker"}
+    assert speakers == {
+        "Salma Al-Harthy": "Ministry of Environment",
+        "Pieter Boon": "Central Bureau of Statistics",
+    }

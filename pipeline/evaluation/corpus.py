@@ -157,7 +157,7 @@ class StageFigures:
                     f"    {n:4d}  {where}"
                     for where, n in sorted(self.missed_partners_at.items(), key=lambda kv: -kv[1])
                 ],
-                "  contacts no candidate names, by role:",
+                "  contacts no candidate names, by role and where they stand:",
                 *[
                     f"    {n:4d}  {role}"
                     for role, n in sorted(self.missed_contacts_by_role.items(), key=lambda kv: -kv[1])
@@ -267,7 +267,8 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
                 reached = _matches(contact["organization"], contact_orgs)
             counts["cc"] += reached
             if not reached:
-                missed_roles[str(contact.get("role"))] += 1
+                where = _where(contact.get("name") or contact.get("organization") or "", zones)
+                missed_roles[f"{contact.get('role')}: {where}"] += 1
         given = {(d.role, d.start, d.end) for d in extraction.dates}
         for date in expected.get("dates") or []:
             if (date.get("role"), date.get("start"), date.get("end")) not in given:
