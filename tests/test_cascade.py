@@ -677,3 +677,22 @@ def test_a_sentence_naming_participants_or_members_outranks_a_funding_heading() 
     assert partners["Global Environment Facility"][0] == "funder"
     for name in ("Kazakhstan", "Tajikistan", "Uzbekistan", "Canadian International Development Agency"):
         assert partners[name][0] == "participant", name
+
+
+def test_bodies_a_sentence_says_were_represented_or_worked_with_take_part() -> None:
+    extraction = _extract_html(
+        "<h1>Seminar on Rangeland Futures</h1><p>The seminar was held in Addis Ababa, Ethiopia, on 4 May 2005.</p>"
+        "<h2>Discussion</h2>"
+        "<p>Among the institutions represented were the United Nations Development Programme (UNDP) and the "
+        "International Livestock Research Institute (ILRI).</p>"
+        "<p>In its second year the project worked with the Caribbean Institute for Meteorology and Hydrology "
+        "and the University of the West Indies.</p>"
+    )
+    partners = _partners(extraction)
+    for name in (
+        "United Nations Development Programme",
+        "International Livestock Research Institute",
+        "Caribbean Institute for Meteorology and Hydrology",
+        "University of the West Indies",
+    ):
+        assert partners[name][0] == "participant", name
