@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from extractors.contacts import ContactDraft, address_country, email_value, phone_value
 from extractors.facts import FactBuilder
-from extractors.normalize import country_code, country_of_place
+from extractors.normalize import country_code, country_of_place, parse_date
 from extractors.parsing.sniff import DOCX as DOCX_MEDIA_TYPE
 from extractors.parsing.sniff import HTML as HTML_MEDIA_TYPE
 from extractors.text import OffsetText, is_org_like
@@ -109,6 +109,16 @@ def _place_at_end(organization: OffsetText) -> tuple[OffsetText, OffsetText | No
     return organization.slice(0, split).strip(" ,"), organization.slice(split).strip(" ,")
 
 
+def _is_only_a_date(text: str) -> bool:
+    mention = parse_date(text)
+    return mention is not None and mention.offset <= 1 and mention.end_offset >= len(text.strip()) - 1
+
+
+def _office_without_means(draft: ContactDraft) -> bool:
+    """A block naming neither a person nor any way to reach it: a running header or a caption."""
+    return draft.name is None and not (draft.address or draft.phone_raw or draft.fax_raw or draft.email)
+
+
 def finalise_contacts(
     ctx: ExtractionContext, drafts: list[ContactDraft], *, method: str
 ) -> list[ContactRecord]:
@@ -126,7 +136,9 @@ def finalise_contacts(
             draft.organization, draft.address = _place_at_end(draft.organization)
         if draft.address is not None and sum(ch.isalnum() for ch in draft.address.text) < 5:
             draft.address = None  # a stray mark, not an address
-        if draft.is_empty():
+        if draft.address is not None and _is_only_a_date(draft.address.text):
+            draft.address = None  # 'June 2004' under a running header caught as an office
+        if draft.is_empty() or _office_without_means(draft):
             continue
         address = draft.address.text if draft.address else None
         region = address_country(address) or address_country(

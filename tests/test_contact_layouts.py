@@ -135,3 +135,25 @@ def test_an_agenda_table_with_a_speaker_and_an_organisation_column_gives_each_sp
         "Salma Al-Harthy": "Ministry of Environment",
         "Pieter Boon": "Central Bureau of Statistics",
     }
+
+
+def test_a_block_with_no_person_and_no_way_to_reach_it_is_not_an_office() -> None:
+    from extractors.common import ExtractionContext, finalise_contacts
+    from extractors.contacts import ContactDraft
+    from extractors.parsing import parse_document
+    from extractors.text import OffsetText
+
+    text = "Programme Description - Revised edition\nJune 2004\nBasin Authority Secretariat\nVientiane, Lao PDR\n"
+    ctx = ExtractionContext.create(parse_document(text.encode(), "doc.txt"), "d")
+
+    def at(part: str) -> OffsetText:
+        return OffsetText.at(part, text.index(part))
+
+    header = ContactDraft(role="secretariat", organization=at("Programme Description - Revised edition"))
+    header.address = at("June 2004")
+    office = ContactDraft(role="secretariat", organization=at("Basin Authority Secretariat"))
+    office.address = at("Vientiane, Lao PDR")
+    records = finalise_contacts(ctx, [header, office], method="t")
+    assert [(r.organization, r.address) for r in records] == [
+        ("Basin Authority Secretariat", "Vientiane, Lao PDR")
+    ]
