@@ -264,6 +264,11 @@ def _cells_rejoined(pieces: list[Piece]) -> list[Piece]:
     return joined
 
 
+def _titled_person(cell: str) -> bool:
+    name, honorific = strip_honorific(OffsetText.at(cell.split(",")[0].strip(), 0))
+    return honorific is not None and looks_like_person(name.text)
+
+
 def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[ContactRecord]:
     records: list[ContactRecord] = []
     for zone in zones:
@@ -276,6 +281,11 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
             in_table = zone.source == "column" or bool(piece.others)
             if piece.kind == "cell" and in_table and zone_role in ("speaker", "chair"):
                 records.extend(_table_people(ctx, zone_role, piece))
+                continue
+            if zone.source == "column" and piece.others and _titled_person(text.text):
+                # 'Dr. A B | Position | Organisation' under a heading naming the meeting's bodies:
+                # a titled person in a row of their details is one of its speakers.
+                records.extend(_table_people(ctx, "speaker", piece))
                 continue
             running = piece.kind == "paragraph" or (piece.kind == "item" and is_prose(text.text))
             for start, end in sentence_spans(text.text) if running else [(0, len(text.text))]:

@@ -157,3 +157,16 @@ def test_a_block_with_no_person_and_no_way_to_reach_it_is_not_an_office() -> Non
     assert [(r.organization, r.address) for r in records] == [
         ("Basin Authority Secretariat", "Vientiane, Lao PDR")
     ]
+
+
+def test_titled_people_in_a_table_of_their_details_are_the_meetings_speakers() -> None:
+    extraction = _extract_html(
+        "<h1>Regional Workshop on Coastal Statistics</h1>"
+        "<p>The workshop was held in Muscat, Oman, from 3 to 5 March 2008.</p>"
+        "<h2>Participating institutions and their representatives</h2><table>"
+        "<tr><th>Name</th><th>Position</th><th>Institution</th></tr>"
+        "<tr><td>Dr. Salma Al-Harthy</td><td>Director</td><td>Ministry of Environment</td></tr>"
+        "<tr><td>Regional Seas Programme</td><td></td><td>United Nations Environment Programme</td></tr>"
+        "</table>"
+    )
+    assert [c.name for c in extraction.contacts if c.role == "speaker"] == ["Salma Al-Harthy"]
