@@ -223,14 +223,17 @@ def _phase_span(rest: OffsetText, *, title_allowed: bool = True) -> tuple[int, D
         return skip + mention.end_offset, mention
     if not title_allowed:
         return None
-    for mention in find_dates(rest.text[:90])[:1]:
-        between = re.sub(r"(?i)\b(?:from|since)\s+$", "", rest.text[: mention.offset])
-        if _is_phase_title(between):
-            return mention.end_offset, mention
-        # 'Phase I ran from 1999 to 2003', 'the second phase, which covered 2004–2008': a few words
-        # of the same clause, then a span with both its ends.
-        if mention.end is not None and len(between.split()) <= 6 and not re.search(r"[.;:!?]", between):
-            return mention.end_offset, mention
+    mentions = find_dates(rest.text[:90])
+    if not mentions:
+        return None
+    mention = mentions[0]
+    between = re.sub(r"(?i)\b(?:from|since)\s+$", "", rest.text[: mention.offset])
+    if _is_phase_title(between):
+        return mention.end_offset, mention
+    # 'Phase I ran from 1999 to 2003', 'the second phase, which covered 2004–2008': a few words
+    # of the same clause, then a span with both its ends.
+    if mention.end is not None and len(between.split()) <= 6 and not re.search(r"[.;:!?]", between):
+        return mention.end_offset, mention
     return None
 
 

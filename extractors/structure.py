@@ -37,6 +37,7 @@ _RUN_IN = re.compile(
 )
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+[A-Z]")
 _MAX_HEADING_WORDS = 12
+_NEWLINE = re.compile(r"\n")
 
 
 @dataclass
@@ -214,7 +215,7 @@ def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) ->
         values = [_within(p, value.start, value.end) for p, _ in inside]
         joined = logical_lines(values, [line for _, line in inside], explicit_breaks=explicit_breaks)
         return [_item_piece(part) for v in joined if v.text.strip() for part in inline_bullets(v) or [v]]
-    flat = value.sub(re.compile(r"\n"), " ")
+    flat = value.sub(_NEWLINE, " ")
     inline = inline_bullets(flat)
     if inline:
         return [_item_piece(part) for part in inline]
@@ -284,7 +285,7 @@ def document_zones(doc: ParsedDocument, *, explicit_breaks: bool = False) -> lis
         i += 1
         text = block.text
         if _is_heading(block):
-            heading_label = clean_value(text.sub(re.compile(r"\n"), " "))
+            heading_label = clean_value(text.sub(_NEWLINE, " "))
             role = section_role(heading_label.text)
             if role is not None:
                 heading_role = None if role == STOP else role
@@ -416,17 +417,12 @@ def _columns_zones(
             continue
         country = row.get(header["country"]) if "country" in header else None
         category = row.get(header["category"]) if "category" in header else None
-        text = name.text.sub(re.compile(r"\n"), " ") if ";" in name.text.text else None
-        used = {name_col, header.get("country"), header.get("category")}
-        others = [
-            clean_value(cell.text.sub(re.compile(r"\n"), " "))
-            for col, cell in sorted(row.items())
-            if col not in used
-        ]
+        text = name.text.sub(_NEWLINE, " ") if ";" in name.text.text else None
+        others = _other_cells(row, {name_col, header.get("country"), header.get("category")})
         for piece in [Piece(text, "cell")] if text is not None else _cell_pieces(name):
             piece.country = clean_value(country.text) if country is not None else None
             piece.category = clean_value(category.text) if category is not None else None
-            piece.others = [o for o in others if o.text]
+            piece.others = others
             zone.pieces.append(piece)
     person_col = header.get("person")
     if person_col is None or person_col == name_col:
@@ -447,15 +443,19 @@ def _people_column(
         person = row.get(person_col)
         if person is None or _header_columns(row) == header:
             continue
-        others = [
-            clean_value(cell.text.sub(re.compile(r"\n"), " "))
-            for col, cell in sorted(row.items())
-            if col != person_col
-        ]
+        others = _other_cells(row, {person_col})
         for piece in _cell_pieces(person):
-            piece.others = [o for o in others if o.text]
+            piece.others = others
             zone.pieces.append(piece)
     return zone
+
+
+def _other_cells(row: dict[int, _Block], used: set[int | None]) -> list[OffsetText]:
+    """The row's non-empty cells outside the columns already read, each on one line."""
+    cells = [
+        clean_value(cell.text.sub(_NEWLINE, " ")) for col, cell in sorted(row.items()) if col not in used
+    ]
+    return [c for c in cells if c.text]
 
 
 __all__ = ["Piece", "Zone", "document_zones"]

@@ -115,7 +115,7 @@ class ProgrammeRules(_Rules):
     adoption_verbs: list[str]
     partner_triggers: list[TriggerRule]
     target_labels: list[str]
-    # Header cells over a table's first column that make each row a phase ('Phase | Period | Focus').
+    # Header cells that make each row of their table a phase ('Phase | Period | Focus', 'Period | Project').
     phase_columns: frozenset[str]
 
     @field_validator("phase_patterns")
