@@ -503,7 +503,7 @@ def _complete_known(draft: Draft, item: ListItem, *, lead: bool, category: str |
 
 def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft) -> list[Zone]:
     """Add the bodies the structure and prose name that the type's extractor missed."""
-    zones = document_zones(ctx.doc, explicit_breaks=ctx.explicit_breaks)
+    zones = document_zones(ctx.doc, explicit_breaks=ctx.explicit_breaks, learned=ctx.section_model)
     draft.partners = [p for p in draft.partners if plausible_body(p.name)]
     known = _known(draft)
     # An information sheet lists its partners in sections; its prose tells their history.

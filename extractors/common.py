@@ -10,6 +10,7 @@ from extractors.facts import FactBuilder
 from extractors.normalize import country_code, country_of_place, parse_date
 from extractors.parsing.sniff import DOCX as DOCX_MEDIA_TYPE
 from extractors.parsing.sniff import HTML as HTML_MEDIA_TYPE
+from extractors.section_model import SectionRoleModel, section_role_model
 from extractors.text import OffsetText, is_org_like
 from schemas.document import ParsedDocument
 from schemas.records import (
@@ -22,20 +23,30 @@ from schemas.records import (
 )
 
 
+def writer_breaks(doc: ParsedDocument) -> bool:
+    """Line breaks in HTML and Word documents were put there by the writer, not by layout."""
+    return doc.media_type in (HTML_MEDIA_TYPE, DOCX_MEDIA_TYPE)
+
+
 @dataclass
 class ExtractionContext:
     doc: ParsedDocument
     doc_id: str
     facts: FactBuilder
+    # Gives a role to the labels no vocabulary phrase covers (None: vocabularies only).
+    section_model: SectionRoleModel | None = None
 
     @property
     def explicit_breaks(self) -> bool:
-        """Line breaks in HTML and Word documents were put there by the writer, not by layout."""
-        return self.doc.media_type in (HTML_MEDIA_TYPE, DOCX_MEDIA_TYPE)
+        return writer_breaks(self.doc)
 
     @classmethod
-    def create(cls, doc: ParsedDocument, doc_id: str) -> ExtractionContext:
-        return cls(doc=doc, doc_id=doc_id, facts=FactBuilder(doc, doc_id))
+    def create(
+        cls, doc: ParsedDocument, doc_id: str, *, section_model: SectionRoleModel | None = None
+    ) -> ExtractionContext:
+        """``section_model``: the learned section roles to use; by default the packaged model."""
+        model = section_model if section_model is not None else section_role_model()
+        return cls(doc=doc, doc_id=doc_id, facts=FactBuilder(doc, doc_id), section_model=model)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from extractors.coverage import coverage_reasons
 from extractors.people import add_speakers
 from extractors.programme import extract_programme
 from extractors.report import extract_report
+from extractors.section_model import SectionRoleModel
 from extractors.sheet import extract_sheet
 from extractors.targets import targets_from_zones
 from schemas.document import ParsedDocument
@@ -89,10 +90,15 @@ def detect_language(text: str) -> str | None:
 
 
 def extract_document(
-    doc: ParsedDocument, doc_id: str, *, classification: Classification | None = None
+    doc: ParsedDocument,
+    doc_id: str,
+    *,
+    classification: Classification | None = None,
+    section_model: SectionRoleModel | None = None,
 ) -> Extraction:
+    """``section_model``: the learned section roles (default: the model shipped with the package)."""
     classification = classification or classify(doc)
-    ctx = ExtractionContext.create(doc, doc_id)
+    ctx = ExtractionContext.create(doc, doc_id, section_model=section_model)
     doc_type = REGISTRY.get(classification.doc_type)
     draft = doc_type.extractor(ctx) if doc_type is not None else Draft(websites=websites(ctx))
     review_reasons: list[str] = []

@@ -22,12 +22,14 @@ The stage only reads structure; which values name bodies is the next stage's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors.lists import inline_bullets, logical_lines
 from extractors.roles import STOP, column_kind, is_role_label, section_role, sentence_role
 from extractors.rules import common_rules
+from extractors.section_model import SectionRoleModel
 from extractors.text import OffsetText, clean_value, strip_bullet
 from schemas.document import ParsedDocument, TextLine
 
@@ -266,8 +268,26 @@ def _intro_role(text: str) -> str | None:
     return sentence_role(" ".join(last.split()[-_INTRO_WORDS:]))
 
 
-def document_zones(doc: ParsedDocument, *, explicit_breaks: bool = False) -> list[Zone]:
-    """``explicit_breaks``: every line break was the writer's (HTML, DOCX), none the layout's."""
+RoleOf = Callable[[str], str | None]
+
+
+def _role_reader(learned: SectionRoleModel | None) -> RoleOf:
+    """The role of a label that opens a zone: the vocabulary's, else the learned model's."""
+    if learned is None:
+        return section_role
+
+    def role_of(label: str) -> str | None:
+        return section_role(label) or learned.role(label)
+
+    return role_of
+
+
+def document_zones(
+    doc: ParsedDocument, *, explicit_breaks: bool = False, learned: SectionRoleModel | None = None
+) -> list[Zone]:
+    """``explicit_breaks``: every line break was the writer's (HTML, DOCX), none the layout's.
+    ``learned``: the model that gives a role to labels the vocabulary does not cover."""
+    role_of = _role_reader(learned)
     zones: list[Zone] = [Zone(None, None, "none")]
     heading_role: str | None = None
     blocks = _blocks(doc)
@@ -280,13 +300,13 @@ def document_zones(doc: ParsedDocument, *, explicit_breaks: bool = False) -> lis
             while i < len(blocks) and blocks[i].first.table == table:
                 cells.append(blocks[i])
                 i += 1
-            zones.extend(_table_zones(cells, zones[-1].effective_role or heading_role))
+            zones.extend(_table_zones(cells, zones[-1].effective_role or heading_role, role_of))
             continue
         i += 1
         text = block.text
         if _is_heading(block):
             heading_label = clean_value(text.sub(_NEWLINE, " "))
-            role = section_role(heading_label.text)
+            role = role_of(heading_label.text)
             if role is not None:
                 heading_role = None if role == STOP else role
             elif block.first.heading_level or _NUMBERED.match(heading_label.text):
@@ -297,7 +317,7 @@ def document_zones(doc: ParsedDocument, *, explicit_breaks: bool = False) -> lis
         parts = _run_in_labels(text)
         for label, value in parts:
             if label is not None:
-                zone = Zone(label, section_role(label.text) or STOP, "label", parent_role=heading_role)
+                zone = Zone(label, role_of(label.text) or STOP, "label", parent_role=heading_role)
                 zones.append(zone)
                 zone.pieces.extend(_value_pieces(block, value, explicit_breaks=explicit_breaks))
                 continue
@@ -315,7 +335,7 @@ def document_zones(doc: ParsedDocument, *, explicit_breaks: bool = False) -> lis
     return zones
 
 
-def _table_zones(cells: list[_Block], context_role: str | None) -> list[Zone]:
+def _table_zones(cells: list[_Block], context_role: str | None, role_of: RoleOf) -> list[Zone]:
     rows: dict[tuple[int, int], dict[int, _Block]] = {}
     order: list[tuple[int, int]] = []
     for cell in cells:
@@ -339,7 +359,7 @@ def _table_zones(cells: list[_Block], context_role: str | None) -> list[Zone]:
         return []
     header = _header_columns(grid[0])
     if header is not None:
-        return _columns_zones(grid, header, context_role)
+        return _columns_zones(grid, header, context_role, role_of)
     width = max(len(r) for r in grid)
     zones: list[Zone] = []
     if width == 2:
@@ -347,7 +367,7 @@ def _table_zones(cells: list[_Block], context_role: str | None) -> list[Zone]:
             label, value = row.get(0), row.get(1)
             if label is None:
                 continue
-            role = section_role(clean_value(label.text).text)
+            role = role_of(clean_value(label.text).text)
             zone = Zone(clean_value(label.text), role, "label", parent_role=context_role)
             if value is not None:
                 zone.pieces.extend(_cell_pieces(value))
@@ -403,11 +423,11 @@ def _cell_pieces(cell: _Block) -> list[Piece]:
 
 
 def _columns_zones(
-    grid: list[dict[int, _Block]], header: dict[str, int], context_role: str | None
+    grid: list[dict[int, _Block]], header: dict[str, int], context_role: str | None, role_of: RoleOf
 ) -> list[Zone]:
     name_col = header["name"]
     label = clean_value(grid[0][name_col].text) if name_col in grid[0] else None
-    role = section_role(label.text) if label is not None else None
+    role = role_of(label.text) if label is not None else None
     zone = Zone(label, role, "column", parent_role=context_role)
     for row in grid[1:]:
         if _header_columns(row) == header:

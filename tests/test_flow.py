@@ -136,3 +136,21 @@ def test_running_twice_gives_the_same_tables(published, tmp_path_factory) -> Non
         a = pd.read_parquet(first_target / f"{table}.parquet").drop(columns=["extracted_at"], errors="ignore")
         b = pd.read_parquet(second / f"{table}.parquet").drop(columns=["extracted_at"], errors="ignore")
         pd.testing.assert_frame_equal(a, b, check_like=False)
+
+
+def test_a_retrained_model_takes_effect_at_the_next_run_and_the_summary_says_so(
+    published, monkeypatch
+) -> None:
+    out, summary = published
+    assert "section roles" in summary.models and "confidence" in summary.models
+    assert not summary.models_changed  # the first release: nothing to compare with
+    raw = out.parent / "raw"
+    import pipeline.run.flow as flow_module
+
+    monkeypatch.setattr(flow_module, "models_fingerprint", lambda: "retrained0000000")
+    unreadable(monkeypatch, raw / "secret.txt")
+    again = ingest(raw_dir=str(raw), out_dir=str(out), use_cache=False)
+    assert again.models_changed
+    assert "re-extracted every document" in again.to_markdown()
+    manifest = json.loads(((out / "current").resolve() / "manifest.json").read_text())
+    assert manifest["inputs"]["models"] == "retrained0000000"

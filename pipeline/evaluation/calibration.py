@@ -87,11 +87,11 @@ def judged_rows(
         rows = entries_of(predicted, family)
         for pi, entry in enumerate(preds):
             gi = pairs.get(pi)
-            judged.append((rows[entry.item.index], gi is not None and _entry_right(golds[gi], entry)))
+            judged.append((rows[entry.item.index], gi is not None and entry_right(golds[gi], entry)))
     return judged
 
 
-def _entry_right(g: Entry, p: Entry) -> bool:
+def entry_right(g: Entry, p: Entry) -> bool:
     """Scoring the pair invents nothing: every fact the row states is a true positive."""
     tally = Tally()
     compare_entries(g, p, tally)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractors.section_model import SectionRoleModel
 from pipeline.evaluation.calibration import CalibrationReport, calibration, format_calibration
 from pipeline.evaluation.gold import FACT_TABLES
 from pipeline.evaluation.scoring import EvalReport, format_report, score
@@ -44,13 +45,16 @@ class CorpusScore:
         return sum(status == "needs_review" for _, _, status in self.poor)
 
 
-def _predict(path_and_source: tuple[str, str]) -> tuple[str, dict[str, Any]]:
+def _predict(job: tuple[str, str, SectionRoleModel | None]) -> tuple[str, dict[str, Any]]:
     from pipeline.run.processing import process_bytes
     from pipeline.settings import Settings
 
-    path, source = path_and_source
+    path, source, section_model = job
     result = process_bytes(
-        Path(path).read_bytes(), source=source, review_threshold=Settings().review_threshold
+        Path(path).read_bytes(),
+        source=source,
+        review_threshold=Settings().review_threshold,
+        section_model=section_model,
     )
     document = result.document
     doc: dict[str, Any] = {
@@ -70,13 +74,23 @@ def _predict(path_and_source: tuple[str, str]) -> tuple[str, dict[str, Any]]:
     return doc["doc"], doc
 
 
-def predict_folder(raw_dir: Path, *, workers: int | None = None) -> dict[str, dict[str, Any]]:
+def predict_folder(
+    raw_dir: Path, *, workers: int | None = None, section_model: SectionRoleModel | None = None
+) -> dict[str, dict[str, Any]]:
     """Gold-shaped predictions for every file of ``raw_dir``, keyed by file stem (before any dot).
 
-    A stem rendered to several formats keeps the first file by name.
+    A stem rendered to several formats keeps the first file by name. ``section_model``: the
+    learned section roles to extract with (default: the packaged model).
     """
     files = sorted(p for p in Path(raw_dir).iterdir() if p.is_file() and not p.name.startswith("."))
-    jobs = [(str(p), p.name) for p in files]
+    return predict_files(files, workers=workers, section_model=section_model)
+
+
+def predict_files(
+    files: list[Path], *, workers: int | None = None, section_model: SectionRoleModel | None = None
+) -> dict[str, dict[str, Any]]:
+    """``predict_folder`` over a list of files."""
+    jobs = [(str(p), p.name, section_model) for p in files]
     workers = workers or min(2, os.cpu_count() or 1)
     predicted: dict[str, dict[str, Any]] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -112,6 +126,7 @@ __all__ = [
     "CorpusScore",
     "StageFigures",
     "format_corpus_score",
+    "predict_files",
     "predict_folder",
     "score_corpus",
     "stage_figures",
@@ -237,7 +252,7 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
         doc_type = classify(parsed).doc_type
         extraction = extract_document(parsed, "stage")
         ctx = ExtractionContext.create(parsed, "stage")
-        zones = document_zones(parsed, explicit_breaks=ctx.explicit_breaks)
+        zones = document_zones(parsed, explicit_breaks=ctx.explicit_breaks, learned=ctx.section_model)
         candidates = [*zone_candidates(zones), *prose_candidates(zones)]
         candidate_names = [c.item.name.text for c in candidates] + [p.name for p in extraction.partners]
         published = {p.name: p for p in extraction.partners}

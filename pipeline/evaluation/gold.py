@@ -55,8 +55,21 @@ def load_predictions(
     row also carries its ``confidence`` and the document its ``status`` (for ``calibration``).
     """
     dataset_dir = Path(dataset_dir)
-    documents = _rows(_read_table(dataset_dir, "documents"))
-    facts = {table: _by_doc(_rows(_read_table(dataset_dir, table))) for table in FACT_TABLES}
+    tables = {name: _read_table(dataset_dir, name) for name in ("documents", *FACT_TABLES)}
+    return predictions_from_tables(tables, key=key, confidence=confidence)
+
+
+def predictions_from_tables(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    key: Callable[[Mapping[str, Any]], str] = source_stem,
+    confidence: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """``load_predictions`` over tables already read (a release, or an extraction with the ledger
+    applied: what reviewers made of their documents)."""
+    empty = pd.DataFrame()
+    documents = _rows(tables.get("documents", empty))
+    facts = {table: _by_doc(_rows(tables.get(table, empty))) for table in FACT_TABLES}
 
     predicted: dict[str, dict[str, Any]] = {}
     owners: dict[str, str] = {}

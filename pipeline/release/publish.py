@@ -198,7 +198,7 @@ def read_current(out_dir: Path) -> Path | None:
     return current.resolve() if current.is_dir() else None
 
 
-def _read_manifest(release: Path) -> dict[str, Any] | None:
+def read_manifest(release: Path) -> dict[str, Any] | None:
     """A release's manifest; None when it is missing or unreadable (the release never finished)."""
     try:
         manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
@@ -211,7 +211,7 @@ def current_release_built_from(out_dir: Path, fingerprint: str) -> tuple[Path, d
     """The current release and its manifest if it was built from inputs with ``fingerprint``
     and every file its manifest lists is there; None otherwise."""
     current = read_current(out_dir)
-    manifest = _read_manifest(current) if current is not None else None
+    manifest = read_manifest(current) if current is not None else None
     if current is None or manifest is None:
         return None
     inputs = manifest.get("inputs")
@@ -235,7 +235,7 @@ def list_releases(out_dir: Path) -> list[dict[str, Any]]:
     for folder in releases.iterdir():
         if folder.name.startswith(".") or not folder.is_dir():
             continue
-        manifest = _read_manifest(folder)
+        manifest = read_manifest(folder)
         if manifest is None:
             continue
         found.append(

@@ -7,6 +7,7 @@ import json
 import queue
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -18,12 +19,13 @@ from prefect.task_runners import ThreadPoolTaskRunner
 import extractors
 import pipeline
 import schemas
+from extractors.models import models_fingerprint
 from extractors.rules import load_all_rules
 from pipeline.corrections.store import open_store
 from pipeline.release.build import publish_extraction
 from pipeline.release.history import remove_leftovers
 from pipeline.release.locking import run_lock
-from pipeline.release.publish import current_release_built_from
+from pipeline.release.publish import current_release_built_from, read_current, read_manifest
 from pipeline.release.quality import quality_markdown
 from pipeline.run.cache import ResultCache, code_fingerprint, settings_key
 from pipeline.run.discovery import RawFile, deduplicate, discover, save_index
@@ -117,13 +119,14 @@ def ingest(
         finally:
             spool.close()
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
+        previous_models = _release_models(out_path)
         built = publish_extraction(
             tables,
             out_path,
             raw_dir=raw_path,
             raw_files=raw_files,
             settings=settings,
-            inputs={"fingerprint": fingerprint},
+            inputs={"fingerprint": fingerprint, "models": models_fingerprint()},
         )
     release, tables, report, conflicts = built.path, built.tables, built.report, built.conflicts
     if conflicts:
@@ -140,6 +143,8 @@ def ingest(
         violations=len(report.errors),
         conflicts=len(conflicts),
         conflict_notes=[f"entry {c.correction_id} ({c.reason}): {c.message}" for c in conflicts],
+        models=models_description(),
+        models_changed=previous_models is not None and previous_models != models_fingerprint(),
     )
     _summary_artifact(summary)
     create_markdown_artifact(
@@ -149,6 +154,33 @@ def ingest(
     )
     logger.info("published release %s", release.name)
     return summary
+
+
+def _release_models(out_path: Path) -> str | None:
+    """The models fingerprint the current release was extracted with (None before the first, or
+    for a release made before releases recorded it)."""
+    current = read_current(out_path)
+    manifest = read_manifest(current) if current is not None else None
+    inputs = manifest.get("inputs") if manifest else None
+    return inputs.get("models") if isinstance(inputs, dict) else None
+
+
+def models_description() -> str:
+    """One line: what each learned component was trained on."""
+    from extractors.calibration import confidence_model
+    from extractors.section_model import section_role_model
+
+    section, confidence = section_role_model(), confidence_model()
+    parts = [
+        "section roles "
+        + (f"from {_counts(section.trained_on)} labels" if section is not None else "not trained"),
+        "confidence " + (f"from {_counts(confidence.trained_on)} documents" if confidence else "not trained"),
+    ]
+    return f"{'; '.join(parts)} (models {models_fingerprint()})"
+
+
+def _counts(by_source: Mapping[str, float]) -> str:
+    return ", ".join(f"{source} {n:g}" for source, n in sorted(by_source.items()))
 
 
 def _summary_artifact(summary: RunSummary) -> None:

@@ -16,6 +16,7 @@ from extractors import EXTRACTOR_VERSION
 from extractors.errors import DocumentError, LimitExceededError
 from extractors.extract import extract_document
 from extractors.parsing import parse_document, sniff_media_type
+from extractors.section_model import SectionRoleModel
 from schemas.document import ParsedDocument
 from schemas.extraction import Extraction
 from schemas.records import DocumentRecord, FactRecord, PageRecord
@@ -45,6 +46,7 @@ def process_bytes(
     max_bytes: int = 200 * 1024 * 1024,
     max_pages: int = 500,
     now: datetime | None = None,
+    section_model: SectionRoleModel | None = None,
 ) -> DocumentResult:
     sha256 = hashlib.sha256(data).hexdigest()
     doc_id = doc_id_for(sha256)
@@ -63,7 +65,7 @@ def process_bytes(
                 hint="raise PARTNERFLOW_MAX_FILE_BYTES to accept it",
             )
         parsed = parse_document(data, source, max_pages=max_pages)
-        extraction = extract_document(parsed, doc_id)
+        extraction = extract_document(parsed, doc_id, section_model=section_model)
     except DocumentError as exc:
         return _failed(base, data, source, exc.reason + (f"; {exc.hint}" if exc.hint else ""))
     except Exception as exc:  # one bad document must never stop the run

@@ -23,6 +23,8 @@ class RunSummary:
     conflicts: int = 0  # reviewers' corrections that no longer apply cleanly, listed in the review app
     conflict_notes: list[str] = field(default_factory=list)  # each: ledger entry, reason and why
     unchanged: bool = False  # nothing changed since the current release, so no new one was made
+    models: str = ""  # what the learned components were trained on
+    models_changed: bool = False  # retrained since the previous release: every document re-extracted
 
     @classmethod
     def of_release(
@@ -38,6 +40,8 @@ class RunSummary:
         conflicts: int,
         unchanged: bool = False,
         conflict_notes: list[str] | None = None,
+        models: str = "",
+        models_changed: bool = False,
     ) -> RunSummary:
         """The summary of a run that published (or kept) ``release``, whose documents table is given."""
         return cls(
@@ -57,6 +61,8 @@ class RunSummary:
             conflicts=conflicts,
             unchanged=unchanged,
             conflict_notes=conflict_notes or [],
+            models=models,
+            models_changed=models_changed,
         )
 
     def to_markdown(self) -> str:
@@ -86,6 +92,15 @@ class RunSummary:
             "",
             "Document types: " + ", ".join(f"{k} {v}" for k, v in sorted(self.by_type.items())),
         ]
+        if self.models:
+            lines += ["", f"Learned models: {self.models}"]
+        if self.models_changed:
+            lines += [
+                "",
+                "The learned models were retrained since the previous release (`make train`, which also "
+                "learns from reviewers' corrections): this run re-extracted every document with them, so "
+                "values may have changed in documents nobody corrected. `partnerflow diff` lists them.",
+            ]
         if self.failures:
             lines += ["", "## Failed", *[f"- {f}" for f in self.failures]]
         if self.needs_review:
