@@ -106,7 +106,8 @@ def _tables(raw: Path) -> dict[str, pd.DataFrame]:
 
 def _ledger(entries) -> list[Correction]:
     return [
-        Correction(**e.model_dump(), id=i, created_at="2026-12-06T00:00:00Z") for i, e in enumerate(entries, 1)
+        Correction(**e.model_dump(), id=i, created_at="2026-12-06T00:00:00Z")
+        for i, e in enumerate(entries, 1)
     ]
 
 
