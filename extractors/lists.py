@@ -180,7 +180,7 @@ def split_items(
         body = _strip_lead_in(body)
         for sentence in _sentences(body):
             for part in _merge_ministry_lists(sentence.split_top_level(",;·")):
-                for piece in _split_and(part):
+                for piece in _split_and(_without_region(_strip_lead_in(part.strip()))):
                     item = _item(_strip_lead_in(piece), group_country, noise)
                     if item is None:
                         continue
@@ -203,9 +203,27 @@ _LEAD_IN = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
 
 
+# 'Delegations came from A and B in East Africa; from C and D in Asia': each group after the first
+# opens with 'from', and a region after 'in' says where the countries before it lie.
+_FROM = re.compile(
+    r"^(?:(?:and\s+)?from|(?:[\w-]+\s+){1,3}(?:came|come|travelled|traveled)\s+from)\s+(?=[A-Z])"
+)
+_REGION_TAIL = re.compile(r"\s+in\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s*$")
+
+
 def _strip_lead_in(text: OffsetText) -> OffsetText:
-    match = _LEAD_IN.match(text.text)
+    match = _LEAD_IN.match(text.text) or _FROM.match(text.text)
     return text.slice(match.end()) if match else text
+
+
+def _without_region(part: OffsetText) -> OffsetText:
+    """'Tanzania and Uganda in East Africa' -> 'Tanzania and Uganda': the region after a country."""
+    tail = _REGION_TAIL.search(part.text)
+    if tail is None:
+        return part
+    head = part.slice(0, tail.start())
+    last = re.split(r"\s+(?:and|&)\s+|,\s*", _strip_article(_strip_lead_in(head)).text)[-1]
+    return head if country_code(re.sub(r"^the\s+|\s*\([^()]*\)$", "", last)) else part
 
 
 def _strip_article(text: OffsetText) -> OffsetText:
@@ -312,6 +330,13 @@ _LEADER_LINE = re.compile(r"\S\s*(?:\.{3,}|…+|\s{3,}|\t+)\s*\S")
 _LEADER = re.compile(r"\s*(?:\.{3,}|…+|\s{3,}|\t+)\s*")
 
 
+# 'the Pastoralist Communication Initiative (PCI) of the UN Office for ... (OCHA) in Ethiopia': a body
+# named with its acronym, then the body it belongs to or where it sits.
+_PARENT_AFTER_ACRONYM = re.compile(
+    r"\((?P<acronym>[^()]{2,12})\)(?=\s+(?:of|in|at|within)\s+(?:the\s+)?[A-Z])"
+)
+
+
 def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) -> ListItem | None:
     evidence = part
     # "Christchurch ........ New Zealand": a dotted leader before the country.
@@ -326,6 +351,9 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
     labelled = _LABEL_DASH.match(name.text)
     if labelled and not is_org_like(labelled.group("label")):
         name = clean_value(name.slice(labelled.end()))  # 'Coordination — the Ministry of the Environment'
+    parent = _PARENT_AFTER_ACRONYM.search(name.text)
+    if parent and parent.start() > 0 and looks_like_acronym(parent.group("acronym")):
+        name = clean_value(name.slice(0, parent.end()))  # the body, not the one it belongs to
     acronym: str | None = None
     country: str | None = None
     source: str | None = None
@@ -437,7 +465,7 @@ def body_items(
     body = _strip_lead_in(clean_value(text)).sub(_JOINING_PHRASE, ", ")
     for sentence in _sentences(body):
         for part in _merge_ministry_lists(sentence.split_top_level(",;·")):
-            for piece in _split_and(_strip_article(part)):
+            for piece in _split_and(_strip_article(_without_region(_strip_lead_in(part.strip())))):
                 item = _item(_strip_lead_in(_strip_article(piece)), None, noise)
                 if item is not None:
                     bare = country_code(item.name.text) if item.acronym is None else None

@@ -696,3 +696,30 @@ def test_bodies_a_sentence_says_were_represented_or_worked_with_take_part() -> N
         "University of the West Indies",
     ):
         assert partners[name][0] == "participant", name
+
+
+def test_countries_grouped_by_region_in_a_sentence_are_each_a_participant() -> None:
+    extraction = _extract_html(
+        "<h1>Gathering of Mountain Communities</h1><p>The gathering was held in Cusco, Peru, on 2 June 2006.</p>"
+        "<h2>Participation</h2>"
+        "<p>Delegations came from Nepal, Bhutan and India in South Asia; from Bolivia and Ecuador in South "
+        "America; and from Kyrgyzstan in Central Asia.</p>"
+    )
+    partners = _partners(extraction)
+    for name in ("Nepal", "Bhutan", "India", "Bolivia", "Ecuador", "Kyrgyzstan"):
+        assert partners[name][0] == "participant", name
+    assert not [n for n in partners if " in " in n or n.startswith("from ")]
+
+
+def test_a_body_named_with_its_acronym_then_the_body_it_belongs_to_is_the_first() -> None:
+    extraction = _extract_text(
+        "Report of the Regional Dialogue on Drylands 2007\n\n"
+        "The dialogue was held on 3 April 2007 in Nairobi, Kenya. It was organised by the Drylands Coordination "
+        "Unit (DCU) of the Intergovernmental Authority on Development (IGAD) in Djibouti.\n"
+    )
+    partners = {p.name: p for p in extraction.partners}
+    assert (
+        "Drylands Coordination Unit" in partners and partners["Drylands Coordination Unit"].acronym == "DCU"
+    )
+    assert partners["Drylands Coordination Unit"].category == "organizer"
+    assert not [n for n in partners if "Intergovernmental Authority" in n and "Unit" in n]
