@@ -25,8 +25,11 @@ from pathlib import Path
 
 from pipeline.corrections.store import CorrectionStore
 from pipeline.evaluation.gold import load_gold
+from pipeline.evaluation.reviewed import load_reviewed
 from pipeline.evaluation.simulated_review import simulate_review
+from pipeline.evaluation.training import corrections_gain, training_corpora
 from pipeline.release.build import working_tables
+from pipeline.settings import Settings
 
 BIN = Path(sys.executable).parent
 
@@ -36,6 +39,12 @@ def main() -> int:
     parser.add_argument("--raw", required=True)
     parser.add_argument("--gold", required=True)
     parser.add_argument("--work", required=True, help="a folder for the run's output and ledger")
+    parser.add_argument(
+        "--base",
+        nargs="*",
+        help="the annotated corpora the model starts from (default: all of `make train`'s); leave out the"
+        " one --raw belongs to, to measure a folder training has not read",
+    )
     args = parser.parse_args()
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -59,7 +68,13 @@ def main() -> int:
         a: sum(c.action == a for c in corrections) for a in ("add", "delete", "set", "accept_document")
     }
     print(f"simulated review: {len(corrections)} corrections {actions}; {refused} gold facts not addable")
-    subprocess.run([BIN / "partnerflow", "eval", "--corrections", "--out", str(out)], env=env, check=True)
+    if args.base is None:
+        subprocess.run([BIN / "partnerflow", "eval", "--corrections", "--out", str(out)], env=env, check=True)
+        return 0
+    corpora = [c for c in training_corpora() if c.name in args.base]
+    reviewed = load_reviewed(Settings(corrections_db=ledger), out)
+    print(f"base corpora: {[c.name for c in corpora]}")
+    print(corrections_gain(reviewed, corpora).format())
     return 0
 
 

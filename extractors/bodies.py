@@ -82,6 +82,7 @@ _NOT_BODIES = frozenset(
     ["none", "none listed", "n/a", "na", "tbd", "tba", "to be confirmed", "various", "others", "etc"]
 )
 # An enumeration in a sentence ends where the sentence goes on about time or place.
+_JOINING_TAIL = re.compile(r"[\s,;]*(?:\b(?:and|or|but|as well as)\b)?[\s,;]*$")
 _ENUMERATION_END = re.compile(
     r"\s(?:on|from|between|during|since|until|in)\s+(?=\d|(?:January|February|March|April|May|June|July|August|"
     r"September|October|November|December)\b)|\s(?:during|since|which|who|where|whose|that|to\s+[a-z])\b|"
@@ -226,9 +227,10 @@ def _names_in(name: str) -> list[str]:
     return [name]
 
 
-def _new_body(text: str, how: str) -> bool:
+def _new_body(text: str, how: str, *, acronym: str | None = None) -> bool:
     """A candidate the structure found names a body: not a person, a position, a group label or an
-    instrument ('Poverty Reduction Strategy'). Names met in running text must also look like a body."""
+    instrument ('Poverty Reduction Strategy'). Names met in running text must also look like a body,
+    or be defined with their acronym ('funded by the Global Environment Facility (GEF)')."""
     if not plausible_body(text) or is_position(text) or is_group_label(text):
         return False
     if text.split()[-1].casefold() in _instrument_heads():
@@ -238,7 +240,7 @@ def _new_body(text: str, how: str) -> bool:
     if how == "mention":
         return True  # screened where it was found: followed by its acronym, or a government
     if how == "prose":
-        return nlp.is_organisation(text)
+        return acronym is not None or nlp.is_organisation(text)
     if " " not in text and how in ("intro", "heading"):
         return False  # one ordinary word under a heading ('Linkages') names no body
     return not (len(text.split()) >= 2 and nlp.is_person(text))
@@ -408,25 +410,26 @@ def prose_candidates(zones: Iterable[Zone]) -> list[Candidate]:
 def _sentence_candidates(
     sentence: OffsetText, triggers: list[tuple[re.Pattern[str], str]]
 ) -> list[Candidate]:
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, int]] = []  # (where the enumeration starts, role, where its trigger starts)
     colon = sentence.text.find(":")
     if colon > 0:
         role = sentence_role(sentence.text[:colon])
         if role in PARTNER_ROLES:
-            found.append((colon + 1, role))
+            found.append((colon + 1, role, colon))
     for pattern, role in triggers:
         for match in pattern.finditer(sentence.text):
-            found.append((match.end(), role))
+            found.append((match.end(), role, match.start()))
     candidates: list[Candidate] = _names_before(sentence)
-    for position, role in sorted(found):
+    for position, role, _ in sorted(found):
         rest = sentence.slice(position)
         cut = _ENUMERATION_END.search(rest.text)
         if cut:
             rest = rest.slice(0, cut.start())
-        # The next trigger in the sentence starts another enumeration.
-        later = [p for p, _ in found if p > position]
+        # The next trigger in the sentence starts another enumeration; the words joining the two
+        # ('... funded by the A and implemented by B') belong to neither.
+        later = [start for end, _, start in found if end > position]
         if later:
-            rest = rest.slice(0, max(0, min(later) - position))
+            rest = rest.slice(0, max(0, min(later) - position)).sub(_JOINING_TAIL, "")
         for item in _enumeration(rest):
             candidates.append(Candidate(item, role, "prose"))
     return candidates
@@ -511,7 +514,7 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
     for candidate in [*zone_candidates(zones), *prose]:
         item = candidate.item
         name = item.name.text
-        if not _new_body(name, candidate.how):
+        if not _new_body(name, candidate.how, acronym=item.acronym):
             continue
         if _is_known(item, known):
             category, lead = partner_category(candidate.role, doc_type, name)

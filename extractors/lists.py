@@ -247,7 +247,11 @@ def _sentences(text: OffsetText) -> list[OffsetText]:
 
 def _split_and(part: OffsetText) -> list[OffsetText]:
     """'X and the Y' names two bodies when both halves are names; 'Science and Technology' stays one."""
-    match = re.search(r"\s+(?:and|&)\s+((?i:the)\s+)?(?=[A-Z])", part.text)
+    # 'the Swiss Agency for Development and Cooperation (SDC) and the Aga Khan Development Network':
+    # after a name's acronym, 'and' joins the next name, whatever 'and' the name itself holds.
+    match = re.search(r"(?<=\))\s+(?:and|&)\s+((?i:the)\s+)?(?=[A-Z])", part.text) or re.search(
+        r"\s+(?:and|&)\s+((?i:the)\s+)?(?=[A-Z])", part.text
+    )
     if not match:
         return [part]
     left, right = part.slice(0, match.start()).strip(), part.slice(match.end()).strip()

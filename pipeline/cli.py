@@ -109,25 +109,10 @@ def _eval_raw(raw: Path, gold_dir: Path, *, details: bool, stages: bool) -> int:
 
 
 def _reviewed_documents(args: argparse.Namespace):
-    """The documents reviewers corrected, with the ledger applied (empty before any review)."""
-    from pipeline.corrections.extraction import extraction_info
-    from pipeline.corrections.store import open_store
-    from pipeline.errors import NoExtractionError
-    from pipeline.evaluation.reviewed import reviewed_documents
-    from pipeline.release.build import working_tables
+    from pipeline.evaluation.reviewed import load_reviewed
 
     settings, out = _corrections_context(args)
-    ledger = open_store(settings).entries() if settings.resolve(settings.corrections_db).exists() else []
-    if not ledger:
-        return []
-    working = working_tables(out, ledger)
-    if working is None:
-        return []
-    try:
-        raw = Path(extraction_info(out).raw_dir or settings.raw_path)
-    except NoExtractionError:
-        raw = settings.raw_path
-    return reviewed_documents(working[0], ledger, raw)
+    return load_reviewed(settings, out)
 
 
 def _train(args: argparse.Namespace) -> int:

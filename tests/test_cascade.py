@@ -723,3 +723,21 @@ def test_a_body_named_with_its_acronym_then_the_body_it_belongs_to_is_the_first(
     )
     assert partners["Drylands Coordination Unit"].category == "organizer"
     assert not [n for n in partners if "Intergovernmental Authority" in n and "Unit" in n]
+
+
+def test_two_roles_in_one_sentence_and_names_joined_after_an_acronym() -> None:
+    extraction = _extract_text(
+        "Coastal Resilience Programme\n\n"
+        "The programme was launched in 2004. It is funded by the Global Environment Facility (GEF) and "
+        "implemented by the Asian Development Bank. It was co-sponsored by the United Nations University (UNU), "
+        "the Swiss Agency for Development and Cooperation (SDC) and the Aga Khan Development Network. "
+        "Financial contributions to its trust fund have come from the Government of Norway and the European "
+        "Commission, and a second phase is financed by a grant from the Nordic Development Fund.\n"
+    )
+    partners = _partners(extraction)
+    assert partners["Global Environment Facility"][0] == "funder"
+    assert partners["Asian Development Bank"][0] == "organizer"
+    for name in ("Swiss Agency for Development and Cooperation", "Aga Khan Development Network"):
+        assert partners[name][0] == "organizer", name
+    for name in ("Government of Norway", "European Commission", "Nordic Development Fund"):
+        assert partners[name][0] == "funder", name

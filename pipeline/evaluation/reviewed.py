@@ -18,6 +18,7 @@ from typing import Any
 
 from pipeline.corrections.model import Correction
 from pipeline.evaluation.gold import FACT_TABLES, predictions_from_tables
+from pipeline.settings import Settings
 
 # Ledger actions that mean a reviewer looked at the document's rows.
 _REVIEW_ACTIONS = ("add", "delete", "set", "accept_document")
@@ -67,6 +68,27 @@ def reviewed_documents(
     return found
 
 
+def load_reviewed(settings: Settings, out_dir: Path) -> list[ReviewedDocument]:
+    """The reviewed documents of ``out_dir``'s saved extraction with the ledger of ``settings``
+    applied, read from the raw folder that extraction was made from; empty before any review."""
+    from pipeline.corrections.extraction import extraction_info
+    from pipeline.corrections.store import open_store
+    from pipeline.errors import NoExtractionError
+    from pipeline.release.build import working_tables
+
+    if not settings.resolve(settings.corrections_db).exists():
+        return []
+    ledger = open_store(settings).entries()
+    working = working_tables(out_dir, ledger) if ledger else None
+    if working is None:
+        return []
+    try:
+        raw = Path(extraction_info(out_dir).raw_dir or settings.raw_path)
+    except NoExtractionError:
+        raw = settings.raw_path
+    return reviewed_documents(working[0], ledger, raw)
+
+
 def split_held_back(
     documents: Sequence[ReviewedDocument],
 ) -> tuple[list[ReviewedDocument], list[ReviewedDocument]]:
@@ -76,4 +98,4 @@ def split_held_back(
     return ordered[0::2], ordered[1::2]
 
 
-__all__ = ["ReviewedDocument", "reviewed_doc_ids", "reviewed_documents", "split_held_back"]
+__all__ = ["ReviewedDocument", "load_reviewed", "reviewed_doc_ids", "reviewed_documents", "split_held_back"]
