@@ -116,7 +116,7 @@ def extract_document(
     draft.partners = tidy_partners(draft.partners, [c.name for c in contacts if c.name])
     return Extraction(
         doc_type=classification.doc_type,
-        title=_without_description(draft.title),
+        title=_tidy_title(_without_description(draft.title)),
         acronym=draft.acronym,
         language=detect_language(doc.text),
         dates=_unique(draft.dates),
@@ -128,6 +128,30 @@ def extract_document(
         warnings=ctx.facts.warnings,
         review_reasons=review_reasons,
     )
+
+
+# 'Countdown 2010 Primary theme ......... Biodiversity': the next field's label and its dot leader.
+_LEADER_FIELD = re.compile(r"\s+[A-Z][\w ,/&()-]{0,50}?\s*[.…·]{4,}")
+# 'About the Methane to Markets Partnership': a web page's heading around the name.
+_ABOUT = re.compile(r"^about\s+(?:the\s+|us\b\s*)?", re.I)
+_GENERIC_TITLE = re.compile(
+    r"(?i)^(?:the\s+)?(?:programme|program|partnership|initiative|project|network|us|overview|background)?$"
+)
+
+
+def _tidy_title(title: str | None) -> str | None:
+    """The name alone: no field glued on after a dot leader, no 'About the' of a web page; None when
+    what is left names nothing ('About the programme')."""
+    if title is None:
+        return None
+    leader = _LEADER_FIELD.search(title)
+    if leader and leader.start() > 0:
+        title = title[: leader.start()].strip()
+    about = _ABOUT.match(title)
+    if about:
+        rest = title[about.end() :].strip()
+        return None if _GENERIC_TITLE.match(rest) else rest
+    return title
 
 
 def _without_description(title: str | None) -> str | None:

@@ -29,8 +29,10 @@ _NUMBERING = r"(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-H](?:\.\d{1,2})+\.?|[A-H][.)]|[
 
 
 def _label_regex(label: str) -> str:
-    tokens = [t for t in re.split(r"[\s/]+", label.strip()) if t]
-    return r"\s*[/\s]\s*".join(re.escape(t) for t in tokens)
+    """A label's words with any spacing or '/' between them and an optional 'the' before each
+    ('Name of the partnership / initiative' also reads 'Name of partnership/initiative')."""
+    tokens = [t for t in re.split(r"[\s/]+", label.strip()) if t and t.casefold() != "the"]
+    return r"\s*[/\s]\s*(?:the\s+)?".join(re.escape(t) for t in tokens)
 
 
 @dataclass(frozen=True)

@@ -741,3 +741,30 @@ def test_two_roles_in_one_sentence_and_names_joined_after_an_acronym() -> None:
         assert partners[name][0] == "organizer", name
     for name in ("Government of Norway", "European Commission", "Nordic Development Fund"):
         assert partners[name][0] == "funder", name
+
+
+def test_a_form_label_without_its_article_still_names_the_field_and_the_form() -> None:
+    extraction = _extract_html(
+        "<h1>PARTNERSHIP INFORMATION SHEET</h1><table>"
+        "<tr><td>Name of partnership / initiative</td><td>Clean Rivers Initiative for Asia (CRIA)</td></tr>"
+        "<tr><td>Date of launch</td><td>March 2006</td></tr>"
+        "<tr><td>Lead partner</td><td>Mekong River Commission</td></tr></table>"
+        "<p>The initiative supports river basin organisations in restoring water quality in the region.</p>"
+    )
+    assert extraction.doc_type == "information_sheet"
+    assert (extraction.title, extraction.acronym) == ("Clean Rivers Initiative for Asia", "CRIA")
+
+
+@pytest.mark.parametrize(
+    ("printed", "title"),
+    [
+        ("About the Methane to Markets Partnership", "Methane to Markets Partnership"),
+        ("About the programme", None),
+        ("Countdown 2010 Primary theme ....................... Biodiversity", "Countdown 2010"),
+        ("Cleaner Fuels for Cleaner Air", "Cleaner Fuels for Cleaner Air"),
+    ],
+)
+def test_a_title_is_the_name_alone(printed: str, title: str | None) -> None:
+    from extractors.extract import _tidy_title
+
+    assert _tidy_title(printed) == title
