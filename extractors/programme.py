@@ -100,6 +100,10 @@ def _add(
         draft.partners.append(record)
 
 
+# A line of the title's size that opens with an article starts a subtitle, not the title's next words.
+_SUBTITLE_START = re.compile(r"^\s*(?:The|A|An)\s")
+
+
 def _title(ctx: ExtractionContext) -> OffsetText | None:
     """The leading heading lines (a title set large may wrap over several lines)."""
     doc = ctx.doc
@@ -112,7 +116,10 @@ def _title(ctx: ExtractionContext) -> OffsetText | None:
     for line in lines[start + 1 : start + 4]:
         if line.heading_level != level or line.block != lines[start].block and doc.n_pages is None:
             break
-        parts.append(line_text(doc, line))
+        text = line_text(doc, line)
+        if _SUBTITLE_START.match(text.text):
+            break  # 'Preparing the Caribbean for Climate Change' / 'The CARICOM regional programme: ...'
+        parts.append(text)
     return clean_value(collapse_ws(OffsetText.join(parts))) or None
 
 

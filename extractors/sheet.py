@@ -88,8 +88,22 @@ def _first(segments: Sequence[Segment], key: str) -> Segment | None:
     return next((s for s in segments if s.key == key and any(v.text.strip() for v in s.values)), None)
 
 
+# The form's own name: 'PARTNERSHIP / INITIATIVE INFORMATION SHEET' read as the label 'Partnership'
+# and a value is the heading, not the name the form gives.
+_FORM_NAME = re.compile(r"(?i)\binformation\s+sheet\b")
+
+
 def _title(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft) -> None:
-    segment = _first(segments, "title")
+    segment = next(
+        (
+            s
+            for s in segments
+            if s.key == "title"
+            and any(v.text.strip() for v in s.values)
+            and not _FORM_NAME.search(s.joined().text)
+        ),
+        None,
+    )
     if segment is None:
         return
     # The title runs until a blank-line block change; one or two lines in practice.

@@ -768,3 +768,35 @@ def test_a_title_is_the_name_alone(printed: str, title: str | None) -> None:
     from extractors.extract import _tidy_title
 
     assert _tidy_title(printed) == title
+
+
+def test_the_form_heading_is_not_the_name_the_form_gives() -> None:
+    extraction = _extract_html(
+        "<h1>PARTNERSHIP / INITIATIVE INFORMATION SHEET</h1><p>Please complete all fields.</p><table>"
+        "<tr><td>1. Name of partnership / initiative</td><td>Pacific Islands Energy Capacity Initiative</td></tr>"
+        "<tr><td>2. Date of commencement</td><td>September 2002</td></tr></table>"
+    )
+    assert extraction.doc_type == "information_sheet"
+    assert extraction.title == "Pacific Islands Energy Capacity Initiative"
+
+
+def test_a_subtitle_under_a_programme_title_is_not_part_of_it() -> None:
+    pdf = make_pdf(
+        [
+            [
+                (72, 72, 20, "F2", "Preparing the Caribbean for Climate Change"),
+                (72, 98, 20, "F2", "The CARICOM regional adaptation programme"),
+                (72, 150, 10, "F1", "The programme was launched in 1997 and runs in three phases."),
+                (
+                    72,
+                    164,
+                    10,
+                    "F1",
+                    "It is funded by the Global Environment Facility (GEF) and the World Bank.",
+                ),
+            ]
+        ]
+    )
+    extraction = extract_document(parse_pdf(pdf), "d")
+    assert extraction.doc_type == "programme"
+    assert extraction.title == "Preparing the Caribbean for Climate Change"
