@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
-from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extractors.errors import RulesError
+from extractors.models import read_model
 
 MODEL_FILE = "confidence.json"
 
@@ -56,9 +56,8 @@ class ConfidenceModel(BaseModel):
 @lru_cache(maxsize=1)
 def confidence_model() -> ConfidenceModel | None:
     """The trained model shipped with the package; None before the first ``make train``."""
-    try:
-        raw = resources.files("extractors.models").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
+    raw = read_model(MODEL_FILE)
+    if raw is None:
         return None
     try:
         return ConfidenceModel.model_validate(json.loads(raw))

@@ -24,11 +24,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extractors.errors import RulesError
+from extractors.models import read_model
 from extractors.roles import normal_words
 from extractors.rules import role_rules
 
@@ -154,9 +154,8 @@ def dump_model(model: SectionRoleModel) -> str:
 @lru_cache(maxsize=1)
 def section_role_model() -> SectionRoleModel | None:
     """The trained model shipped with the package; None before the first ``make train``."""
-    try:
-        raw = resources.files("extractors.models").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
+    raw = read_model(MODEL_FILE)
+    if raw is None:
         return None
     try:
         return SectionRoleModel.model_validate(json.loads(raw))

@@ -9,6 +9,14 @@ from importlib import resources
 MODEL_FILES = ("section_roles.json", "confidence.json")
 
 
+def read_model(name: str) -> str | None:
+    """A shipped model file's text; None before the first ``make train`` wrote it."""
+    try:
+        return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+
+
 def models_fingerprint() -> str:
     """A hash of the shipped model files: it changes when ``make train`` learned something new."""
     digest = hashlib.sha256()
@@ -20,4 +28,4 @@ def models_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-__all__ = ["MODEL_FILES", "models_fingerprint"]
+__all__ = ["MODEL_FILES", "models_fingerprint", "read_model"]

@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 
 FACT_TABLES = ("dates", "partners", "contacts", "targets", "events", "websites")
-_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+# The fields gold states per fact table (websites: a URL each, read on their own).
+FACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "dates": ("role", "start", "end", "text"),
     "partners": ("name", "acronym", "category", "country", "lead"),
     "contacts": ("role", "name", "position", "organization", "address", "phone", "fax", "email"),
@@ -88,7 +89,7 @@ def predictions_from_tables(
             "doc": doc_key,
             **{name: as_text(row.get(name)) for name in ("doc_type", "title", "acronym", "language")},
         }
-        for table, columns in _TABLE_COLUMNS.items():
+        for table, columns in FACT_COLUMNS.items():
             doc[table] = [_gold_row(table, fact, columns) for fact in facts[table].get(doc_id, [])]
         doc["websites"] = [{"url": as_text(fact.get("url"))} for fact in facts["websites"].get(doc_id, [])]
         if confidence:

@@ -23,19 +23,12 @@ from pipeline.corrections.values import id_column
 from pipeline.errors import PartnerflowError
 from pipeline.evaluation.calibration import entry_right
 from pipeline.evaluation.facts import entries_of, fold, gold_facts, predicted_facts
-from pipeline.evaluation.gold import FACT_TABLES, predictions_from_tables, source_stem
+from pipeline.evaluation.gold import FACT_COLUMNS, FACT_TABLES, predictions_from_tables, source_stem
 from pipeline.evaluation.matching import ALIGNMENT, align, group_entries
 
 REVIEWER = "simulated-from-gold"
-# The fields a reviewer types into an added row, per table (the gold file's fields).
-_ADDED_FIELDS: dict[str, tuple[str, ...]] = {
-    "dates": ("role", "start", "end", "text"),
-    "partners": ("name", "acronym", "category", "country", "lead"),
-    "contacts": ("role", "name", "position", "organization", "address", "phone", "fax", "email"),
-    "targets": ("text", "year"),
-    "events": ("name", "start", "end", "venue", "city", "country"),
-    "websites": ("url",),
-}
+# The fields a reviewer types into an added row, per table: the gold file's.
+_ADDED_FIELDS: dict[str, tuple[str, ...]] = {**FACT_COLUMNS, "websites": ("url",)}
 
 
 def simulate_review(
