@@ -82,8 +82,15 @@ def predict_folder(
     A stem rendered to several formats keeps the first file by name. ``section_model``: the
     learned section roles to extract with (default: the packaged model).
     """
-    files = sorted(p for p in Path(raw_dir).iterdir() if p.is_file() and not p.name.startswith("."))
-    return predict_files(files, workers=workers, section_model=section_model)
+    return predict_files(list(corpus_files(raw_dir).values()), workers=workers, section_model=section_model)
+
+
+def corpus_files(raw_dir: Path) -> dict[str, Path]:
+    """The file scored for each stem of a raw folder: the first by name."""
+    files: dict[str, Path] = {}
+    for path in sorted(p for p in Path(raw_dir).iterdir() if p.is_file() and not p.name.startswith(".")):
+        files.setdefault(path.name.split(".")[0], path)
+    return files
 
 
 def predict_files(
@@ -125,6 +132,7 @@ __all__ = [
     "POOR_F1",
     "CorpusScore",
     "StageFigures",
+    "corpus_files",
     "format_corpus_score",
     "predict_files",
     "predict_folder",
@@ -234,7 +242,7 @@ def stage_figures(raw_dir: Path, gold: Mapping[str, Mapping[str, Any]]) -> Stage
     missed_at: Counter[str] = Counter()
     missed_roles: Counter[str] = Counter()
     missed_dates: Counter[str] = Counter()
-    files = {p.name.split(".")[0]: p for p in sorted(Path(raw_dir).iterdir()) if p.is_file()}
+    files = corpus_files(raw_dir)
     for stem, expected in gold.items():
         path = files.get(stem)
         if path is None:

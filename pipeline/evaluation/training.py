@@ -32,7 +32,7 @@ from typing import Any
 
 from extractors.section_model import NO_ROLE, RoleExample, SectionRoleModel, dump_model, fit
 from pipeline.evaluation.calibration import judged_rows
-from pipeline.evaluation.corpus import predict_files
+from pipeline.evaluation.corpus import corpus_files, predict_files
 from pipeline.evaluation.facts import fold
 from pipeline.evaluation.gold import load_gold
 from pipeline.evaluation.reviewed import ReviewedDocument, split_held_back
@@ -89,14 +89,6 @@ def training_corpora(root: Path = PROJECT_ROOT) -> list[Corpus]:
             root / "tests" / "corpus" / "fresh" / "train" / "gold",
         ),
     ]
-
-
-def corpus_files(raw: Path) -> dict[str, Path]:
-    """The file scored for each stem of a raw folder: the first by name (as ``predict_folder``)."""
-    files: dict[str, Path] = {}
-    for path in sorted(p for p in Path(raw).iterdir() if p.is_file() and not p.name.startswith(".")):
-        files.setdefault(path.name.split(".")[0], path)
-    return files
 
 
 @dataclass(frozen=True)
@@ -280,7 +272,6 @@ __all__ = [
     "SECTION_MODEL_PATH",
     "Corpus",
     "TrainedModels",
-    "corpus_files",
     "count_methods",
     "CorrectionsGain",
     "corrections_gain",

@@ -119,14 +119,14 @@ def ingest(
         finally:
             spool.close()
         raw_files = [{"source": f.source, "sha256": f.sha256, "bytes": f.size} for f in files]
-        previous_models = _release_models(out_path)
+        previous_models, models = _release_models(out_path), models_fingerprint()
         built = publish_extraction(
             tables,
             out_path,
             raw_dir=raw_path,
             raw_files=raw_files,
             settings=settings,
-            inputs={"fingerprint": fingerprint, "models": models_fingerprint()},
+            inputs={"fingerprint": fingerprint, "models": models},
         )
     release, tables, report, conflicts = built.path, built.tables, built.report, built.conflicts
     if conflicts:
@@ -143,8 +143,8 @@ def ingest(
         violations=len(report.errors),
         conflicts=len(conflicts),
         conflict_notes=[f"entry {c.correction_id} ({c.reason}): {c.message}" for c in conflicts],
-        models=models_description(),
-        models_changed=previous_models is not None and previous_models != models_fingerprint(),
+        models=models_description(models),
+        models_changed=previous_models is not None and previous_models != models,
     )
     _summary_artifact(summary)
     create_markdown_artifact(
@@ -165,8 +165,8 @@ def _release_models(out_path: Path) -> str | None:
     return inputs.get("models") if isinstance(inputs, dict) else None
 
 
-def models_description() -> str:
-    """One line: what each learned component was trained on."""
+def models_description(fingerprint: str) -> str:
+    """One line: what each learned component was trained on, and the models' ``fingerprint``."""
     from extractors.calibration import confidence_model
     from extractors.section_model import section_role_model
 
@@ -176,7 +176,7 @@ def models_description() -> str:
         + (f"from {_counts(section.trained_on)} labels" if section is not None else "not trained"),
         "confidence " + (f"from {_counts(confidence.trained_on)} documents" if confidence else "not trained"),
     ]
-    return f"{'; '.join(parts)} (models {models_fingerprint()})"
+    return f"{'; '.join(parts)} (models {fingerprint})"
 
 
 def _counts(by_source: Mapping[str, float]) -> str:
