@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from extractors import nlp
@@ -77,6 +77,15 @@ def strip_honorific(text: OffsetText) -> tuple[OffsetText, str | None]:
             break
     title = " ".join(found) if found else None
     return text, title
+
+
+# A speakers table's session cell that says what the person did: 'Chair, closing plenary'.
+_CHAIR_CELL = re.compile(r"^\s*(?:co-?)?(?:chair(?:ed|s|person|man|woman)?|moderat(?:or|ed)|presid(?:ent|ed))\b", re.I)
+
+
+def row_names_chair(cells: Iterable[str]) -> bool:
+    """Whether one of a person's row cells opens by naming them chair or moderator."""
+    return any(_CHAIR_CELL.match(cell) for cell in cells)
 
 
 def is_position(text: str) -> bool:

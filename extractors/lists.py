@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from extractors.normalize import country_code, country_in_name, country_of_place, find_countries
 from extractors.text import (
     OffsetText,
+    acronym_matches,
     clean_value,
     ends_with_org_head,
     fold,
+    initials,
     is_org_like,
     looks_like_acronym,
     strip_bullet,
@@ -440,11 +442,21 @@ def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
             and words[0][:1].isupper()
             and ends_with_org_head(bare)
         )
-        if portfolio or dangling:
+        if portfolio or dangling or (merged and paren is not None and _acronym_spans(paren.text, merged[-1].text, bare)):
             merged[-1] = OffsetText.join([merged[-1], part], ", ")
         else:
             merged.append(part)
     return merged
+
+
+def _acronym_spans(acronym: str, before: str, part: str) -> bool:
+    """'Office for Environment, Culture and Development (MIO-ECSDE)': the acronym after the last
+    part abbreviates the part before the comma too, so the comma is inside one name."""
+    if before.endswith(")") or acronym_matches(acronym, part):
+        return False
+    letters = re.sub(r"[^A-Za-z]", "", acronym).upper()
+    head, tail = initials(before), initials(part)
+    return len(head) >= 2 and bool(tail) and letters.startswith(head) and tail in letters[len(head) :]
 
 
 _ADJECTIVE_END = re.compile(r"\b(?:[A-Z][a-z]+(?:ional|ural|ific|omic|ical|ental|cial))$")

@@ -15,7 +15,13 @@ import re
 from collections.abc import Iterable
 
 from extractors.common import Draft, ExtractionContext
-from extractors.contacts import is_position, looks_like_person, split_position_organization, strip_honorific
+from extractors.contacts import (
+    is_position,
+    looks_like_person,
+    row_names_chair,
+    split_position_organization,
+    strip_honorific,
+)
 from extractors.roles import section_role
 from extractors.rules import common_rules
 from extractors.structure import Piece, Zone, is_prose
@@ -104,6 +110,8 @@ def _table_people(ctx: ExtractionContext, role: str, piece: Piece) -> list[Conta
         labelled = section_role(label.group("label"))
         if labelled in ("speaker", "chair"):
             role, text = labelled, text.slice(label.end())
+    elif row_names_chair(other.text for other in piece.others):
+        role = "chair"
     records = []
     for part in text.split_top_level(";"):
         part = clean_value(part)

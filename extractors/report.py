@@ -14,6 +14,7 @@ from extractors.contacts import (
     address_country,
     looks_like_person,
     office_blocks,
+    row_names_chair,
     split_position_organization,
     strip_honorific,
 )
@@ -424,7 +425,11 @@ def _people_table(segment: Segment, role: str) -> tuple[list[ContactDraft], set[
         name, _ = strip_honorific(clean_value(cells[columns["name"]]))
         if not looks_like_person(name.text):
             continue
-        contact = ContactDraft(role=role, name=name, evidence=list(cells.values()))
+        described = {columns.get(k) for k in ("name", "position", "organization")}
+        others = [cell.text for col, cell in cells.items() if col not in described]
+        contact = ContactDraft(
+            role="chair" if row_names_chair(others) else role, name=name, evidence=list(cells.values())
+        )
         if "position" in columns and columns["position"] in cells:
             contact.position = clean_value(cells[columns["position"]]) or None
         if "organization" in columns and columns["organization"] in cells:

@@ -184,7 +184,8 @@ def _index() -> _Index:
     short_names = [name_key(c.name) for c in pycountry.countries if "," not in c.name]
     short_names += [name_key(c.common_name) for c in pycountry.countries if hasattr(c, "common_name")]
     short_names += list(aliases)
-    blocked = {name_key(n) for n in data.not_in_text}
+    # Blocked as written, dots included: "US" reads as a word in prose, "U.S." only as the country.
+    blocked = {strip_accents(n).casefold() for n in data.not_in_text}
     surfaces: dict[str, str] = {}
     for country in pycountry.countries:
         for form in (
@@ -196,7 +197,7 @@ def _index() -> _Index:
                 surfaces[_TRAILING_PAREN.sub("", form)] = country.alpha_2
     for code, forms in data.aliases.items():
         surfaces.update(dict.fromkeys(forms, code))
-    surfaces = {s: c for s, c in surfaces.items() if name_key(s) not in blocked}
+    surfaces = {s: c for s, c in surfaces.items() if strip_accents(s).casefold() not in blocked}
     not_countries = dict.fromkeys(data.not_countries)
 
     text_terms: dict[str, str | None] = {name_key(s): c for s, c in surfaces.items()}

@@ -2,7 +2,7 @@
 
 Pages are rendered with pdfium and read by tesseract (pytesseract); words come
 back with positions and confidences, grouped into lines and blocks as
-tesseract found them, each word keeping its box (image pixels scaled back to PDF points, so
+tesseract found them (ruled tables' words by cell, ``scan_tables``), each word keeping its box (image pixels scaled back to PDF points, so
 OCR'd rows are drawn on the page like text-layer ones). The mean word confidence becomes the document's
 ``ocr_confidence``, which scales every extracted row's confidence: OCR text is
 less reliable than a text layer and reviewers should look there first.
@@ -10,9 +10,10 @@ less reliable than a text layer and reviewers should look there first.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from extractors.errors import CorruptDocumentError, EmptyDocumentError, LimitExceededError, OcrRequiredError
@@ -23,6 +24,7 @@ from extractors.parsing.builder import (
     looks_like_list_item,
     word_boxes,
 )
+from extractors.parsing.scan_tables import Grid, erase_rules, find_grids, find_rules
 from extractors.parsing.sniff import PDF
 from schemas.document import Box, ParsedDocument
 
@@ -76,12 +78,16 @@ def ocr_pdf(
                 origin = _crop_origin(page)
             finally:
                 page.close()
+            horizontal, vertical = find_rules(image)
+            grids = find_grids(horizontal, vertical)
+            if horizontal or vertical:
+                image = erase_rules(image, horizontal, vertical)
             try:
                 words = pytesseract.image_to_data(image, lang=language, output_type=pytesseract.Output.DICT)
             except pytesseract.TesseractError as exc:
                 raise CorruptDocumentError(f"OCR failed on page {index + 1} ({exc})") from exc
             builder.start_page(index + 1)
-            confidences.extend(_add_page(builder, words, origin))
+            confidences.extend(_add_page(builder, words, origin, grids))
     finally:
         pdf.close()
     document = builder.build(empty_reason="OCR found no text in the scan")
@@ -125,6 +131,10 @@ _MISREAD_BULLETS = frozenset(["e", "«", "»", "¢", "©", "®", "°", "*", "o",
 _INLINE_MISREAD_BULLETS = frozenset(["e", "«", "¢", "©", "°"])
 
 
+# What is left of a rule tesseract read as a glyph ('2005— _', 'Master Plan 2021— =').
+_RULE_DEBRIS = re.compile(r"[_=|~]+")
+
+
 def restore_misread_bullets(tokens: list[str]) -> list[str]:
     """A line's words with misread bullets put back as '•', so lists read as lists.
 
@@ -143,7 +153,9 @@ def restore_misread_bullets(tokens: list[str]) -> list[str]:
     return restored
 
 
-def _add_page(builder: DocumentBuilder, words: dict[str, list], origin: tuple[float, float]) -> list[float]:
+def _add_page(
+    builder: DocumentBuilder, words: dict[str, list], origin: tuple[float, float], grids: Sequence[Grid] = ()
+) -> list[float]:
     lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for i, text in enumerate(words["text"]):
         if str(text).strip() and float(words["conf"][i]) >= 0:
@@ -153,25 +165,44 @@ def _add_page(builder: DocumentBuilder, words: dict[str, list], origin: tuple[fl
     margin = min(words["left"][i] for ids in lines.values() for i in ids)
     heights = sorted(words["height"][i] for ids in lines.values() for i in ids)
     body = heights[len(heights) // 2] or 1
+
+    # Words inside a ruled table go to their cell; the rest stay in tesseract's lines.
+    free: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for key, ids in lines.items():
+        for i in ids:
+            centre = (words["left"][i] + words["width"][i] / 2, words["top"][i] + words["height"][i] / 2)
+            grid = next((g for g in grids if g.cell_of(*centre) is not None), None)
+            if grid is None:
+                free[key].append(i)
+            else:
+                grid.words.setdefault(grid.cell_of(*centre), []).append(i)  # type: ignore[arg-type]
+    blocks: list[tuple[float, Any]] = [(min(words["top"][i] for i in ids), key) for key, ids in free.items()]
+    blocks += [(grid.top, grid) for grid in grids if grid.words]
+
     confidences: list[float] = []
     previous_paragraph: tuple[int, int] | None = None
-    for key in sorted(lines, key=lambda k: (min(words["top"][i] for i in lines[k]), k)):
-        ids = sorted(lines[key], key=lambda i: words["left"][i])
+
+    def add(ids: list[int], cell: tuple[int, int, int] | None) -> None:
+        ids = sorted(ids, key=lambda i: words["left"][i])
+        ids = [i for i in ids if not _RULE_DEBRIS.fullmatch(str(words["text"][i]))]
+        if not ids:
+            return
         tokens = restore_misread_bullets([str(words["text"][i]) for i in ids])
         text = clean_text(" ".join(tokens))
         if not text:
-            continue
-        if key[:2] != previous_paragraph:
-            builder.break_block()
-            previous_paragraph = key[:2]
+            return
         height = max(words["height"][i] for i in ids)
+        table, row, col = cell if cell is not None else (None, None, None)
         builder.add_line(
             text,
             LineAttrs(
                 size=round(height * 72 / RENDER_DPI, 1),
                 indent=(min(words["left"][i] for i in ids) - margin) * 72 / RENDER_DPI,
-                heading_level=1 if height > 1.6 * body else 0,
+                heading_level=1 if height > 1.6 * body and cell is None else 0,
                 list_item=looks_like_list_item(text),
+                table=table,
+                row=row,
+                col=col,
                 boxes=word_boxes(
                     text,
                     [
@@ -182,4 +213,34 @@ def _add_page(builder: DocumentBuilder, words: dict[str, list], origin: tuple[fl
             ),
         )
         confidences.extend(float(words["conf"][i]) for i in ids)
+
+    for _, item in sorted(blocks, key=lambda b: (b[0], 0 if isinstance(b[1], Grid) else 1)):
+        if isinstance(item, Grid):
+            table = builder.new_table()
+            for (row, col), ids in sorted(item.words.items()):
+                builder.break_block()  # a cell is a block of its own
+                for line in _cell_lines(words, ids):
+                    add(line, (table, row, col))
+            builder.break_block()
+            previous_paragraph = None
+            continue
+        if item[:2] != previous_paragraph:
+            builder.break_block()
+            previous_paragraph = item[:2]
+        add(free[item], None)
     return confidences
+
+
+def _cell_lines(words: dict[str, list], ids: list[int]) -> list[list[int]]:
+    """A cell's words as lines, top to bottom: a word starting below the middle of the line so far
+    opens the next line (tesseract's own lines may run across a table's cells)."""
+    lines: list[list[int]] = []
+    for i in sorted(ids, key=lambda i: (words["top"][i], words["left"][i])):
+        if lines:
+            last = lines[-1]
+            middle = sum(words["top"][j] + words["height"][j] / 2 for j in last) / len(last)
+            if words["top"][i] < middle:
+                last.append(i)
+                continue
+        lines.append([i])
+    return lines

@@ -17,6 +17,7 @@ _COMPOUND_PREFIXES = frozenset(
 )
 _HYPHENATED_END = re.compile(r"(?:^|(?<=[\s(\[\"'“‘/]))([^\W\d_]+(?:-[^\W\d_]+)*)-$")
 _LOWER_START = re.compile(r"^([a-zß-ÿ][^\s]*)(?:\s+|$)")
+_CAPITAL_START = re.compile(r"^([A-ZÀ-Þ][a-zß-ÿ]+[^\s]*)(?:\s+|$)")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -28,7 +29,8 @@ def join_hyphenated(lines: Sequence[Line]) -> list[Line]:
     (a block or a cell, possibly across a page break), when the line ends with a
     letter and a hyphen and the next starts with a lower-case letter. The hyphen
     stays for compounds: a known prefix ("self-", "co-") or a hyphenated spelling
-    the document uses elsewhere.
+    the document uses elsewhere. A capitalised word wrapped at its hyphen before another
+    capitalised word ("Frank-" + "Walter") is a compound name: re-joined, hyphen kept.
     """
     words: set[str] = set()
     for line in lines:
@@ -39,7 +41,14 @@ def join_hyphenated(lines: Sequence[Line]) -> list[Line]:
         if prev is not None and not line.new_block and not line.list_item and line.table == prev.table:
             head = _HYPHENATED_END.search(prev.text)
             tail = _LOWER_START.match(line.text)
-            if head and tail:
+            capital = _CAPITAL_START.match(line.text)
+            if head and capital and head.group(1)[:1].isupper():
+                # 'Frank-' + 'Walter', 'Asia-' + 'Pacific': a capitalised compound wrapped at its hyphen.
+                prev.text += capital.group(1)
+                line.text = line.text[capital.end() :]
+                if not line.text:
+                    continue
+            elif head and tail:
                 first = head.group(1)
                 fragment = tail.group(1)
                 piece = _WORD.match(fragment)

@@ -36,7 +36,105 @@ def find_ruled_tables(page: Any) -> list[RuledTable]:
         if len(cells) < 2:
             continue  # a frame around text, not a table
         tables.append(RuledTable(index=-1, top=float(table.bbox[1]), cells=cells))
+    for stacked in _rule_stack_tables(page):
+        overlapping = [t for t in tables if _overlaps(_bbox(t), _bbox(stacked))]
+        if all(_rows(t) < _rows(stacked) for t in overlapping):
+            tables = [t for t in tables if t not in overlapping] + [stacked]
+    return sorted(tables, key=lambda t: t.top)
+
+
+# A table ruled only across: a rule under each row (CSS 'border-bottom' on the cells), perhaps a
+# filled header row, no rules down. Browsers draw each cell's rule as its own segment, so the
+# segments' ends give the column boundaries that pdfplumber's finder would need vertical rules for.
+_ROW_RULE_THICKNESS = 2.5  # points: a rule, not a filled band
+_HEADER_BAND = 40.0  # points: a filled header row's height at most
+_SAME = 2.0  # points: two rules' ends or two boundaries this close are the same
+_MAX_ROW = 200.0  # points between two rules of one table
+
+
+def _segments(page: Any) -> list[tuple[float, float, float]]:
+    """Horizontal segments (y, x0, x1): thin rects, lines, and the two edges of thin filled bands."""
+    found: list[tuple[float, float, float]] = []
+    for rect in page.rects:
+        x0, x1, top, bottom = float(rect["x0"]), float(rect["x1"]), float(rect["top"]), float(rect["bottom"])
+        if x1 - x0 < 10:
+            continue
+        if bottom - top <= _ROW_RULE_THICKNESS:
+            found.append(((top + bottom) / 2, x0, x1))
+        elif bottom - top <= _HEADER_BAND and rect.get("fill"):
+            found.extend([(top, x0, x1), (bottom, x0, x1)])
+    for line in page.lines:
+        if abs(float(line["top"]) - float(line["bottom"])) <= _ROW_RULE_THICKNESS:
+            found.append((float(line["top"]), float(line["x0"]), float(line["x1"])))
+    return found
+
+
+def _rule_stack_tables(page: Any) -> list[RuledTable]:
+    by_y: dict[float, list[tuple[float, float]]] = {}
+    for y, x0, x1 in sorted(_segments(page)):
+        key = next((k for k in by_y if abs(k - y) <= _SAME), y)
+        by_y.setdefault(key, []).append((x0, x1))
+    # A rule across: its extent and the inner ends of its segments (the column boundaries).
+    rules = []
+    for y, parts in sorted(by_y.items()):
+        left, right = min(a for a, _ in parts), max(b for _, b in parts)
+        inner = sorted({round(x, 1) for a, b in parts for x in (a, b) if left + _SAME < x < right - _SAME})
+        rules.append((y, left, right, inner))
+    tables: list[RuledTable] = []
+    i = 0
+    while i < len(rules):
+        y, left, right, inner = rules[i]
+        j = i + 1
+        while (
+            j < len(rules)
+            and abs(rules[j][1] - left) <= _SAME
+            and abs(rules[j][2] - right) <= _SAME
+            and rules[j][0] - rules[j - 1][0] <= _MAX_ROW
+        ):
+            j += 1
+        stack = rules[i:j]
+        boundaries = _shared(stack)
+        if len(stack) >= 3 and boundaries:
+            cols = [left, *boundaries, right]
+            ys = [r[0] for r in stack]
+            cells = [
+                (r, c, (cols[c], ys[r], cols[c + 1], ys[r + 1]))
+                for r in range(len(ys) - 1)
+                for c in range(len(cols) - 1)
+            ]
+            tables.append(RuledTable(index=-1, top=ys[0], cells=cells))
+        i = max(j, i + 1)
     return tables
+
+
+def _shared(stack: list[tuple[float, float, float, list[float]]]) -> list[float]:
+    """Column boundaries most rules of the stack have, so a lone segment break is no column."""
+    counts: list[list[float]] = []
+    for _, _, _, inner in stack:
+        for x in inner:
+            group = next((g for g in counts if abs(g[0] - x) <= _SAME), None)
+            if group is None:
+                counts.append([x, 1])
+            else:
+                group[1] += 1
+    return sorted(x for x, n in counts if n * 2 > len(stack))
+
+
+def _bbox(table: RuledTable) -> tuple[float, float, float, float]:
+    return (
+        min(b[0] for _, _, b in table.cells),
+        min(b[1] for _, _, b in table.cells),
+        max(b[2] for _, _, b in table.cells),
+        max(b[3] for _, _, b in table.cells),
+    )
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _rows(table: RuledTable) -> int:
+    return len({r for r, _, _ in table.cells})
 
 
 def place_words(words: list[Word], tables: list[RuledTable]) -> list[Word]:

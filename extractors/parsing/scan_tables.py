@@ -1,0 +1,168 @@
+"""Ruled tables in scanned pages: find the rules, erase them before OCR, and place words in cells.
+
+Tesseract reads a ruled table badly: the rules turn into glyphs ("‘(", "———S*iS") and words of
+neighbouring cells run together. A scan's rules are long straight runs of dark pixels, so they
+are found by counting runs along rows and columns (no model), erased from the image tesseract
+reads, and used afterwards as the grid that gives each word its row and column, as pdfplumber's
+table finder does for a PDF with a text layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+_DARK = 140  # grey level below which a pixel is ink
+# At 300 dpi: a rule is at least ~1.3 cm long (a short cell's side) and at most ~1 mm thick,
+# so underlined words and letters' strokes are not rules.
+_MIN_RULE = 150
+_MAX_THICKNESS = 12
+_MERGE = 6  # pixel rows (or columns) closer than this belong to one rule
+_GAP = 12  # along a rule, segments this close are one rule (cells drawn one by one)
+_ERASE_MARGIN = 2
+_OPEN_EDGE = 30  # side rules running this far past the last rule across: a row with no rule under it
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One horizontal or vertical rule: its position across and its extent along, in pixels."""
+
+    at: float
+    start: int
+    end: int
+    low: int  # the pixel lines the rule's thickness covers
+    high: int
+
+
+@dataclass
+class Grid:
+    """A ruled table: row boundaries (y) and column boundaries (x), in pixels, top-left origin."""
+
+    rows: list[float]
+    cols: list[float]
+    words: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+
+    @property
+    def top(self) -> float:
+        return self.rows[0]
+
+    def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
+        """Row and column of a point inside the grid, else None."""
+        if not (self.rows[0] < y < self.rows[-1] and self.cols[0] < x < self.cols[-1]):
+            return None
+        row = sum(y > b for b in self.rows[1:-1])
+        col = sum(x > b for b in self.cols[1:-1])
+        return row, col
+
+
+def _runs(mask: np.ndarray, min_length: int) -> list[tuple[int, int, int]]:
+    """(line index, start, end) of every run of True of at least ``min_length`` along axis 1."""
+    found: list[tuple[int, int, int]] = []
+    padded = np.pad(mask, ((0, 0), (1, 1)))
+    edges = np.diff(padded.astype(np.int8), axis=1)
+    candidates = np.nonzero(mask.sum(axis=1) >= min_length)[0]
+    for index in candidates:
+        starts = np.nonzero(edges[index] == 1)[0]
+        ends = np.nonzero(edges[index] == -1)[0]
+        for start, end in zip(starts, ends, strict=True):
+            if end - start >= min_length:
+                found.append((int(index), int(start), int(end)))
+    return found
+
+
+def _rules(mask: np.ndarray, min_length: int) -> list[Rule]:
+    """Runs on nearby pixel lines that meet or overlap along are one rule: a rule is several
+    pixels thick, and a table's rule is drawn cell by cell, with a pixel or two between cells."""
+    groups: list[list[int]] = []  # [first line, last line, start, end]
+    for index, start, end in sorted(_runs(mask, min_length)):
+        for group in groups:
+            if index - group[1] <= _MERGE and start <= group[3] + _GAP and end >= group[2] - _GAP:
+                group[1] = max(group[1], index)
+                group[0] = min(group[0], index)
+                group[2], group[3] = min(group[2], start), max(group[3], end)
+                break
+        else:
+            groups.append([index, index, start, end])
+    merged = True
+    while merged:  # segments of one rule found on different pixel lines join up
+        merged = False
+        for a in groups:
+            for b in groups:
+                if a is not b and abs(a[0] - b[0]) <= _MERGE and b[2] <= a[3] + _GAP and b[3] >= a[2] - _GAP:
+                    a[0], a[1] = min(a[0], b[0]), max(a[1], b[1])
+                    a[2], a[3] = min(a[2], b[2]), max(a[3], b[3])
+                    groups.remove(b)
+                    merged = True
+                    break
+            if merged:
+                break
+    return [
+        Rule(at=(low + high) / 2, start=start, end=end, low=low, high=high)
+        for low, high, start, end in groups
+        if high - low <= _MAX_THICKNESS
+    ]
+
+
+def find_rules(image: Any) -> tuple[list[Rule], list[Rule]]:
+    """Horizontal and vertical rules of a greyscale page image."""
+    ink = np.asarray(image.convert("L")) < _DARK
+    return _rules(ink, _MIN_RULE), _rules(ink.T, _MIN_RULE)
+
+
+def _crosses(h: Rule, v: Rule, slack: float = 8) -> bool:
+    return v.start - slack <= h.at <= v.end + slack and h.start - slack <= v.at <= h.end + slack
+
+
+def find_grids(horizontal: list[Rule], vertical: list[Rule]) -> list[Grid]:
+    """Tables: at least three horizontal rules (two rows) joined by at least two vertical rules
+    that cross them. A lone rule (a heading's underline, a box around a paragraph) is no table."""
+    grids: list[Grid] = []
+    used: set[int] = set()
+    ordered = sorted(range(len(horizontal)), key=lambda i: horizontal[i].at)
+    for first in ordered:
+        if first in used:
+            continue
+        sides = [v for v in vertical if _crosses(horizontal[first], v)]
+        if len(sides) < 2:
+            continue
+        members = [
+            i
+            for i in ordered
+            if i not in used and sum(_crosses(horizontal[i], v) for v in sides) >= 2
+        ]
+        if len(members) < 3:
+            continue
+        used.update(members)
+        rows = _distinct(sorted({round(horizontal[i].at) for i in members}))
+        cols = _distinct(sorted({round(v.at) for v in sides}))
+        # A table cut by the page break has side rules but no rule closing it.
+        top, bottom = min(v.start for v in sides), max(v.end for v in sides)
+        if rows[0] - top > _OPEN_EDGE:
+            rows.insert(0, float(top))
+        if bottom - rows[-1] > _OPEN_EDGE:
+            rows.append(float(bottom))
+        grids.append(Grid(rows=rows, cols=cols))
+    return [g for g in grids if len(g.rows) >= 3 and len(g.cols) >= 2]
+
+
+def _distinct(bounds: list[int], gap: int = 15) -> list[float]:
+    out: list[float] = []
+    for b in bounds:
+        if not out or b - out[-1] > gap:
+            out.append(float(b))
+    return out
+
+
+def erase_rules(image: Any, horizontal: list[Rule], vertical: list[Rule]) -> Any:
+    """A copy of the image with the rules painted white, so tesseract reads only the words."""
+    pixels = np.array(image.convert("L"))
+    m = _ERASE_MARGIN
+    for rule in horizontal:
+        pixels[max(0, rule.low - m) : rule.high + m + 1, rule.start : rule.end] = 255
+    for rule in vertical:
+        pixels[rule.start : rule.end, max(0, rule.low - m) : rule.high + m + 1] = 255
+    from PIL import Image
+
+    return Image.fromarray(pixels)
