@@ -240,6 +240,7 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
     return None, text
 
 
+_ATTENTION = re.compile(r"^(?:attn|attention|for the attention of)\.?\s*:?\s*", re.I)
 _HOSTED = re.compile(r"(?i)^(?:hosted|housed|based|located)\s+(?:by|at|in|with)\s+(?:the\s+)?[A-Z]|^c/o\s")
 
 
@@ -257,6 +258,20 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
             identity.append(rest.strip(" .;,"))
     if not identity:
         return
+    for i, line in enumerate(identity):
+        # 'Attn.: Dr. A B, Project Manager' under the office's name: the person the block is for.
+        attention = _ATTENTION.match(line.text)
+        if attention and contact.name is None and len(identity) > 1:
+            person = line.slice(attention.end())
+            head, _, rest = person.text.partition(",")
+            name, _ = strip_honorific(person.slice(0, len(head)).strip())
+            if looks_like_person(name.text):
+                contact.name = name
+                if rest.strip() and contact.position is None:
+                    contact.position = clean_value(person.slice(len(head) + 1))
+                contact.evidence.append(line)
+                identity.pop(i)
+                break
     if len(identity) == 1:
         head = identity[0]
         lead = _LEAD_IN.match(head.text)

@@ -498,13 +498,18 @@ def body_items(
                 items[-1] = replace(items[-1], country=bare, country_source="group")
         elif (
             items
-            and followed_by_country
+            and (followed_by_country or i == len(pieces) - 1)
             and not countries_are_bodies
-            and is_org_like(items[-1].name.text)
+            and (
+                is_org_like(items[-1].name.text)
+                or items[-1].acronym is not None
+                or looks_like_acronym(items[-1].name.text)
+            )
             and item.acronym is None
             and _is_city(item.name.text)
         ):
-            # 'Network Secretariat (IMFNS), Ottawa, Canada': where the body sits, not a body
+            # 'Network Secretariat (IMFNS), Ottawa, Canada', 'Research Institute (SARI), Arusha':
+            # where the body sits, not a body
             if items[-1].country is None:
                 items[-1] = replace(
                     items[-1], country=country_of_place(item.name.text), country_source="group"

@@ -2,7 +2,8 @@
 
 Pages are rendered with pdfium and read by tesseract (pytesseract); words come
 back with positions and confidences, grouped into lines and blocks as
-tesseract found them (ruled tables' words by cell, ``scan_tables``), each word keeping its box (image pixels scaled back to PDF points, so
+tesseract found them (ruled tables' words by cell, ``scan_tables``; light text on dark
+bands inverted first, ``scan_image``), each word keeping its box (image pixels scaled back to PDF points, so
 OCR'd rows are drawn on the page like text-layer ones). The mean word confidence becomes the document's
 ``ocr_confidence``, which scales every extracted row's confidence: OCR text is
 less reliable than a text layer and reviewers should look there first.
@@ -24,7 +25,15 @@ from extractors.parsing.builder import (
     looks_like_list_item,
     word_boxes,
 )
-from extractors.parsing.scan_tables import Grid, erase_rules, find_grids, find_rules
+from extractors.parsing.scan_image import invert_dark_bands
+from extractors.parsing.scan_tables import (
+    Grid,
+    erase_rules,
+    find_grids,
+    find_rule_stacks,
+    find_rules,
+    settle_columns,
+)
 from extractors.parsing.sniff import PDF
 from schemas.document import Box, ParsedDocument
 
@@ -78,8 +87,10 @@ def ocr_pdf(
                 origin = _crop_origin(page)
             finally:
                 page.close()
+            image = invert_dark_bands(image)
             horizontal, vertical = find_rules(image)
             grids = find_grids(horizontal, vertical)
+            grids += find_rule_stacks(horizontal, grids)
             if horizontal or vertical:
                 image = erase_rules(image, horizontal, vertical)
             try:
@@ -131,8 +142,9 @@ _MISREAD_BULLETS = frozenset(["e", "«", "»", "¢", "©", "®", "°", "*", "o",
 _INLINE_MISREAD_BULLETS = frozenset(["e", "«", "¢", "©", "°"])
 
 
-# What is left of a rule tesseract read as a glyph ('2005— _', 'Master Plan 2021— =').
-_RULE_DEBRIS = re.compile(r"[_=|~]+")
+# What is left of a rule tesseract read as a glyph ('2005— _', 'Master Plan 2021— ='); a '|' may
+# be printed text ('Columbia Global Centers | Africa'), so it stays.
+_RULE_DEBRIS = re.compile(r"[_=~]+")
 
 
 def restore_misread_bullets(tokens: list[str]) -> list[str]:
@@ -166,6 +178,21 @@ def _add_page(
     heights = sorted(words["height"][i] for ids in lines.values() for i in ids)
     body = heights[len(heights) // 2] or 1
 
+    boxes = [
+        (words["left"][i], words["top"][i], words["left"][i] + words["width"][i], words["top"][i] + words["height"][i])
+        for ids in lines.values()
+        for i in ids
+    ]
+    for grid in grids:
+        if grid.open_columns:
+            settle_columns(grid, boxes)
+            # A rule under the table's last row may be a divider further down: a paragraph across
+            # the page between them leaves no gutter, so the table ends at the rule before.
+            while len(grid.cols) < 3 and len(grid.rows) > 4:
+                grid.rows.pop()
+                grid.cols = [grid.cols[0], grid.cols[-1]]
+                settle_columns(grid, boxes)
+    grids = [g for g in grids if not g.open_columns or len(g.cols) >= 3]  # one column: rules, no table
     # Words inside a ruled table go to their cell; the rest stay in tesseract's lines.
     free: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for key, ids in lines.items():
@@ -232,14 +259,14 @@ def _add_page(
 
 
 def _cell_lines(words: dict[str, list], ids: list[int]) -> list[list[int]]:
-    """A cell's words as lines, top to bottom: a word starting below the middle of the line so far
-    opens the next line (tesseract's own lines may run across a table's cells)."""
+    """A cell's words as lines, top to bottom: a word whose middle is below the line so far opens
+    the next line (tesseract's own lines may run across a table's cells; a dash sits mid-line)."""
     lines: list[list[int]] = []
     for i in sorted(ids, key=lambda i: (words["top"][i], words["left"][i])):
         if lines:
             last = lines[-1]
-            middle = sum(words["top"][j] + words["height"][j] / 2 for j in last) / len(last)
-            if words["top"][i] < middle:
+            bottom = max(words["top"][j] + words["height"][j] for j in last)
+            if words["top"][i] + words["height"][i] / 2 < bottom:
                 last.append(i)
                 continue
         lines.append([i])

@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-_DARK = 140  # grey level below which a pixel is ink
+# Grey level below which a pixel may belong to a rule: light grey rules (#ddd) count, since only
+# long straight runs are taken and glyphs never make those.
+_DARK = 235
 # At 300 dpi: a rule is at least ~1.3 cm long (a short cell's side) and at most ~1 mm thick,
 # so underlined words and letters' strokes are not rules.
 _MIN_RULE = 150
@@ -43,6 +45,7 @@ class Grid:
     rows: list[float]
     cols: list[float]
     words: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    open_columns: bool = False  # ruled only across: columns come from the words' gutters
 
     @property
     def top(self) -> float:
@@ -145,6 +148,60 @@ def find_grids(horizontal: list[Rule], vertical: list[Rule]) -> list[Grid]:
             rows.append(float(bottom))
         grids.append(Grid(rows=rows, cols=cols))
     return [g for g in grids if len(g.rows) >= 3 and len(g.cols) >= 2]
+
+
+_STACK_SAME_EXTENT = 20  # pixels: rules of one rules-only table start and end together
+_STACK_MAX_ROW = 700  # pixels between two rules of one table (~6 cm)
+_HEADER_REACH = 75  # pixels above the first rule where a header row's words stand
+_MIN_GUTTER = 30  # pixels of white down every row between two columns
+
+
+def find_rule_stacks(horizontal: list[Rule], grids: list[Grid]) -> list[Grid]:
+    """Tables ruled only across (a rule under each row, none down): three or more rules of one
+    extent, close together. Their columns are not drawn; ``settle_columns`` finds them in the words."""
+    free = sorted(
+        (r for r in horizontal if not any(g.rows[0] - 5 <= r.at <= g.rows[-1] + 5 for g in grids)),
+        key=lambda r: r.at,
+    )
+    stacks: list[Grid] = []
+    i = 0
+    while i < len(free):
+        first = free[i]
+        j = i + 1
+        while (
+            j < len(free)
+            and abs(free[j].start - first.start) <= _STACK_SAME_EXTENT
+            and abs(free[j].end - first.end) <= _STACK_SAME_EXTENT
+            and free[j].at - free[j - 1].at <= _STACK_MAX_ROW
+        ):
+            j += 1
+        if j - i >= 3:
+            rows = [max(0.0, first.at - _HEADER_REACH), *(r.at for r in free[i:j])]
+            stacks.append(Grid(rows=rows, cols=[float(first.start), float(free[j - 1].end)], open_columns=True))
+        i = max(j, i + 1)
+    return stacks
+
+
+def settle_columns(grid: Grid, boxes: list[tuple[float, float, float, float]]) -> None:
+    """Columns of a rules-only table: the white gutters that run down all its rows."""
+    left, right = int(grid.cols[0]), int(grid.cols[-1])
+    inked = np.zeros(max(1, right - left), dtype=bool)
+    for x0, top, x1, bottom in boxes:
+        centre = (top + bottom) / 2
+        if grid.rows[0] < centre < grid.rows[-1]:
+            inked[max(0, int(x0) - left) : max(0, int(x1) - left)] = True
+    bounds: list[float] = []
+    run_start: int | None = None
+    seen_ink = False
+    for x, ink in enumerate(inked):
+        if ink:
+            if run_start is not None and seen_ink and x - run_start >= _MIN_GUTTER:
+                bounds.append(left + (run_start + x) / 2)
+            run_start = None
+            seen_ink = True
+        elif run_start is None:
+            run_start = x
+    grid.cols = [float(left), *bounds, float(right)]
 
 
 def _distinct(bounds: list[int], gap: int = 15) -> list[float]:

@@ -37,8 +37,10 @@ def find_ruled_tables(page: Any) -> list[RuledTable]:
             continue  # a frame around text, not a table
         tables.append(RuledTable(index=-1, top=float(table.bbox[1]), cells=cells))
     for stacked in _rule_stack_tables(page):
+        # Only where the finder saw no table but a header band: a table it found keeps its own
+        # rows, and rules stacked past it (a divider, the next table) are not its rows.
         overlapping = [t for t in tables if _overlaps(_bbox(t), _bbox(stacked))]
-        if all(_rows(t) < _rows(stacked) for t in overlapping):
+        if all(_rows(t) == 1 for t in overlapping):
             tables = [t for t in tables if t not in overlapping] + [stacked]
     return sorted(tables, key=lambda t: t.top)
 
