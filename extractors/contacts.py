@@ -80,7 +80,9 @@ def strip_honorific(text: OffsetText) -> tuple[OffsetText, str | None]:
 
 
 # A speakers table's session cell that says what the person did: 'Chair, closing plenary'.
-_CHAIR_CELL = re.compile(r"^\s*(?:co-?)?(?:chair(?:ed|s|person|man|woman)?|moderat(?:or|ed)|presid(?:ent|ed))\b", re.I)
+_CHAIR_CELL = re.compile(
+    r"^\s*(?:co-?)?(?:chair(?:ed|s|person|man|woman)?|moderat(?:or|ed)|presid(?:ent|ed))\b", re.I
+)
 
 
 def row_names_chair(cells: Iterable[str]) -> bool:
@@ -262,13 +264,13 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
         # 'Attn.: Dr. A B, Project Manager' under the office's name: the person the block is for.
         attention = _ATTENTION.match(line.text)
         if attention and contact.name is None and len(identity) > 1:
-            person = line.slice(attention.end())
-            head, _, rest = person.text.partition(",")
-            name, _ = strip_honorific(person.slice(0, len(head)).strip())
-            if looks_like_person(name.text):
-                contact.name = name
-                if rest.strip() and contact.position is None:
-                    contact.position = clean_value(person.slice(len(head) + 1))
+            attended = line.slice(attention.end())
+            who, _, what = attended.text.partition(",")
+            named, _ = strip_honorific(attended.slice(0, len(who)).strip())
+            if looks_like_person(named.text):
+                contact.name = named
+                if what.strip() and contact.position is None:
+                    contact.position = clean_value(attended.slice(len(who) + 1))
                 contact.evidence.append(line)
                 identity.pop(i)
                 break

@@ -442,7 +442,11 @@ def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
             and words[0][:1].isupper()
             and ends_with_org_head(bare)
         )
-        if portfolio or dangling or (merged and paren is not None and _acronym_spans(paren.text, merged[-1].text, bare)):
+        if (
+            portfolio
+            or dangling
+            or (merged and paren is not None and _acronym_spans(paren.text, merged[-1].text, bare))
+        ):
             merged[-1] = OffsetText.join([merged[-1], part], ", ")
         else:
             merged.append(part)

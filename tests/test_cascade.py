@@ -800,3 +800,60 @@ def test_a_subtitle_under_a_programme_title_is_not_part_of_it() -> None:
     extraction = extract_document(parse_pdf(pdf), "d")
     assert extraction.doc_type == "programme"
     assert extraction.title == "Preparing the Caribbean for Climate Change"
+
+
+def test_an_acronym_after_a_comma_in_a_name_keeps_the_name_whole() -> None:
+    extraction = _extract_html(
+        "<h1>Partnership information sheet</h1><p>Name of partnership: Clean Mediterranean</p>"
+        "<p>Date of initiation: 2006</p><h2>Major groups</h2><ul>"
+        "<li>Mediterranean Information Office for Environment, Culture and Sustainable Development (MIO-ECSDE)</li>"
+        "<li>World Bank, Asian Development Bank (ADB)</li></ul>"
+    )
+    found = _partners(extraction)
+    assert "Mediterranean Information Office for Environment, Culture and Sustainable Development" in found
+    assert "Culture and Sustainable Development" not in found
+    # An acronym that abbreviates only its own part leaves the comma a separator.
+    assert {"World Bank", "Asian Development Bank"} <= set(found)
+
+
+def test_a_city_after_a_body_says_where_it_is_and_is_no_body() -> None:
+    extraction = _extract_html(
+        "<h1>Soil Information Programme</h1><p>The programme was launched in 2009.</p>"
+        "<h2>National partners</h2><table><tr><th>Country</th><th>Partner institution</th></tr>"
+        "<tr><td>Tanzania</td><td>Selian Agricultural Research Institute (SARI), Arusha</td></tr>"
+        "<tr><td>Kenya</td><td>TSBF-CIAT, Nairobi</td></tr></table>"
+    )
+    found = _partners(extraction)
+    assert found["Selian Agricultural Research Institute"][1] == "TZ"
+    assert "TSBF-CIAT" in found
+    assert "Arusha" not in found and "Nairobi" not in found
+
+
+def test_bodies_a_sentence_says_were_taking_part_are_participants() -> None:
+    extraction = _extract_text(
+        "Third Conference on Early Warning 2006\n\nThe conference was held on 27 March 2006 in Bonn. "
+        "Organizations taking part in the plenary sessions included the World Meteorological Organization "
+        "(WMO), the United Nations Environment Programme (UNEP) and the Asian Disaster Preparedness "
+        "Center (ADPC), each of which presented projects.\n"
+    )
+    found = _partners(extraction)
+    for name in (
+        "World Meteorological Organization",
+        "United Nations Environment Programme",
+        "Asian Disaster Preparedness Center",
+    ):
+        assert found[name][0] == "participant"
+
+
+def test_a_speakers_table_row_whose_session_cell_says_chair_gives_a_chair() -> None:
+    extraction = _extract_html(
+        "<h1>Conference on Early Warning 2006</h1><p>The conference was held on 27 March 2006 in Bonn.</p>"
+        "<h2>Speakers</h2><table><tr><th>Name</th><th>Function</th><th>Institution</th><th>Session</th></tr>"
+        "<tr><td>Mr. Michel Jarraud</td><td>Secretary-General</td><td>World Meteorological Organization</td>"
+        "<td>Panel, hydro-meteorological hazards</td></tr>"
+        "<tr><td>Mr. Sálvano Briceño</td><td>Director</td><td>UN/ISDR secretariat</td>"
+        "<td>Chair, closing plenary</td></tr></table>"
+    )
+    people = {c.name: c.role for c in extraction.contacts}
+    assert people["Michel Jarraud"] == "speaker"
+    assert people["Sálvano Briceño"] == "chair"

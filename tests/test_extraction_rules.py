@@ -174,3 +174,17 @@ def test_bodies_whose_representatives_took_part_are_participants() -> None:
 def test_a_body_named_after_its_country_is_not_an_address() -> None:
     assert not _addressy("Korea Environment Institute")
     assert _addressy("Republic of Korea")
+
+
+def test_an_attention_line_under_an_office_names_the_person_the_block_is_for() -> None:
+    found = _fields(
+        _block(
+            "AfSIS Project Office, Columbia Global Centers | Africa",
+            "Attn.: Dr. Grace W. Mwangi, Project Manager",
+            "ICRAF House, United Nations Avenue, Gigiri, Nairobi, Kenya",
+        )
+    )
+    assert found["name"] == "Grace W. Mwangi"
+    assert found["position"] == "Project Manager"
+    assert found["organization"] == "AfSIS Project Office, Columbia Global Centers | Africa"
+    assert found["address"] == "ICRAF House, United Nations Avenue, Gigiri, Nairobi, Kenya"

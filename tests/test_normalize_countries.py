@@ -179,6 +179,11 @@ def test_country_of_place_unknown(place: str) -> None:
         ("JICA Kyushu", "JP"),
         ("Papua New Guinea Forest Authority", "PG"),
         ("UK Department for International Development", "GB"),
+        # Demonyms of every country, official forms pycountry no longer lists, dotted abbreviations.
+        ("Palestinian Authority", "PS"),
+        ("Ethiopian Agricultural Transformation Agency", "ET"),
+        ("Ministry of Environment and Urbanization of the Republic of Turkey", "TR"),
+        ("U.S. Environmental Protection Agency", "US"),
     ],
 )
 def test_country_in_name(name: str, code: str) -> None:
@@ -199,6 +204,8 @@ def test_country_in_name(name: str, code: str) -> None:
         "Indian Ocean Commission",
         "Citizens in Kampongs",
         "turkey farm",
+        "Latin American Network",
+        "US Agency",  # 'US' may be the pronoun in capitals; only 'U.S.' or 'USA' is the country
         "",
     ],
 )

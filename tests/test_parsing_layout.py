@@ -150,13 +150,19 @@ def test_real_hyphens_are_kept() -> None:
         ],
         extra=["Community-led rebuilding was the rule."],
     )
+    # A capitalised compound wrapped at its hyphen ('Asia-' / 'Pacific') is re-joined, hyphen kept.
     assert texts[:4] == [
         "The testing programme is self-financing",
         "through fees paid by the",
-        "owners, with the Asia-",
-        "Pacific network and a community-led",
+        "owners, with the Asia-Pacific",
+        "network and a community-led",
     ]
     assert texts[4] == "committee of all the cities"
+
+
+def test_a_name_wrapped_at_its_hyphen_is_one_name_again() -> None:
+    texts = hyphen_doc(["Speaker: Dr. Frank-", "Walter Steinmeier, Federal Minister"])
+    assert texts[0] == "Speaker: Dr. Frank-Walter"
 
 
 def test_hyphen_is_not_joined_across_paragraphs_or_onto_capitals() -> None:

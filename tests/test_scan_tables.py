@@ -87,3 +87,28 @@ def test_a_scanned_table_is_read_cell_by_cell() -> None:
     assert (2, 2) not in cells  # an empty cell stays empty
     heading = next(line for line in doc.lines if line.text == "Member States")
     assert heading.table is None
+
+
+def test_a_scanned_table_ruled_only_across_is_read_by_its_gutters() -> None:
+    page = Image.new("L", (2550, 3300), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=44)
+    rows = [
+        ["Phase", "Period", "Lead"],
+        ["Phase I", "2009-2013", "TSBF-CIAT"],
+        ["Phase II", "2013-2018", "ICRAF"],
+    ]
+    top = 600
+    for r, row in enumerate(rows):
+        y = top + r * 110
+        for x, text in zip((320, 900, 1500), row, strict=True):
+            draw.text((x, y + 25), text, fill=0, font=font)
+        draw.line([(300, y + 100), (2200, y + 100)], fill=200, width=3)  # a light rule under each row
+    buffer = io.BytesIO()
+    page.save(buffer, format="PDF", resolution=300)
+    if not ocr_available():
+        pytest.skip("tesseract is not installed")
+    doc = parse_document(buffer.getvalue(), "scan.pdf")
+    cells = {(line.row, line.col): line.text for line in doc.lines if line.table is not None}
+    assert cells[(0, 0)] == "Phase" and cells[(0, 2)] == "Lead"
+    assert cells[(1, 1)] == "2009-2013" and cells[(2, 2)] == "ICRAF"

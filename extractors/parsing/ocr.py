@@ -2,8 +2,7 @@
 
 Pages are rendered with pdfium and read by tesseract (pytesseract); words come
 back with positions and confidences, grouped into lines and blocks as
-tesseract found them (ruled tables' words by cell, ``scan_tables``; light text on dark
-bands inverted first, ``scan_image``), each word keeping its box (image pixels scaled back to PDF points, so
+tesseract found them (ruled tables' words by cell, ``scan_tables``), each word keeping its box (image pixels scaled back to PDF points, so
 OCR'd rows are drawn on the page like text-layer ones). The mean word confidence becomes the document's
 ``ocr_confidence``, which scales every extracted row's confidence: OCR text is
 less reliable than a text layer and reviewers should look there first.
@@ -25,7 +24,6 @@ from extractors.parsing.builder import (
     looks_like_list_item,
     word_boxes,
 )
-from extractors.parsing.scan_image import invert_dark_bands
 from extractors.parsing.scan_tables import (
     Grid,
     erase_rules,
@@ -87,7 +85,6 @@ def ocr_pdf(
                 origin = _crop_origin(page)
             finally:
                 page.close()
-            image = invert_dark_bands(image)
             horizontal, vertical = find_rules(image)
             grids = find_grids(horizontal, vertical)
             grids += find_rule_stacks(horizontal, grids)
@@ -179,7 +176,12 @@ def _add_page(
     body = heights[len(heights) // 2] or 1
 
     boxes = [
-        (words["left"][i], words["top"][i], words["left"][i] + words["width"][i], words["top"][i] + words["height"][i])
+        (
+            words["left"][i],
+            words["top"][i],
+            words["left"][i] + words["width"][i],
+            words["top"][i] + words["height"][i],
+        )
         for ids in lines.values()
         for i in ids
     ]
@@ -198,11 +200,12 @@ def _add_page(
     for key, ids in lines.items():
         for i in ids:
             centre = (words["left"][i] + words["width"][i] / 2, words["top"][i] + words["height"][i] / 2)
-            grid = next((g for g in grids if g.cell_of(*centre) is not None), None)
-            if grid is None:
+            holder = next((g for g in grids if g.cell_of(*centre) is not None), None)
+            cell = holder.cell_of(*centre) if holder is not None else None
+            if holder is None or cell is None:
                 free[key].append(i)
             else:
-                grid.words.setdefault(grid.cell_of(*centre), []).append(i)  # type: ignore[arg-type]
+                holder.words.setdefault(cell, []).append(i)
     blocks: list[tuple[float, Any]] = [(min(words["top"][i] for i in ids), key) for key, ids in free.items()]
     blocks += [(grid.top, grid) for grid in grids if grid.words]
 

@@ -131,9 +131,7 @@ def find_grids(horizontal: list[Rule], vertical: list[Rule]) -> list[Grid]:
         if len(sides) < 2:
             continue
         members = [
-            i
-            for i in ordered
-            if i not in used and sum(_crosses(horizontal[i], v) for v in sides) >= 2
+            i for i in ordered if i not in used and sum(_crosses(horizontal[i], v) for v in sides) >= 2
         ]
         if len(members) < 3:
             continue
@@ -177,7 +175,9 @@ def find_rule_stacks(horizontal: list[Rule], grids: list[Grid]) -> list[Grid]:
             j += 1
         if j - i >= 3:
             rows = [max(0.0, first.at - _HEADER_REACH), *(r.at for r in free[i:j])]
-            stacks.append(Grid(rows=rows, cols=[float(first.start), float(free[j - 1].end)], open_columns=True))
+            stacks.append(
+                Grid(rows=rows, cols=[float(first.start), float(free[j - 1].end)], open_columns=True)
+            )
         i = max(j, i + 1)
     return stacks
 
