@@ -28,6 +28,10 @@ _SEPARATOR = r"\s*(?:\([^()\n]{0,40}\))?\s*(?::|/(?=\s)|/$|\s[-–—]\s|\s*[.�
 _NUMBERING = r"(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-H](?:\.\d{1,2})+\.?|[A-H][.)]|[IVX]{1,4}\.)\s+)?"
 
 
+# A note after a label, 'Contact person (focal point)': still the label.
+_NOTE = r"(?:\s*\([^()\n]{1,40}\))?"
+
+
 def _label_regex(label: str) -> str:
     """A label's words with any spacing or '/' between them and an optional 'the' before each
     ('Name of the partnership / initiative' also reads 'Name of partnership/initiative')."""
@@ -59,6 +63,7 @@ class LabelMatcher:
                     + r"(?:\*\*)?"
                     + _label_regex(label)
                     + r"(?:\*\*)?"
+                    + _NOTE
                     + _SEPARATOR,
                     re.I,
                 ),

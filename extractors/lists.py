@@ -292,9 +292,15 @@ _GROUP_WORDS = re.compile(
 _PERSON_DETAIL = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}\s*\((?:[A-Z][a-z]+\s+){0,3}[A-Za-z]+,")
 
 
+# When a sentence says a body joined or acted: never part of its name.
+_TRAILING_WHEN = re.compile(r"\s+(?:in|since|from|until|by|at the end of)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d$")
+# 'A Strategic Group', 'An Advisory Committee': a body described, not named.
+_INDEFINITE = re.compile(r"^(?:A|An)\s+[A-Z]")
+
+
 def _plausible_name(text: str) -> bool:
     """A body's name, not a sentence, a sub-group label or a person with their position."""
-    if _GROUP_WORDS.match(text.strip()) or _PERSON_DETAIL.match(text):
+    if _GROUP_WORDS.match(text.strip()) or _PERSON_DETAIL.match(text) or _INDEFINITE.match(text):
         return False
     words = re.sub(r"\([^()]*\)", "", text).split()
     lower = [w for w in words if w[:1].islower() and w.casefold() not in _LOWER_OK]
@@ -391,6 +397,9 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
             break
         name = head
     name = clean_value(name)
+    dated = _TRAILING_WHEN.search(name.text)
+    if dated and dated.start() > 0:
+        name = clean_value(name.slice(0, dated.start()))  # 'the European Commission in 2011'
     if len(name.text) < 2 or name.text.casefold() in noise or not _plausible_name(name.text):
         return None
     if country is None and group_country:

@@ -99,8 +99,19 @@ def _category_vocabulary() -> _Vocabulary:
     return _Vocabulary(dict(role_rules().categories))
 
 
+_PARENTHETICAL = re.compile(r"\([^()]*\)")
+
+
 def section_role(label: str, *, max_words: int | None = None) -> str | None:
-    """The role a heading or label announces, ``STOP`` for a section without bodies, else None."""
+    """The role a heading or label announces, ``STOP`` for a section without bodies, else None.
+
+    A parenthetical is a note on the label ('Partners (other than the lead partner)', 'Contact
+    person (focal point)'): the label outside it decides, when it names a role."""
+    bare = _PARENTHETICAL.sub(" ", label)
+    if bare != label and bare.strip():
+        found = section_role(bare, max_words=max_words)
+        if found is not None:
+            return found
     words = normal_words(label)
     limit = max_words if max_words is not None else role_rules().max_label_words
     if not words or len(words) > limit:

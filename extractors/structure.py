@@ -396,6 +396,10 @@ def _header_columns(row: dict[int, _Block]) -> dict[str, int] | None:
         return kinds
     if "name" in kinds and (bold or len(kinds) >= 2):
         return kinds
+    if "country" in kinds and "name" not in kinds and "region" in kinds:
+        # 'Country | Region': the countries are the bodies; the region only says where they lie.
+        kinds["name"] = kinds["country"]
+        return kinds
     if "country" in kinds and "name" not in kinds and len(row) == 2:
         kinds["name"] = 1 - kinds["country"] if kinds["country"] in (0, 1) else 1
         return kinds
@@ -438,7 +442,9 @@ def _columns_zones(
         country = row.get(header["country"]) if "country" in header else None
         category = row.get(header["category"]) if "category" in header else None
         text = name.text.sub(_NEWLINE, " ") if ";" in name.text.text else None
-        others = _other_cells(row, {name_col, header.get("country"), header.get("category")})
+        others = _other_cells(
+            row, {name_col, header.get("country"), header.get("category"), header.get("region")}
+        )
         for piece in [Piece(text, "cell")] if text is not None else _cell_pieces(name):
             piece.country = clean_value(country.text) if country is not None else None
             piece.category = clean_value(category.text) if category is not None else None

@@ -857,3 +857,53 @@ def test_a_speakers_table_row_whose_session_cell_says_chair_gives_a_chair() -> N
     people = {c.name: c.role for c in extraction.contacts}
     assert people["Michel Jarraud"] == "speaker"
     assert people["Sálvano Briceño"] == "chair"
+
+
+def test_a_country_and_region_table_makes_the_countries_the_bodies() -> None:
+    extraction = _extract_html(
+        "<h1>Forest Carbon Programme</h1><p>The programme was launched in 2008.</p>"
+        "<h2>Partner countries</h2><table><tr><th>Country</th><th>Region</th></tr>"
+        "<tr><td>Bolivia</td><td>Latin America and the Caribbean</td></tr>"
+        "<tr><td>Viet Nam</td><td>Asia and the Pacific</td></tr></table>"
+    )
+    found = _partners(extraction)
+    assert found["Bolivia"][1] == "BO" and found["Viet Nam"][1] == "VN"
+    assert "Asia and the Pacific" not in found
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("2. Who runs it", "organizer"),
+        ("Who funds it", "funder"),
+        ("B. Partners (other than the lead partner)", "partner"),  # a note in brackets is no role
+        ("Contact person (focal point)", "contact"),
+    ],
+)
+def test_plain_questions_and_labels_with_a_note_name_their_role(label: str, role: str) -> None:
+    assert section_role(label) == role
+
+
+def test_a_body_described_with_an_article_or_a_date_is_no_name() -> None:
+    from extractors.lists import body_items
+    from extractors.text import OffsetText
+
+    text = "the Government of Norway; the European Commission in 2011; A Strategic Group"
+    names = [item.name.text for item in body_items(OffsetText.at(text, 0))]
+    assert names == ["Government of Norway", "European Commission"]
+
+
+def test_form_tables_with_noted_labels_give_the_focal_point_and_the_form_filler() -> None:
+    extraction = _extract_html(
+        "<h1>Partnership information sheet</h1><table><tr><td>Name of partnership</td>"
+        "<td>Partnership for Clean Indoor Air</td></tr></table>"
+        "<h2>F. Contact information</h2>"
+        "<table><tr><td>Contact person (focal point)</td></tr><tr><td>Name</td><td>Ms. Brenda Doroski</td></tr>"
+        "<tr><td>Title / position</td><td>Partnership Coordinator</td></tr>"
+        "<tr><td>E-mail</td><td>Doroski.Brenda@epa.gov</td></tr></table>"
+        "<table><tr><td>Sheet completed by</td></tr><tr><td>Name</td><td>Mr. John Mitchell</td></tr>"
+        "<tr><td>E-mail</td><td>Mitchell.John@epa.gov</td></tr></table>"
+    )
+    people = {c.name: (c.role, c.position) for c in extraction.contacts}
+    assert people["Brenda Doroski"] == ("focal_point", "Partnership Coordinator")
+    assert people["John Mitchell"][0] == "form_filler"
