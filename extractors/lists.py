@@ -293,7 +293,9 @@ _PERSON_DETAIL = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}\s*\((?:[A-
 
 
 # When a sentence says a body joined or acted: never part of its name.
-_TRAILING_WHEN = re.compile(r"\s+(?:in|since|from|until|by|at the end of)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d$")
+_TRAILING_WHEN = re.compile(
+    r"\s+(?:in|since|from|until|by|at the end of)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d$"
+)
 # 'A Strategic Group', 'An Advisory Committee': a body described, not named.
 _INDEFINITE = re.compile(r"^(?:A|An)\s+[A-Z]")
 
