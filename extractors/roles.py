@@ -109,9 +109,9 @@ def section_role(label: str, *, max_words: int | None = None) -> str | None:
     person (focal point)'): the label outside it decides, when it names a role."""
     bare = _PARENTHETICAL.sub(" ", label)
     if bare != label and bare.strip():
-        found = section_role(bare, max_words=max_words)
-        if found is not None:
-            return found
+        outside = section_role(bare, max_words=max_words)
+        if outside is not None:
+            return outside
     words = normal_words(label)
     limit = max_words if max_words is not None else role_rules().max_label_words
     if not words or len(words) > limit:
