@@ -22,6 +22,7 @@ from extractors.report import extract_report
 from extractors.section_model import SectionRoleModel
 from extractors.sheet import extract_sheet
 from extractors.targets import targets_from_zones
+from extractors.text import looks_like_acronym
 from schemas.document import ParsedDocument
 from schemas.extraction import Extraction
 from schemas.records import FactRecord, with_stable_id
@@ -114,10 +115,11 @@ def extract_document(
         ctx, draft.contacts, method=doc_type.contact_method if doc_type is not None else "contact_block"
     )
     draft.partners = tidy_partners(draft.partners, [c.name for c in contacts if c.name])
+    title, acronym = _acronym_off(_tidy_title(_without_description(draft.title)), draft.acronym)
     return Extraction(
         doc_type=classification.doc_type,
-        title=_tidy_title(_without_description(draft.title)),
-        acronym=draft.acronym,
+        title=title,
+        acronym=acronym,
         language=detect_language(doc.text),
         dates=_unique(draft.dates),
         partners=_unique(draft.partners),
@@ -152,6 +154,31 @@ def _tidy_title(title: str | None) -> str | None:
         rest = title[about.end() :].strip()
         return None if _GENERIC_TITLE.match(rest) else rest
     return title
+
+
+_TRAILING_ACRONYM = re.compile(r"\s*\((?P<acronym>[^()\s]{2,15})\)$")
+
+
+def _acronym_off(title: str | None, acronym: str | None) -> tuple[str | None, str | None]:
+    """'Global Symposium on Soil Organic Carbon (GSOC17)': the name, its acronym apart (GOLD.md).
+
+    Only the acronym of the whole title, which starts with its first letter: in 'Meeting for the
+    Promotion of Asia Forest Partnership (AFP)' the acronym is the partnership's, and stays."""
+    if title is None:
+        return title, acronym
+    found = _TRAILING_ACRONYM.search(title)
+    if found is None or found.start() == 0:
+        return title, acronym
+    short = found.group("acronym")
+    # 'GSOC17', 'AfSIS', 'EnDev': two capitals at least, the first the title's own first letter.
+    shaped = looks_like_acronym(short) or (
+        re.fullmatch(r"[A-Z][A-Za-z0-9&-]+", short) is not None and sum(c.isupper() for c in short) >= 2
+    )
+    if not shaped or short[0].casefold() != title[0].casefold():
+        return title, acronym
+    if acronym is not None and acronym != short:
+        return title, acronym
+    return title[: found.start()].strip(), short
 
 
 def _without_description(title: str | None) -> str | None:

@@ -251,7 +251,8 @@ def _split_and(part: OffsetText) -> list[OffsetText]:
     """'X and the Y' names two bodies when both halves are names; 'Science and Technology' stays one."""
     # 'the Swiss Agency for Development and Cooperation (SDC) and the Aga Khan Development Network':
     # after a name's acronym, 'and' joins the next name, whatever 'and' the name itself holds.
-    match = re.search(r"(?<=\))\s+(?:and|&)\s+((?i:the)\s+)?(?=[A-Z])", part.text) or re.search(
+    # 'the Global Soil Partnership (GSP) and its Technical Panel': 'its' or 'their' opens a body too.
+    match = re.search(r"(?<=\))\s+(?:and|&)\s+((?i:the|its|their)\s+)?(?=[A-Z])", part.text) or re.search(
         r"\s+(?:and|&)\s+((?i:the)\s+)?(?=[A-Z])", part.text
     )
     if not match:
@@ -260,13 +261,19 @@ def _split_and(part: OffsetText) -> list[OffsetText]:
     # "X and the Y" almost always joins two bodies; "Water and Sanitation" needs both halves to be names.
     if (
         match.group(1)
-        and (_names_body(left.text, strict=True) or is_org_like(left.text))
+        and (_names_body(left.text, strict=True) or is_org_like(left.text) or _short_name(left.text))
         and (_names_body(right.text, strict=True) or is_org_like(right.text))
     ):
         return [left, *_split_and(right)]
     if _names_body(left.text, strict=True) and _names_body(right.text, strict=True):
         return [left, *_split_and(right)]
     return [part]
+
+
+def _short_name(text: str) -> bool:
+    """'Irish Aid' before 'and the European Union': a few capitalised words, a name of its own."""
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 def _names_body(text: str, *, strict: bool = False) -> bool:
@@ -292,6 +299,9 @@ _GROUP_WORDS = re.compile(
 _PERSON_DETAIL = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}\s*\((?:[A-Z][a-z]+\s+){0,3}[A-Za-z]+,")
 
 
+_ACRONYM_BEFORE_SUFFIX = re.compile(
+    r"\s*\((?P<acronym>[A-Za-z][\w&/-]{1,14})\)\s+(?P<suffix>GmbH|AG|Inc\.?|Ltd\.?|LLC|plc|S\.A\.|e\.V\.)$"
+)
 # When a sentence says a body joined or acted: never part of its name.
 _TRAILING_WHEN = re.compile(
     r"\s+(?:in|since|from|until|by|at the end of)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d$"
@@ -334,6 +344,14 @@ _LOWER_OK = frozenset(
         "et",
         "&",
         "du",
+        "do",
+        "dos",
+        "das",
+        "der",
+        "pour",
+        "fuer",
+        "für",
+        "und",
     ]
 )
 
@@ -372,6 +390,15 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
     country: str | None = None
     source: str | None = None
     lead = False
+    suffixed = _ACRONYM_BEFORE_SUFFIX.search(name.text)
+    if suffixed and looks_like_acronym(suffixed.group("acronym")):
+        # 'Deutsche Gesellschaft fuer Internationale Zusammenarbeit (GIZ) GmbH': the acronym
+        # sits before the company's legal form, which is part of its name.
+        acronym = suffixed.group("acronym")
+        name = OffsetText.join(
+            [name.slice(0, suffixed.start()), name.slice(suffixed.start("suffix"), suffixed.end("suffix"))],
+            " ",
+        )
     for _ in range(4):
         # "Name (ACR) – Country", "Name – Country", "Name (ACR) (Country)": peel from the end.
         dash = _DASH_COUNTRY.search(name.text)

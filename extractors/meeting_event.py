@@ -104,7 +104,15 @@ def _held_on(ctx: ExtractionContext):
         window = OffsetText.at(text[match.end() : match.end() + 200], match.end())
         mention = parse_date(window.text[:60])
         if mention is None or mention.offset > 2:
-            continue
+            placed = _VENUE_THEN_DATE.match(window.text)
+            dated = parse_date(window.text[placed.end() : placed.end() + 60]) if placed else None
+            if placed is None or dated is None or dated.offset > 2:
+                continue
+            # 'was held at FAO headquarters in Rome, Italy, from 21 to 23 March 2017'
+            at = placed.end() + dated.offset
+            evidence = window.slice(at, at + len(dated.text))
+            where = clean_value(window.slice(placed.start("v"), placed.end("v")))
+            return dated, evidence, where.sub(_IN_CITY, ", ")  # 'FAO headquarters in Rome, Italy'
         rest = window.slice(mention.end_offset)
         clock = _TIME_OF_DAY.match(rest.text)
         if clock:
@@ -118,6 +126,14 @@ def _held_on(ctx: ExtractionContext):
             where = clean_value(where.slice(0, _apposition_start(where.text)))
         return mention, window.slice(mention.offset, mention.end_offset), where
     return None
+
+
+_VENUE_THEN_DATE = re.compile(
+    r"(?:at|in)\s+(?:the\s+)?(?P<v>[^.;()]{3,120}?),?\s+(?:on|from|between)\s+(?=\d)"
+)
+
+
+_IN_CITY = re.compile(r"\s+in\s+(?=[A-Z])")
 
 
 def _apposition_start(text: str) -> int:

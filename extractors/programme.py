@@ -235,6 +235,9 @@ def _phase_span(rest: OffsetText, *, title_allowed: bool = True) -> tuple[int, D
         return None
     mention = mentions[0]
     between = re.sub(r"(?i)\b(?:from|since)\s+$", "", rest.text[: mention.offset])
+    # 'Phase 1 (EnDev 1): 2005 - 2009': a bracketed short name (its '(' read with the label) is
+    # part of the title.
+    between = re.sub(r"^[^()]{0,30}\)|\([^()]{0,30}\)", " ", between)
     if _is_phase_title(between):
         return mention.end_offset, mention
     # 'Phase I ran from 1999 to 2003', 'the second phase, which covered 2004–2008': a few words
@@ -364,11 +367,18 @@ def _short_names(title: str, acronym: str | None) -> list[str]:
     return [fold(n) for n in names if len(n) >= 4]
 
 
+_NAMES_EVENT = re.compile(
+    r"\s+(?:[A-Z][\w-]*\s+){0,4}(?:Summit|Conference|Congress|Meeting|Forum|Session|Assembly|Convention|Games)\b"
+)
+
+
 def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None) -> None:
     text = ctx.doc.text
     verbs = "|".join(re.escape(v) for v in programme_rules().adoption_verbs)
     verb_pattern = re.compile(
-        rf"\b(?:was|were|has been|had been|is)\s+(?:first\s+|formally\s+|officially\s+)?({verbs})\b", re.I
+        rf"\b(?:was|were|has been|had been|is)\s+(?:first\s+|formally\s+|officially\s+)?({verbs})\b"
+        r"|\b(began|started|commenced)\s+(?:its\s+)?(?:operations|work|activities|operating)\b",
+        re.I,
     )
     title_words = fold(title)
     names = _short_names(title, acronym)
@@ -393,7 +403,7 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         # "It was established in 2005": a pronoun right after the programme was named.
         # 'The programme was launched ...' in a programme's description is the programme itself;
         # 'It was established ...' only right after the programme was named.
-        the_programme = re.fullmatch(r"(?i)the (programme|program|initiative|partnership)", subject)
+        the_programme = re.fullmatch(r"(?i)(?:the )?(programme|program|initiative|partnership)", subject)
         refers_to_it = the_programme or (
             re.fullmatch(
                 r"(?i)(it|this|the (network|forum)|its (establishment|creation|launch|founding|formation|adoption))",
@@ -403,7 +413,12 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         )
         if not (names_it or refers_to_it):
             continue
-        dates = [d for d in find_dates(sentence) if d.end is None]
+        # 'at the 2002 World Summit': a year naming an event is the event's, not the programme's.
+        dates = [
+            d
+            for d in find_dates(sentence)
+            if d.end is None and not _NAMES_EVENT.match(sentence[d.end_offset :])
+        ]
         if not dates:
             continue
         date = min(dates, key=lambda d: abs(d.offset - verb.start()))
