@@ -111,8 +111,8 @@ def _held_on(ctx: ExtractionContext):
             # 'was held at FAO headquarters in Rome, Italy, from 21 to 23 March 2017'
             at = placed.end() + dated.offset
             evidence = window.slice(at, at + len(dated.text))
-            where = clean_value(window.slice(placed.start("v"), placed.end("v")))
-            return dated, evidence, where.sub(_IN_CITY, ", ")  # 'FAO headquarters in Rome, Italy'
+            venue_text = clean_value(window.slice(placed.start("v"), placed.end("v")))
+            return dated, evidence, venue_text.sub(_IN_CITY, ", ")  # 'FAO headquarters in Rome, Italy'
         rest = window.slice(mention.end_offset)
         clock = _TIME_OF_DAY.match(rest.text)
         if clock:
