@@ -123,7 +123,7 @@ def _held_on(ctx: ExtractionContext):
             where = collapse_ws(where.slice(0, where.text.find("\n\n") if "\n\n" in where.text else None))
         if where is not None:
             # "... Bundeshaus Bonn (IKBB), the former plenary area ...": an apposition is no venue.
-            where = clean_value(where.slice(0, _apposition_start(where.text)))
+            where = clean_value(where.slice(0, _apposition_start(where.text))).sub(_IN_CITY, ", ")
         return mention, window.slice(mention.offset, mention.end_offset), where
     return None
 

@@ -134,9 +134,12 @@ def _pair(text: str, start: int, name: str, trigger: TriggerRule) -> list[OrgMen
     """'X and Y' captured as one phrase: one mention each where both halves name bodies or countries
     ('the Asian Development Bank and UNEP', 'Japan and China')."""
     parts = [p for p in re.split(r"\s+and\s+(?:the\s+)?", name) if p]
-    if len(parts) < 2 or not all(
-        _names_a_body(p) and (is_org_like(p) or looks_like_acronym(p) or country_code(p)) for p in parts
-    ):
+    if len(parts) < 2:
+        return []
+    strong = [is_org_like(p) or looks_like_acronym(p) or bool(country_code(p)) for p in parts]
+    # 'Irish Aid and the European Union': 'and the' joins two names when one is plainly a body's.
+    joined_by_the = len(parts) == 2 and re.search(r"\s+and\s+the\s+", name) is not None and any(strong)
+    if not all(_names_a_body(p) and (ok or joined_by_the) for p, ok in zip(parts, strong, strict=True)):
         return []
     found = []
     offset = start

@@ -907,3 +907,51 @@ def test_form_tables_with_noted_labels_give_the_focal_point_and_the_form_filler(
     people = {c.name: (c.role, c.position) for c in extraction.contacts}
     assert people["Brenda Doroski"] == ("focal_point", "Partnership Coordinator")
     assert people["John Mitchell"][0] == "form_filler"
+
+
+def test_a_meeting_held_at_its_venue_then_dated_in_one_sentence() -> None:
+    extraction = _extract_text(
+        "Global Symposium on Soil Organic Carbon (GSOC17)\n\n"
+        "The Global Symposium on Soil Organic Carbon was held at FAO headquarters in Rome, Italy, "
+        "from 21 to 23 March 2017. It was jointly organized by the Food and Agriculture Organization "
+        "of the United Nations (FAO), the Global Soil Partnership (GSP) and its Intergovernmental "
+        "Technical Panel on Soils (ITPS). Institutions presenting research results included the "
+        "University of Aberdeen (United Kingdom) and the Timiryazev Academy (Russian Federation).\n"
+    )
+    event = extraction.events[0]
+    assert (event.start, event.end) == ("2017-03-21", "2017-03-23")
+    assert (event.venue, event.city, event.country) == ("FAO headquarters", "Rome", "IT")
+    # The title's own acronym goes apart (GOLD.md: an acronym after a name is not the name).
+    assert (extraction.title, extraction.acronym) == ("Global Symposium on Soil Organic Carbon", "GSOC17")
+    found = _partners(extraction)
+    assert found["Global Soil Partnership"][0] == "organizer"
+    assert found["Intergovernmental Technical Panel on Soils"][0] == "organizer"
+    assert found["University of Aberdeen"] == ("participant", "GB", False)
+
+
+def test_a_meetings_title_keeps_the_acronym_of_the_body_it_names() -> None:
+    extraction = _extract_text(
+        "First Meeting for the Promotion of Asia Forest Partnership (AFP)\n\n"
+        "The meeting was held on 12 November 2002 in Tokyo.\n"
+    )
+    assert extraction.title == "First Meeting for the Promotion of Asia Forest Partnership (AFP)"
+
+
+def test_a_programme_that_began_operations_co_funders_and_a_company_acronym() -> None:
+    extraction = _extract_text(
+        "ENERGISING DEVELOPMENT (EnDev)\n\nWHAT ENDEV DOES\n\nEnDev was set up following the "
+        "commitment at the 2002 World Summit on Sustainable Development. The\nprogramme began "
+        "operations in September 2005.\n\nPHASES\n\n- Phase 1 (EnDev 1): 2005 - 2009\n"
+        "- Phase 2 (EnDev 2): 2009 - 2015\n\nFINANCING\n\nEnDev is financed by the Swiss Agency for "
+        "Development and Cooperation (SDC), with additional co-funding from Irish Aid and the European "
+        "Union.\n\nThe programme is implemented by the Deutsche Gesellschaft fuer Internationale "
+        "Zusammenarbeit (GIZ) GmbH.\n"
+    )
+    dates = {(d.role, d.start, d.end) for d in extraction.dates}
+    assert ("adoption", "2005-09", None) in dates
+    assert ("adoption", "2002", None) not in dates  # the summit's year, not the programme's
+    assert {("phase", "2005", "2009"), ("phase", "2009", "2015")} <= dates
+    found = _partners(extraction)
+    assert found["Irish Aid"][0] == "funder" and found["European Union"][0] == "funder"
+    giz = next(p for p in extraction.partners if p.name.startswith("Deutsche Gesellschaft"))
+    assert (giz.name, giz.acronym) == ("Deutsche Gesellschaft fuer Internationale Zusammenarbeit GmbH", "GIZ")
