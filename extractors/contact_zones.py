@@ -23,6 +23,7 @@ from extractors.contacts import (
     is_position,
     looks_like_person,
     parse_contact_block,
+    split_leading_organization,
     split_trailing_position,
     strip_honorific,
 )
@@ -199,6 +200,13 @@ def _fill(draft: ContactDraft, field: str, value: OffsetText) -> None:
         draft.phone_raw = draft.fax_raw = value
     elif field in ("phone", "fax"):
         setattr(draft, f"{field}_raw", value)
+    elif field == "organization" and draft.address is None:
+        # 'International Finance Corporation, 2121 Pennsylvania Avenue NW, Washington': the body,
+        # then where it is.
+        body, rest = split_leading_organization(value)
+        draft.organization = body if body is not None and rest.text.strip() else value
+        if body is not None and rest.text.strip():
+            draft.address = rest
     else:
         setattr(draft, field, value)
 

@@ -955,3 +955,25 @@ def test_a_programme_that_began_operations_co_funders_and_a_company_acronym() ->
     assert found["Irish Aid"][0] == "funder" and found["European Union"][0] == "funder"
     giz = next(p for p in extraction.partners if p.name.startswith("Deutsche Gesellschaft"))
     assert (giz.name, giz.acronym) == ("Deutsche Gesellschaft fuer Internationale Zusammenarbeit GmbH", "GIZ")
+
+
+def test_bodies_that_gave_presentations_or_provided_resources_and_a_contacts_table() -> None:
+    extraction = _extract_html(
+        "<h1>Lighting Africa 2008</h1><p>Conference report</p><p>Lighting Africa 2008 was held in Accra, "
+        "Ghana, from 6 to 8 May 2008. The conference was organised by the World Bank. "
+        "The costs of the event were met from programme resources provided by the Energy Sector Management "
+        "Assistance Program (ESMAP) and the Global Environment Facility (GEF).</p><p>More than 500 people "
+        "took part. Presentations on national electrification efforts were given by the Ministry of Energy "
+        "of Ghana.</p><h2>Contacts</h2><table><tr><th>Contact</th><th>Organisation</th><th>Telephone</th>"
+        "<th>E-mail</th></tr><tr><td>Lucie Giraud</td><td>International Finance Corporation, 2121 Pennsylvania "
+        "Avenue NW, Washington, DC 20433, USA</td><td>+1 202 458 4662</td><td>lgiraud@ifc.org</td></tr>"
+        "<tr><td>Chris Walsh</td><td>The World Bank, Africa Energy Unit, 1818 H Street NW, Washington, DC "
+        "20433, USA</td><td>+1 202 473 4594</td><td>cwalsh@worldbank.org</td></tr></table>"
+    )
+    found = _partners(extraction)
+    assert found["Energy Sector Management Assistance Program"][0] == "funder"
+    assert found["Global Environment Facility"][0] == "funder"
+    assert found["Ministry of Energy of Ghana"][0] == "participant"
+    contact = next(c for c in extraction.contacts if c.name == "Lucie Giraud")
+    assert contact.organization == "International Finance Corporation"
+    assert contact.address == "2121 Pennsylvania Avenue NW, Washington, DC 20433, USA"
