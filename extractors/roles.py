@@ -100,6 +100,7 @@ def _category_vocabulary() -> _Vocabulary:
 
 
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
+_NOTED_LABEL_WORDS = 4
 
 
 def section_role(label: str, *, max_words: int | None = None) -> str | None:
@@ -108,7 +109,9 @@ def section_role(label: str, *, max_words: int | None = None) -> str | None:
     A parenthetical is a note on the label ('Partners (other than the lead partner)', 'Contact
     person (focal point)'): the label outside it decides, when it names a role."""
     bare = _PARENTHETICAL.sub(" ", label)
-    if bare != label and bare.strip():
+    # Only a short label: a heading that is a phrase ('Linkages with local governments ... (UNCRD)')
+    # names a topic, and its words are no role once the note is gone.
+    if bare != label and bare.strip() and len(normal_words(bare)) <= _NOTED_LABEL_WORDS:
         outside = section_role(bare, max_words=max_words)
         if outside is not None:
             return outside

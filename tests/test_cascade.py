@@ -977,3 +977,9 @@ def test_bodies_that_gave_presentations_or_provided_resources_and_a_contacts_tab
     contact = next(c for c in extraction.contacts if c.name == "Lucie Giraud")
     assert contact.organization == "International Finance Corporation"
     assert contact.address == "2121 Pennsylvania Avenue NW, Washington, DC 20433, USA"
+
+
+def test_a_topic_heading_with_a_note_names_no_role() -> None:
+    # A presentation's title that mentions governments, with its presenter in brackets.
+    label = "Linkages with local governments in environmental cooperation (United Nations Centre for Regional Development)"
+    assert section_role(label) is None
