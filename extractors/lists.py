@@ -410,10 +410,12 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
         if paren is None:
             break
         code = country_code(paren.text)
-        if code and country is None:
+        # 'Consumers International (CI)': the name's own initials, not Côte d'Ivoire.
+        own_initials = acronym_matches(paren.text, head.text) or _acronym_phrase(paren.text, head.text)
+        if code and country is None and not own_initials:
             country, source = code, "parenthesis"
         elif acronym is None and (
-            looks_like_acronym(paren.text) or _proper_short_form(paren.text, head.text)
+            looks_like_acronym(paren.text) or _proper_short_form(paren.text, head.text) or own_initials
         ):
             acronym = paren.text
         elif _NOTE.match(paren.text):
@@ -442,6 +444,15 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
     )
 
 
+def _acronym_phrase(paren: str, name: str) -> bool:
+    """'(SAFS Caucus)' after 'Sustainable Agriculture and Food Systems NGO Caucus': a short form
+    opening with the initials of the name."""
+    words = paren.split()
+    return (
+        2 <= len(words) <= 3 and looks_like_acronym(words[0]) and initials(name).startswith(words[0].upper())
+    )
+
+
 def _proper_short_form(paren: str, name: str) -> bool:
     """'Bappeda' after 'Semarang City Development Planning Agency': one capitalised word, not a place."""
     return (
@@ -460,7 +471,8 @@ def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
     """Commas inside one body's name: 'Ministry of Communication, Transport, Post and Construction',
     'United Nations Educational, Scientific and Cultural Organization'."""
     merged: list[OffsetText] = []
-    for part in parts:
+    enumerating = False  # inside 'Union of Food, Agricultural, ..., Allied Workers' Associations'
+    for index, part in enumerate(parts):
         head, paren = trailing_parenthetical(part)
         bare = head.text if paren is not None else part.text
         words = bare.split()
@@ -484,11 +496,39 @@ def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
             portfolio
             or dangling
             or (merged and paren is not None and _acronym_spans(paren.text, merged[-1].text, bare))
+            or enumerating
+            or (merged and _inside_enumerated_name(merged[-1].text, [p.text for p in parts[index:]]))
         ):
+            listed = enumerating or not (portfolio or dangling)
+            enumerating = bool(listed and merged and paren is None and not _ends_with_head(bare))
             merged[-1] = OffsetText.join([merged[-1], part], ", ")
         else:
             merged.append(part)
     return merged
+
+
+_OF_ONE_WORD = re.compile(r"\b(?:of|for)\s+[A-Z][\w'’-]*$")
+
+
+def _inside_enumerated_name(before: str, rest: list[str]) -> bool:
+    """'International Union of Food, Agricultural, Hotel, ..., Tobacco and Allied Workers'
+    Associations': after 'of Word', one-word parts run on to a part ending with a body's head
+    noun; the commas list what the one body covers."""
+    if not _OF_ONE_WORD.search(before) or before.endswith(")"):
+        return False
+    for position, text in enumerate(rest):
+        bare = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip()
+        if position > 0 and _ends_with_head(bare):
+            return " and " in bare
+        if len(bare.split()) != 1 or not bare[:1].isupper() or country_of_place(bare) or country_code(bare):
+            return False
+    return False
+
+
+def _ends_with_head(text: str) -> bool:
+    """A body's head noun at the end, in the plural too ('... Workers' Associations')."""
+    last = text.split()[-1] if text.split() else ""
+    return ends_with_org_head(text) or ends_with_org_head(re.sub(r"s$", "", last))
 
 
 def _acronym_spans(acronym: str, before: str, part: str) -> bool:

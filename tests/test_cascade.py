@@ -983,3 +983,32 @@ def test_a_topic_heading_with_a_note_names_no_role() -> None:
     # A presentation's title that mentions governments, with its presenter in brackets.
     label = "Linkages with local governments in environmental cooperation (United Nations Centre for Regional Development)"
     assert section_role(label) is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "acronym"),
+    [
+        ("Consumers International (CI)", "Consumers International", "CI"),  # its initials, not Côte d'Ivoire
+        (
+            "Sustainable Agriculture and Food Systems NGO Caucus (SAFS Caucus)",
+            "Sustainable Agriculture and Food Systems NGO Caucus",
+            "SAFS Caucus",
+        ),
+        (
+            "International Union of Food, Agricultural, Hotel, Restaurant, Catering, Tobacco and Allied Workers' "
+            "Associations (IUF)",
+            "International Union of Food, Agricultural, Hotel, Restaurant, Catering, Tobacco and Allied Workers' "
+            "Associations",
+            "IUF",
+        ),
+    ],
+)
+def test_a_name_with_its_short_form_or_an_enumeration_inside_is_one_body(
+    printed: str, name: str, acronym: str
+) -> None:
+    from extractors.lists import body_items
+    from extractors.text import OffsetText
+
+    items = body_items(OffsetText.at(printed + ", World Bank", 0))
+    assert [(i.name.text, i.acronym) for i in items] == [(name, acronym), ("World Bank", None)]
+    assert items[0].country is None
