@@ -1012,3 +1012,11 @@ def test_a_name_with_its_short_form_or_an_enumeration_inside_is_one_body(
     items = body_items(OffsetText.at(printed + ", World Bank", 0))
     assert [(i.name.text, i.acronym) for i in items] == [(name, acronym), ("World Bank", None)]
     assert items[0].country is None
+
+
+def test_a_contact_office_line_opens_the_contact_section_and_a_building_is_no_person() -> None:
+    from extractors.contacts import looks_like_person
+
+    assert section_role("Contact office") == "contact" and section_role("Project office") == "contact"
+    assert not looks_like_person("ICRAF House") and not looks_like_person("Outreach Building")
+    assert looks_like_person("Grace W. Mwangi")
