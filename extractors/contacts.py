@@ -17,7 +17,7 @@ from extractors.normalize import (
     normalize_phone,
 )
 from extractors.rules import common_rules
-from extractors.text import OffsetText, clean_value, fold, is_org_like
+from extractors.text import OffsetText, clean_value, fold, is_org_like, looks_like_acronym
 
 # 'Héctor', 'O.', 'Jean-Michel': a capital, then lower-case letters of any script (with ' and -).
 _UPPER, _LOWER = r"[^\W\d_a-zß-ÿ]", r"[^\W\d_A-ZÀ-Þ]"
@@ -117,6 +117,9 @@ def _is_title_word(word: str) -> bool:
     return folded in rules.position_heads or folded in rules.position_words
 
 
+_POST_AT = re.compile(r"\s+(?:at|with)\s+(?:the\s+)?(?=[A-Z])")
+
+
 def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, OffsetText | None]:
     """'Deputy Director, Office X, City of Kitakyushu' -> position 'Deputy Director, Office X', org 'City of Kitakyushu'.
 
@@ -126,6 +129,13 @@ def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, O
     if not value.text:
         return None, None
     parts = value.split_top_level(",")
+    if len(parts) == 1:
+        # 'Senior Policy Advisor with the UN-REDD Programme', 'Fellow at UNU-IAS': a post at a body.
+        at = _POST_AT.search(value.text)
+        if at and is_position(value.text[: at.start()]):
+            body = clean_value(value.slice(at.end()))
+            if looks_like_acronym(body.text.split()[0]) or _names_organisation(body.text):
+                return clean_value(value.slice(0, at.start())), body
     if (
         len(parts) >= 3
         and country_code(parts[-1].text)

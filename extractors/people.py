@@ -42,7 +42,8 @@ _BY_PEOPLE = re.compile(
 _LEADING_PERSON = re.compile(r"^" + _NAME + r"(?:\s*,\s*(?P<detail>[^;]{2,200}?))?\s*[.;]?\s*$")
 _SPEAKER_VERBS = re.compile(
     r"\b(?:opened|spoke|speaking|said|presented|presenting|presentation|addressed|welcomed|delivered|stressed|"
-    r"noted|explained|introduced|highlighted|argued|underlined|remarks|keynote|speech(?:es)?|statements?|panel(?:list)?s?)\b",
+    r"noted|explained|introduced|highlighted|argued|underlined|remarks|keynote|speech(?:es)?|statements?|panel(?:list)?s?|"
+    r"reviewed|described|outlined|briefed|summari[sz]ed|emphasi[sz]ed)\b",
     re.I,
 )
 _CHAIR_VERBS = re.compile(r"\b(?:chaired|chairs?|co-chaired|moderated|moderator|presided)\b", re.I)
@@ -196,7 +197,29 @@ def _titled_names(text: str) -> list[tuple[int, int, int]]:
             end = step.end()
         if end > start:
             found.append((title.start(), end - len(text[start:end].lstrip()), end))
-    return found
+    # 'Sam Johnston, Senior Research Fellow at UNU-IAS, then reviewed ...': no title, but a
+    # person's name opening a clause and a post after the comma say as much.
+    for match in _UNTITLED.finditer(text):
+        start, end = match.start("name"), match.end("name")
+        if any(a <= start < c for a, _, c in found):
+            continue
+        post = match.group("post")
+        if is_position(post) and _post_before_preposition(post) and looks_like_person(match.group("name")):
+            found.append((start, start, end))
+    return sorted(found)
+
+
+# A clause's opening name (sentence start, after 'and', 'by', ';' or a comma), then ', Post'.
+_UNTITLED = re.compile(
+    r"(?:^|(?<=[.;:]\s)|(?<=\band\s)|(?<=\bby\s)|(?<=,\s))"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}),\s+(?P<post>[^,;]{3,120})"
+)
+
+
+def _post_before_preposition(post: str) -> bool:
+    """The words before 'at', 'with', 'of' or 'for' name the post: 'Senior Policy Advisor with ...'."""
+    head = re.split(r"\s(?:at|with|of|for|in)\s", post, maxsplit=1)[0]
+    return is_position(head)
 
 
 def _appositive_people(

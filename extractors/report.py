@@ -353,6 +353,9 @@ _CHAIRED_BY = re.compile(
 )
 
 
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose|where)\b")
+
+
 def _chaired_by(ctx: ExtractionContext, draft: Draft) -> None:
     """'The seminar was chaired by Surapong Chantarasombat, Deputy Permanent Secretary, BMA.'"""
     text = ctx.doc.text
@@ -363,6 +366,10 @@ def _chaired_by(ctx: ExtractionContext, draft: Draft) -> None:
         while end < len(text) and end - match.end() < 250 and re.match(r"\.[A-Z]\.", text[end - 1 : end + 2]):
             end = text.find(".", end + 1)  # an initial ("Jose T. Reyes") is not a sentence end
         clause = OffsetText.at(text[match.end() : end], match.end()).sub(re.compile(r"\s*\n\s*"), " ")
+        relative = _RELATIVE_CLAUSE.search(clause.text)
+        if relative:
+            clause = clause.slice(0, relative.start())  # '..., Executive Director of X, who opened ...'
+
         for part in re.split(r"\s+and\s+(?=[A-Z])", clause.text)[:3]:
             start = clause.text.find(part)
             contact = _person_line(clause.slice(start, start + len(part)), "chair")

@@ -1020,3 +1020,20 @@ def test_a_contact_office_line_opens_the_contact_section_and_a_building_is_no_pe
     assert section_role("Contact office") == "contact" and section_role("Project office") == "contact"
     assert not looks_like_person("ICRAF House") and not looks_like_person("Outreach Building")
     assert looks_like_person("Grace W. Mwangi")
+
+
+def test_speakers_named_without_a_title_before_their_post_at_a_body() -> None:
+    extraction = _extract_text(
+        "Global Indigenous Peoples Consultation on REDD 2008\n\nThe consultation took place from 12 to 14 "
+        "November 2008 in Baguio City. It was organised by Tebtebba.\n\nThe consultation was chaired by "
+        "Victoria Tauli-Corpuz, Executive Director of Tebtebba, who opened the meeting. Sam Johnston, Senior "
+        "Research Fellow at UNU-IAS, then reviewed the state of the debate. Charles McNeill, Senior Policy "
+        "Advisor with the UN-REDD Programme, presented the design of the programme. The report of Jane "
+        "Smith, Director at the Forest Agency, was recalled by many.\n"
+    )
+    people = {c.name: (c.role, c.position, c.organization) for c in extraction.contacts}
+    assert people["Sam Johnston"] == ("speaker", "Senior Research Fellow", "UNU-IAS")
+    assert people["Charles McNeill"] == ("speaker", "Senior Policy Advisor", "UN-REDD Programme")
+    assert people["Victoria Tauli-Corpuz"][0] == "chair"
+    assert "who opened" not in (people["Victoria Tauli-Corpuz"][2] or "")
+    assert "Jane Smith" not in people  # mentioned, not speaking
