@@ -70,7 +70,15 @@ class Zone:
             return self.parent_role  # 'Name', 'Organisation': a header names the column, not its role
         if self.role == STOP:
             return None
+        if self.role in _KINDS_OF_BODY and self.parent_role in _SPECIFIC_ROLES:
+            # 'Who runs it' / '... brings together three United Nations agencies:': the words under
+            # the heading say what kind of bodies follow; the heading says what they do.
+            return self.parent_role
         return self.role or self.parent_role
+
+
+_SPECIFIC_ROLES = frozenset(["organizer", "funder"])
+_KINDS_OF_BODY = frozenset(["partner", "government", "igo", "major_group", "other"])
 
 
 @dataclass

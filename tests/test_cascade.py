@@ -1037,3 +1037,15 @@ def test_speakers_named_without_a_title_before_their_post_at_a_body() -> None:
     assert people["Victoria Tauli-Corpuz"][0] == "chair"
     assert "who opened" not in (people["Victoria Tauli-Corpuz"][2] or "")
     assert "Jane Smith" not in people  # mentioned, not speaking
+
+
+def test_the_kind_of_body_an_intro_names_keeps_the_role_the_heading_gives() -> None:
+    extraction = _extract_text(
+        "Forest Carbon Programme\n\nThe programme was launched in 2008.\n\nWho runs it\n\n"
+        "The Programme brings together the expertise of three United Nations agencies:\n\n"
+        "- the Food and Agriculture Organization of the United Nations (FAO)\n"
+        "- the United Nations Development Programme (UNDP)\n"
+    )
+    found = _partners(extraction)
+    assert found["Food and Agriculture Organization of the United Nations"][0] == "organizer"
+    assert found["United Nations Development Programme"][0] == "organizer"
