@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from extractors.name_commas import merge_commas_in_names
 from extractors.normalize import country_code, country_in_name, country_of_place, find_countries
 from extractors.text import (
     OffsetText,
@@ -181,7 +182,7 @@ def split_items(
             continue
         body = _strip_lead_in(body)
         for sentence in _sentences(body):
-            for part in _merge_ministry_lists(sentence.split_top_level(",;·")):
+            for part in merge_commas_in_names(sentence.split_top_level(",;·")):
                 for piece in _split_and(_without_region(_strip_lead_in(part.strip()))):
                     item = _item(_strip_lead_in(piece), group_country, noise)
                     if item is None:
@@ -464,86 +465,6 @@ def _proper_short_form(paren: str, name: str) -> bool:
     )
 
 
-_MINISTRY = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Office|Commission|Bureau)\s+(?:of|for)\s+", re.I)
-
-
-def _merge_ministry_lists(parts: list[OffsetText]) -> list[OffsetText]:
-    """Commas inside one body's name: 'Ministry of Communication, Transport, Post and Construction',
-    'United Nations Educational, Scientific and Cultural Organization'."""
-    merged: list[OffsetText] = []
-    enumerating = False  # inside 'Union of Food, Agricultural, ..., Allied Workers' Associations'
-    for index, part in enumerate(parts):
-        head, paren = trailing_parenthetical(part)
-        bare = head.text if paren is not None else part.text
-        words = bare.split()
-        portfolio = (
-            merged
-            and _MINISTRY.match(merged[-1].text)
-            and not merged[-1].text.endswith(")")
-            and 1 <= len(words) <= 3
-            and not ends_with_org_head(bare)
-            and not country_of_place(bare)
-        )
-        # A name never ends in an adjective: 'United Nations Educational' goes on in the next part.
-        dangling = (
-            merged
-            and _ADJECTIVE_END.search(merged[-1].text)
-            and words
-            and words[0][:1].isupper()
-            and ends_with_org_head(bare)
-        )
-        if (
-            portfolio
-            or dangling
-            or (merged and paren is not None and _acronym_spans(paren.text, merged[-1].text, bare))
-            or enumerating
-            or (merged and _inside_enumerated_name(merged[-1].text, [p.text for p in parts[index:]]))
-        ):
-            listed = enumerating or not (portfolio or dangling)
-            enumerating = bool(listed and merged and paren is None and not _ends_with_head(bare))
-            merged[-1] = OffsetText.join([merged[-1], part], ", ")
-        else:
-            merged.append(part)
-    return merged
-
-
-_OF_ONE_WORD = re.compile(r"\b(?:of|for)\s+[A-Z][\w'’-]*$")
-
-
-def _inside_enumerated_name(before: str, rest: list[str]) -> bool:
-    """'International Union of Food, Agricultural, Hotel, ..., Tobacco and Allied Workers'
-    Associations': after 'of Word', one-word parts run on to a part ending with a body's head
-    noun; the commas list what the one body covers."""
-    if not _OF_ONE_WORD.search(before) or before.endswith(")"):
-        return False
-    for position, text in enumerate(rest):
-        bare = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip()
-        if position > 0 and _ends_with_head(bare):
-            return " and " in bare
-        if len(bare.split()) != 1 or not bare[:1].isupper() or country_of_place(bare) or country_code(bare):
-            return False
-    return False
-
-
-def _ends_with_head(text: str) -> bool:
-    """A body's head noun at the end, in the plural too ('... Workers' Associations')."""
-    last = text.split()[-1] if text.split() else ""
-    return ends_with_org_head(text) or ends_with_org_head(re.sub(r"s$", "", last))
-
-
-def _acronym_spans(acronym: str, before: str, part: str) -> bool:
-    """'Office for Environment, Culture and Development (MIO-ECSDE)': the acronym after the last
-    part abbreviates the part before the comma too, so the comma is inside one name."""
-    if before.endswith(")") or acronym_matches(acronym, part):
-        return False
-    letters = re.sub(r"[^A-Za-z]", "", acronym).upper()
-    head, tail = initials(before), initials(part)
-    return len(head) >= 2 and bool(tail) and letters.startswith(head) and tail in letters[len(head) :]
-
-
-_ADJECTIVE_END = re.compile(r"\b(?:[A-Z][a-z]+(?:ional|ural|ific|omic|ical|ental|cial))$")
-
-
 # "A and B, together with C": phrases that join one more body to an enumeration.
 _JOINING_PHRASE = re.compile(
     r",?\s+(?:together with|as well as|along with|joined by|in addition to)\s+", re.I
@@ -562,7 +483,7 @@ def body_items(
     pieces: list[tuple[ListItem, str | None]] = []
     body = _strip_lead_in(clean_value(text)).sub(_JOINING_PHRASE, ", ")
     for sentence in _sentences(body):
-        for part in _merge_ministry_lists(sentence.split_top_level(",;·")):
+        for part in merge_commas_in_names(sentence.split_top_level(",;·")):
             for piece in _split_and(_strip_article(_without_region(_strip_lead_in(part.strip())))):
                 item = _item(_strip_lead_in(_strip_article(piece)), None, noise)
                 if item is not None:
