@@ -37,11 +37,11 @@ _WITH_COMMA = re.compile(
 # 'was chaired by Mr. A, Principal Secretary ...', 'statements were made by B, Minister ...; C, ...'
 _BY_PEOPLE = re.compile(
     r"\b(?:chaired|co-chaired|moderated|opened|closed|presented|made|delivered|given|addressed|welcomed|"
-    r"introduced|facilitated)\s+(?:jointly\s+)?by\s+"
+    r"introduced|facilitated|presentations|statements|remarks|talks|keynotes)\s+(?:jointly\s+)?by\s+"
 )
 _LEADING_PERSON = re.compile(r"^" + _NAME + r"(?:\s*,\s*(?P<detail>[^;]{2,200}?))?\s*[.;]?\s*$")
 _SPEAKER_VERBS = re.compile(
-    r"\b(?:opened|spoke|speaking|said|presented|presenting|presentation|addressed|welcomed|delivered|stressed|"
+    r"\b(?:opened|spoke|speaking|said|presented|presenting|presentations?|addressed|welcomed|delivered|stressed|"
     r"noted|explained|introduced|highlighted|argued|underlined|remarks|keynote|speech(?:es)?|statements?|panel(?:list)?s?|"
     r"reviewed|described|outlined|briefed|summari[sz]ed|emphasi[sz]ed)\b",
     re.I,
@@ -58,7 +58,10 @@ def _person(match: re.Match[str], text: OffsetText) -> tuple[OffsetText, str | N
     bare, honorific = strip_honorific(name)
     if not looks_like_person(bare.text) or section_role(bare.text) is not None:
         return None
-    return bare, honorific, text.slice(match.start("detail"), match.end("detail"))
+    detail = text.slice(match.start("detail"), match.end("detail"))
+    if honorific is None and looks_like_acronym(detail.text.strip()):
+        return None  # 'the Network of Black Soils (INBS)': a body's short name, not a person's body
+    return bare, honorific, detail
 
 
 def _record(

@@ -1049,3 +1049,16 @@ def test_the_kind_of_body_an_intro_names_keeps_the_role_the_heading_gives() -> N
     found = _partners(extraction)
     assert found["Food and Agriculture Organization of the United Nations"][0] == "organizer"
     assert found["United Nations Development Programme"][0] == "organizer"
+
+
+def test_people_named_after_presentations_by_are_speakers_and_a_body_with_its_acronym_is_not() -> None:
+    extraction = _extract_text(
+        "Global Symposium on Soil Organic Carbon 2017\n\nThe symposium was held on 21 March 2017 in Rome. "
+        "It was organised by FAO.\n\nThe session launched the International Network of Black Soils (INBS), "
+        "with presentations by Mr. Guiqing Han (Heilongjiang Academy of Agricultural Sciences) and "
+        "Ms. Skye Wills (USDA).\n"
+    )
+    people = {c.name: (c.role, c.organization) for c in extraction.contacts}
+    assert people["Guiqing Han"] == ("speaker", "Heilongjiang Academy of Agricultural Sciences")
+    assert people["Skye Wills"] == ("speaker", "USDA")
+    assert "Black Soils" not in people
