@@ -204,9 +204,10 @@ def _fill(draft: ContactDraft, field: str, value: OffsetText) -> None:
         # 'International Finance Corporation, 2121 Pennsylvania Avenue NW, Washington': the body,
         # then where it is.
         body, rest = split_leading_organization(value)
-        draft.organization = body if body is not None and rest.text.strip() else value
         if body is not None and rest.text.strip():
-            draft.address = rest
+            draft.organization, draft.address = body, rest
+        else:
+            draft.organization = value
     else:
         setattr(draft, field, value)
 

@@ -109,8 +109,7 @@ def _held_on(ctx: ExtractionContext):
             if placed is None or dated is None or dated.offset > 2:
                 continue
             # 'was held at FAO headquarters in Rome, Italy, from 21 to 23 March 2017'
-            at = placed.end() + dated.offset
-            evidence = window.slice(at, at + len(dated.text))
+            evidence = window.slice(placed.end() + dated.offset, placed.end() + dated.end_offset)
             venue_text = clean_value(window.slice(placed.start("v"), placed.end("v")))
             return dated, evidence, venue_text.sub(_IN_CITY, ", ")  # 'FAO headquarters in Rome, Italy'
         rest = window.slice(mention.end_offset)

@@ -188,24 +188,18 @@ def _add_page(
     for grid in grids:
         if grid.open_columns:
             settle_columns(grid, boxes)
-            # A rule under the table's last row may be a divider further down: a paragraph across
-            # the page between them leaves no gutter, so the table ends at the rule before.
-            while len(grid.cols) < 3 and len(grid.rows) > 4:
-                grid.rows.pop()
-                grid.cols = [grid.cols[0], grid.cols[-1]]
-                settle_columns(grid, boxes)
     grids = [g for g in grids if not g.open_columns or len(g.cols) >= 3]  # one column: rules, no table
     # Words inside a ruled table go to their cell; the rest stay in tesseract's lines.
     free: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for key, ids in lines.items():
         for i in ids:
             centre = (words["left"][i] + words["width"][i] / 2, words["top"][i] + words["height"][i] / 2)
-            holder = next((g for g in grids if g.cell_of(*centre) is not None), None)
-            cell = holder.cell_of(*centre) if holder is not None else None
-            if holder is None or cell is None:
+            placed = next(((g, c) for g in grids if (c := g.cell_of(*centre)) is not None), None)
+            if placed is None:
                 free[key].append(i)
             else:
-                holder.words.setdefault(cell, []).append(i)
+                grid, cell = placed
+                grid.words.setdefault(cell, []).append(i)
     blocks: list[tuple[float, Any]] = [(min(words["top"][i] for i in ids), key) for key, ids in free.items()]
     blocks += [(grid.top, grid) for grid in grids if grid.words]
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from extractors.parsing.rule_stacks import rule_stacks
+
 # Grey level below which a pixel may belong to a rule: light grey rules (#ddd) count, since only
 # long straight runs are taken and glyphs never make those.
 _DARK = 235
@@ -162,28 +164,26 @@ def find_rule_stacks(horizontal: list[Rule], grids: list[Grid]) -> list[Grid]:
         key=lambda r: r.at,
     )
     stacks: list[Grid] = []
-    i = 0
-    while i < len(free):
-        first = free[i]
-        j = i + 1
-        while (
-            j < len(free)
-            and abs(free[j].start - first.start) <= _STACK_SAME_EXTENT
-            and abs(free[j].end - first.end) <= _STACK_SAME_EXTENT
-            and free[j].at - free[j - 1].at <= _STACK_MAX_ROW
-        ):
-            j += 1
-        if j - i >= 3:
-            rows = [max(0.0, first.at - _HEADER_REACH), *(r.at for r in free[i:j])]
-            stacks.append(
-                Grid(rows=rows, cols=[float(first.start), float(free[j - 1].end)], open_columns=True)
-            )
-        i = max(j, i + 1)
+    for stack in rule_stacks(
+        free, lambda r: (r.at, r.start, r.end), same=_STACK_SAME_EXTENT, max_row=_STACK_MAX_ROW
+    ):
+        rows = [max(0.0, stack[0].at - _HEADER_REACH), *(r.at for r in stack)]
+        stacks.append(Grid(rows=rows, cols=[float(stack[0].start), float(stack[-1].end)], open_columns=True))
     return stacks
 
 
 def settle_columns(grid: Grid, boxes: list[tuple[float, float, float, float]]) -> None:
-    """Columns of a rules-only table: the white gutters that run down all its rows."""
+    """Columns of a rules-only table: the white gutters that run down all its rows.
+
+    A rule under the table's last row may be a divider further down: a paragraph across the page
+    between them leaves no gutter, so the table ends at the rule before."""
+    _gutters(grid, boxes)
+    while len(grid.cols) < 3 and len(grid.rows) > 4:
+        grid.rows.pop()
+        _gutters(grid, boxes)
+
+
+def _gutters(grid: Grid, boxes: list[tuple[float, float, float, float]]) -> None:
     left, right = int(grid.cols[0]), int(grid.cols[-1])
     inked = np.zeros(max(1, right - left), dtype=bool)
     for x0, top, x1, bottom in boxes:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.parsing.pdf.words import Word
+from extractors.parsing.rule_stacks import rule_stacks
 
 
 @dataclass
@@ -83,21 +84,10 @@ def _rule_stack_tables(page: Any) -> list[RuledTable]:
         inner = sorted({round(x, 1) for a, b in parts for x in (a, b) if left + _SAME < x < right - _SAME})
         rules.append((y, left, right, inner))
     tables: list[RuledTable] = []
-    i = 0
-    while i < len(rules):
-        y, left, right, inner = rules[i]
-        j = i + 1
-        while (
-            j < len(rules)
-            and abs(rules[j][1] - left) <= _SAME
-            and abs(rules[j][2] - right) <= _SAME
-            and rules[j][0] - rules[j - 1][0] <= _MAX_ROW
-        ):
-            j += 1
-        stack = rules[i:j]
+    for stack in rule_stacks(rules, lambda r: (r[0], r[1], r[2]), same=_SAME, max_row=_MAX_ROW):
         boundaries = _shared(stack)
-        if len(stack) >= 3 and boundaries:
-            cols = [left, *boundaries, right]
+        if boundaries:
+            cols = [stack[0][1], *boundaries, stack[0][2]]
             ys = [r[0] for r in stack]
             cells = [
                 (r, c, (cols[c], ys[r], cols[c + 1], ys[r + 1]))
@@ -105,7 +95,6 @@ def _rule_stack_tables(page: Any) -> list[RuledTable]:
                 for c in range(len(cols) - 1)
             ]
             tables.append(RuledTable(index=-1, top=ys[0], cells=cells))
-        i = max(j, i + 1)
     return tables
 
 
