@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from extractors.contacts import (
+    WEB_LINE,
     ContactDraft,
     is_position,
     looks_like_person,
@@ -64,7 +65,6 @@ def field_kind(label: str) -> str | None:
     return found.role if found is not None and found.words * 2 >= len(words) else None
 
 
-_WEB_LINE = re.compile(r"^\s*(?:web(?:site)?|url|internet|homepage)\s*[:.]|^\s*(?:https?://|www\.)", re.I)
 _POSITION_THEN_PERSON = re.compile(r"^(?P<position>[A-Z][^:]{2,80}?)\s*:\s*(?P<rest>\S.*)$")
 _ORG_THEN_PERSON = re.compile(r"^(?P<org>[^—–]{3,120}?)\s+[—–]\s+(?P<rest>\S.*)$")
 _HAS_FIELD = re.compile(r"@|\b(?:tel|phone|fax|telephone|p\.?\s?o\.?\s+box)\b|\+?\d[\d ()./-]{6,}", re.I)
@@ -263,7 +263,7 @@ def _addressy_line(text: str) -> bool:
 
 
 def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
-    lines = [line for line in lines if not _WEB_LINE.match(line.text)]
+    lines = [line for line in lines if not WEB_LINE.match(line.text)]
     if not lines:
         return None
     if len(lines) == 1 and lines[0].text.count(";") >= 1:

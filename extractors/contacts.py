@@ -302,7 +302,7 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
         contact.name = name
         contact.evidence.append(parts[0])
         parts = [title_run, *parts[1:]] if title_run is not None else parts[1:]
-    elif contact.name is None:
+    elif contact.name is None and not is_org_like(parts[0].text):
         person = _person_inside(parts[0])
         if person is not None:
             contact.name = person
@@ -329,6 +329,10 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
         # 'X secretariat, hosted by Y': the host is part of how the office is named.
         while parts and _HOSTED.match(parts[0].text) and contact.organization is not None:
             contact.organization = OffsetText.join([contact.organization, parts.pop(0)], ", ")
+        # An office printed over lines of its own ('TerrAfrica Secretariat' / 'NEPAD Planning and
+        # Coordinating Agency' / address): each body line before the address names the office.
+        while contact.name is None and len(lines) > 1 and parts and _office_line(parts[0].text):
+            contact.organization = OffsetText.join([contact.organization, parts.pop(0)], ", ")
     if parts:
         # 'Network Secretariat' / 'Korea Environment Institute, 613-2 Bulgwang-dong, ...': the host body.
         body, rest = split_leading_organization(parts[0])
@@ -339,6 +343,17 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     if parts and contact.address is None:
         contact.address = OffsetText.join(parts, ", ")
     contact.evidence.extend(lines)
+
+
+def _office_line(text: str) -> bool:
+    """A line naming a body, not where it is: no number, no comma, no building."""
+    words = text.split()
+    if not words or re.search(r"\d|,", text) or _addressy(text):
+        return False
+    places = common_rules().place_head_words
+    if words[0].casefold() in places or words[-1].casefold() in places:
+        return False
+    return is_org_like(text) or nlp.is_organisation(text)
 
 
 def _person_inside(text: OffsetText) -> OffsetText | None:
@@ -389,7 +404,7 @@ def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -
         is_heading_org = not announces and (is_org_like(heading.text) or nlp.is_organisation(heading.text))
         if segment.key == "section" and not (is_heading_org or announces):
             continue
-        rests = [r for r in rests if not _URL_ONLY.match(r.text)]
+        rests = [r for r in rests if not WEB_LINE.match(r.text)]
         one_line = len(rests) == 1
         if one_line and not (block.email or block.phone_raw or block.fax_raw) and _is_sentence(rests[0].text):
             continue  # 'The programme was launched in 2004 and is run by ...' under a title
@@ -448,7 +463,12 @@ def _paragraphs(segment: Segment) -> list[OffsetText]:
     return joined
 
 
-_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
+# A line of links, or the heading over them ('On the web', 'Websites'): no part of an office's address.
+WEB_LINE = re.compile(
+    r"^\s*(?:web(?:sites?)?|url|internet|homepage)\s*[:.]|^\s*(?:https?://|www\.)"
+    r"|^\s*(?:on\s+the\s+(?:web|internet)|web\s?sites?|online|links)\s*:?\s*$",
+    re.I,
+)
 
 
 def _is_unit(text: str) -> bool:

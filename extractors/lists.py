@@ -489,6 +489,9 @@ def body_items(
                 if item is not None:
                     bare = country_code(item.name.text) if item.acronym is None else None
                     pieces.append((item, bare))
+    if countries_are_bodies is None and _body_then_country(body.text, pieces):
+        # 'Federal Ministry for Economic Cooperation (BMZ), Germany': where the body is.
+        countries_are_bodies = False
     if countries_are_bodies is None:
         countries_are_bodies = bool(pieces) and sum(bare is not None for _, bare in pieces) * 2 >= len(pieces)
     items: list[ListItem] = []
@@ -520,6 +523,17 @@ def body_items(
         else:
             items.append(item)
     return items
+
+
+def _body_then_country(text: str, pieces: Sequence[tuple[ListItem, str | None]]) -> bool:
+    """One body, one comma, one country: the country says where the body is."""
+    return (
+        len(pieces) == 2
+        and pieces[0][1] is None
+        and pieces[1][1] is not None
+        and text.count(",") == 1
+        and ";" not in text
+    )
 
 
 def _is_city(text: str) -> bool:

@@ -111,13 +111,28 @@ def _blocks(doc: ParsedDocument) -> list[_Block]:
                 line.col,
             )
             # A list item starts a value of its own; a heading's lines never run into body text.
-            if same and not line.list_item and bool(line.heading_level) == bool(prev.heading_level):
+            if (
+                same
+                and not line.list_item
+                and bool(line.heading_level) == bool(prev.heading_level)
+                and not _bold_label_edge(doc, prev, line)
+            ):
                 blocks[-1].lines.append(line)
                 blocks[-1].parts.append(text)
                 blocks[-1].text = OffsetText.join([blocks[-1].text, text], "\n")
                 continue
         blocks.append(_Block([line], text, [text]))
     return blocks
+
+
+def _bold_label_edge(doc: ParsedDocument, prev: TextLine, line: TextLine) -> bool:
+    """A short bold line among plain lines of one block is a label of its own: '<b>Contact</b><br>
+    Secretariat<br>...' or '... E-mail: x<br><b>On the web</b><br>http://...'."""
+    if prev.bold == line.bold:
+        return False
+    label = prev if prev.bold else line
+    text = doc.text[label.char_start : label.char_end].strip()
+    return 0 < _words(text) <= 6 and not text.endswith((".", ",", ";"))
 
 
 def _words(text: str) -> int:

@@ -1062,3 +1062,58 @@ def test_people_named_after_presentations_by_are_speakers_and_a_body_with_its_ac
     assert people["Guiqing Han"] == ("speaker", "Heilongjiang Academy of Agricultural Sciences")
     assert people["Skye Wills"] == ("speaker", "USDA")
     assert "Black Soils" not in people
+
+
+def test_a_country_after_a_body_in_a_list_item_says_where_the_body_is() -> None:
+    extraction = _extract_text(
+        "ENERGY ACCESS PROGRAMME - PROGRAMME DESCRIPTION\n\n"
+        "Phase 1: 2005 - 2009. Phase 2: 2009 - 2018.\n\n"
+        "FINANCING\n\nThe programme is financed by:\n\n"
+        "  - Federal Ministry for Economic Cooperation and Development (BMZ), Germany\n"
+        "  - Department for International Development, United Kingdom\n"
+        "  - Norwegian Agency for Development Cooperation (Norad)\n"
+    )
+    found = _partners(extraction)
+    assert found["Federal Ministry for Economic Cooperation and Development"] == ("funder", "DE", False)
+    assert found["Department for International Development"] == ("funder", "GB", False)
+    assert "Germany" not in found and "United Kingdom" not in found
+
+
+def test_a_contact_box_in_a_page_sidebar_is_read_and_a_sidebar_of_links_is_not() -> None:
+    extraction = _extract_html(
+        "<main><h1>Land Programme</h1><p>The programme helps governments scale up land management; "
+        "it was launched in October 2005 by African ministers.</p>"
+        "<h2>Partners</h2><p>The partners are the United Nations Development Programme and "
+        "the African Development Bank.</p></main>"
+        "<aside><a href='/a'>Home</a> <a href='/b'>News and events archive</a></aside>"
+        "<aside><b>Contact</b><br>Land Programme Secretariat<br>Regional Planning and Coordinating Agency"
+        "<br>International Business Gateway, New Road & 6th Road<br>Midrand 1685, South Africa"
+        "<br>Tel: +27 11 256 3600"
+        "<br>E-mail: info@land.example.org<br><br><b>On the web</b><br>http://www.land.example.org</aside>"
+    )
+    (contact,) = extraction.contacts
+    assert contact.organization == "Land Programme Secretariat, Regional Planning and Coordinating Agency"
+    assert (
+        contact.address == "International Business Gateway, New Road & 6th Road, Midrand 1685, South Africa"
+    )
+    assert contact.email == "info@land.example.org"
+    assert "News and events archive" not in " ".join(p.name for p in extraction.partners)
+
+
+def test_an_office_named_over_two_lines_in_another_language_is_one_organisation() -> None:
+    extraction = _extract_text(
+        "Summary report of the Regional Congress on Protected Areas\n\n"
+        "The Congress was held in Bariloche, Argentina, from 30 September to 6 October 2007.\n\n"
+        "6. Congress Secretariat\n\n"
+        "Secretaría del Congreso Latinoamericano de Parques Nacionales y otras Áreas Protegidas\n"
+        "Administración de Parques Nacionales\n"
+        "Av. Santa Fe 690, C1059ABN Buenos Aires, Argentina\n"
+        "Tel.: +54 11 4311 0303 · E-mail: congreso2007@apn.gov.ar\n"
+    )
+    (contact,) = [c for c in extraction.contacts if c.role == "secretariat"]
+    assert contact.name is None
+    assert contact.organization == (
+        "Secretaría del Congreso Latinoamericano de Parques Nacionales y otras Áreas Protegidas, "
+        "Administración de Parques Nacionales"
+    )
+    assert contact.address == "Av. Santa Fe 690, C1059ABN Buenos Aires, Argentina"

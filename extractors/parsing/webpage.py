@@ -30,7 +30,6 @@ _DROP = frozenset(
         "style",
         "noscript",
         "nav",
-        "aside",
         "template",
         "head",
         "title",
@@ -57,6 +56,15 @@ _DROP = frozenset(
         "track",
     }
 )
+
+
+def _mostly_links(node: Tag) -> bool:
+    """A sidebar of links is navigation; a sidebar of text (a contact box, a fact box) is content."""
+    text = len(node.get_text(" ", strip=True))
+    linked = sum(len(a.get_text(" ", strip=True)) for a in node.find_all("a"))
+    return text == 0 or linked * 2 >= text
+
+
 # Page furniture, dropped unless it holds most of the page (some sites wrap everything in a form).
 _CHROME = frozenset({"header", "footer", "form"})
 _BLOCKS = frozenset(
@@ -179,6 +187,8 @@ class _Walker:
             return True
         if _HIDDEN_STYLE.search(str(node.get("style") or "")):
             return True
+        if name == "aside":
+            return _mostly_links(node)
         if name not in _CHROME:
             return False
         # An article's own header holds its title; only the page's banner and footer are furniture.
