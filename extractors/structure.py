@@ -115,7 +115,7 @@ def _blocks(doc: ParsedDocument) -> list[_Block]:
                 same
                 and not line.list_item
                 and bool(line.heading_level) == bool(prev.heading_level)
-                and not _bold_label_edge(doc, prev, line)
+                and not _bold_label_edge(prev, blocks[-1].parts[-1].text, line, text.text)
             ):
                 blocks[-1].lines.append(line)
                 blocks[-1].parts.append(text)
@@ -125,13 +125,12 @@ def _blocks(doc: ParsedDocument) -> list[_Block]:
     return blocks
 
 
-def _bold_label_edge(doc: ParsedDocument, prev: TextLine, line: TextLine) -> bool:
+def _bold_label_edge(prev: TextLine, prev_text: str, line: TextLine, line_text: str) -> bool:
     """A short bold line among plain lines of one block is a label of its own: '<b>Contact</b><br>
     Secretariat<br>...' or '... E-mail: x<br><b>On the web</b><br>http://...'."""
     if prev.bold == line.bold:
         return False
-    label = prev if prev.bold else line
-    text = doc.text[label.char_start : label.char_end].strip()
+    text = (prev_text if prev.bold else line_text).strip()
     return 0 < _words(text) <= 6 and not text.endswith((".", ",", ";"))
 
 
