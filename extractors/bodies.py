@@ -267,7 +267,12 @@ def is_group_label(text: str) -> bool:
 
 
 def _items(piece: Piece, role: str) -> list[ListItem]:
-    items = body_items(piece.text, countries_are_bodies=True if role == "government" else None)
+    if role == "government":
+        # 'Switzerland; Italy' lists governments; 'Geological Survey (USGS), United States; ...'
+        # says where a body is: each part between semicolons decides by its own items.
+        items = [item for part in piece.text.split_top_level(";") for item in body_items(part)]
+    else:
+        items = body_items(piece.text)
     country = country_code(piece.country.text) if piece.country is not None else None
     out = []
     for item in items:
@@ -292,7 +297,9 @@ def zone_candidates(zones: Iterable[Zone]) -> list[Candidate]:
                     candidates.extend(Candidate(item, role, how) for item in _enumeration(piece.text))
                 continue
             piece_role = piece.role if piece.role in PARTNER_ROLES else role
-            if piece.category is not None:
+            if piece.category is not None and piece.role not in PARTNER_ROLES:
+                # A group row's kind ('B.1 Governments') is the writer's; a type cell
+                # ('Public research institute') is a description a category is read from.
                 piece_role = category_of_label(piece.category.text) or role
             for item in _items(piece, piece_role):
                 candidates.append(Candidate(item, piece_role, how))
@@ -314,9 +321,13 @@ def _without_description(piece: Piece) -> Piece:
 
 
 def _dotted_list(text: str) -> bool:
-    """'Burkina Faso · Cameroon · Côte d'Ivoire · ...': names run together with middle dots."""
+    """'Burkina Faso · Cameroon · Côte d'Ivoire · ...': names run together with middle dots;
+    'A (AA); B; C, Technical Committee 211 (ISO/TC 211)': a long cell of names between semicolons."""
     parts = [p for p in re.split(r"\s[·•|]\s", text) if p.strip()]
-    return len(parts) >= 3 and not any(is_prose(p) for p in parts)
+    if len(parts) >= 3 and not any(is_prose(p) for p in parts):
+        return True
+    listed = [p for p in text.split(";") if p.strip()]
+    return len(listed) >= 2 and sum(not is_prose(p) for p in listed) * 2 > len(listed)
 
 
 _NAME_START = re.compile(r"(?<![\w'’-])(?:the\s+)?(?=[A-Z])")

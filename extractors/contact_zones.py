@@ -24,6 +24,7 @@ from extractors.contacts import (
     is_position,
     looks_like_person,
     parse_contact_block,
+    phone_and_fax,
     split_leading_organization,
     split_trailing_position,
     strip_honorific,
@@ -197,7 +198,7 @@ def _fill(draft: ContactDraft, field: str, value: OffsetText) -> None:
         if position and draft.position is None:
             draft.position = clean_value(OffsetText.join(position, ", "))
     elif field == "phone_fax":
-        draft.phone_raw = draft.fax_raw = value
+        draft.phone_raw, draft.fax_raw = phone_and_fax(value)
     elif field in ("phone", "fax"):
         setattr(draft, f"{field}_raw", value)
     elif field == "organization" and draft.address is None:

@@ -13,6 +13,7 @@ from extractors.normalize import (
     country_of_place,
     find_countries,
     find_emails,
+    find_phones,
     normalize_email,
     normalize_phone,
 )
@@ -190,6 +191,16 @@ def address_country(address: str | None) -> str | None:
         return None
     found = find_countries(address)
     return found[-1][0] if found else None
+
+
+def phone_and_fax(value: OffsetText) -> tuple[OffsetText, OffsetText]:
+    """'Telephone / Fax: +1 202 458 1739 / +1 202 522 0396': the first number is the phone and the
+    second the fax, as the label orders them; a single number is both."""
+    found = find_phones(value.text)
+    if len(found) == 2:
+        (_, start, end), (_, fax_start, fax_end) = found
+        return value.slice(start, end), value.slice(fax_start, fax_end)
+    return value, value
 
 
 def phone_value(raw: OffsetText | None, region: str | None) -> str | None:
@@ -375,10 +386,12 @@ def _cut_inline_fields(contact: ContactDraft, line: OffsetText) -> OffsetText:
         label = match.group("label").casefold()
         if label.startswith("e"):
             contact.email = contact.email or value
+        elif label.startswith(("tel", "phone")) and "fax" in label:
+            phone, fax = phone_and_fax(value)
+            contact.phone_raw = contact.phone_raw or phone
+            contact.fax_raw = contact.fax_raw or fax
         elif "fax" in label or label.startswith("facs"):
             contact.fax_raw = contact.fax_raw or value
-            if label.startswith(("tel", "phone")):
-                contact.phone_raw = contact.phone_raw or value
         else:
             contact.phone_raw = contact.phone_raw or value
         contact.evidence.append(value)

@@ -13,8 +13,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from extractors.name_and import split_and
 from extractors.name_commas import merge_commas_in_names
-from extractors.normalize import country_code, country_in_name, country_of_place, find_countries
+from extractors.normalize import (
+    bare_iso_code,
+    country_code,
+    country_in_name,
+    country_of_place,
+    find_countries,
+)
 from extractors.text import (
     OffsetText,
     acronym_matches,
@@ -183,7 +190,7 @@ def split_items(
         body = _strip_lead_in(body)
         for sentence in _sentences(body):
             for part in merge_commas_in_names(sentence.split_top_level(",;·")):
-                for piece in _split_and(_without_region(_strip_lead_in(part.strip()))):
+                for piece in split_and(_without_region(_strip_lead_in(part.strip()))):
                     item = _item(_strip_lead_in(piece), group_country, noise)
                     if item is None:
                         continue
@@ -246,49 +253,6 @@ def _sentences(text: OffsetText) -> list[OffsetText]:
     return [
         text.slice(a, b).strip() for a, b in zip(bounds, bounds[1:], strict=False) if text.text[a:b].strip()
     ]
-
-
-def _split_and(part: OffsetText) -> list[OffsetText]:
-    """'X and the Y' names two bodies when both halves are names; 'Science and Technology' stays one."""
-    # 'the Swiss Agency for Development and Cooperation (SDC) and the Aga Khan Development Network':
-    # after a name's acronym, 'and' joins the next name, whatever 'and' the name itself holds.
-    # 'the Global Soil Partnership (GSP) and its Technical Panel': 'its' or 'their' opens a body too.
-    match = re.search(r"(?<=\))\s+(?:and|&)\s+((?i:the|its|their)\s+)?(?=[A-Z])", part.text) or re.search(
-        r"\s+(?:and|&)\s+((?i:the)\s+)?(?=[A-Z])", part.text
-    )
-    if not match:
-        return [part]
-    left, right = part.slice(0, match.start()).strip(), part.slice(match.end()).strip()
-    # "X and the Y" almost always joins two bodies; "Water and Sanitation" needs both halves to be names.
-    if (
-        match.group(1)
-        and (_names_body(left.text, strict=True) or is_org_like(left.text) or _short_name(left.text))
-        and (_names_body(right.text, strict=True) or is_org_like(right.text))
-    ):
-        return [left, *_split_and(right)]
-    if _names_body(left.text, strict=True) and _names_body(right.text, strict=True):
-        return [left, *_split_and(right)]
-    return [part]
-
-
-def _short_name(text: str) -> bool:
-    """'Irish Aid' before 'and the European Union': a few capitalised words, a name of its own."""
-    words = text.split()
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
-
-
-def _names_body(text: str, *, strict: bool = False) -> bool:
-    had_paren = bool(re.search(r"\)\s*$", text))
-    text = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip()
-    words = text.split()
-    if not words or not words[0][:1].isupper():
-        return False
-    if country_of_place(text) or country_code(text) or ends_with_org_head(text) or had_paren:
-        return True
-    if strict and looks_like_acronym(text):
-        return True  # 'UNEP and SEI'
-
-    return not strict and len(words) >= 2 and words[-1][:1].isupper() and len(words) <= 8
 
 
 _GROUP_WORDS = re.compile(
@@ -413,7 +377,7 @@ def _item(part: OffsetText, group_country: str | None, noise: frozenset[str]) ->
         code = country_code(paren.text)
         # 'Consumers International (CI)': the name's own initials, not Côte d'Ivoire.
         own_initials = acronym_matches(paren.text, head.text) or _acronym_phrase(paren.text, head.text)
-        if code and country is None and not own_initials:
+        if code and country is None and not own_initials and not bare_iso_code(paren.text):
             country, source = code, "parenthesis"
         elif acronym is None and (
             looks_like_acronym(paren.text) or _proper_short_form(paren.text, head.text) or own_initials
@@ -479,18 +443,20 @@ def body_items(
     A country printed alone is a body of its own in a list of countries ("Governments: Switzerland;
     Italy") and the previous body's country in a list of bodies ("Kandy, Sri Lanka").
     ``countries_are_bodies`` None decides by the list: countries are bodies when most items are countries.
+    One body then one country is where the body is, unless ``countries_are_bodies`` is False.
     """
     pieces: list[tuple[ListItem, str | None]] = []
     body = _strip_lead_in(clean_value(text)).sub(_JOINING_PHRASE, ", ")
     for sentence in _sentences(body):
         for part in merge_commas_in_names(sentence.split_top_level(",;·")):
-            for piece in _split_and(_strip_article(_without_region(_strip_lead_in(part.strip())))):
+            for piece in split_and(_strip_article(_without_region(_strip_lead_in(part.strip())))):
                 item = _item(_strip_lead_in(_strip_article(piece)), None, noise)
                 if item is not None:
                     bare = country_code(item.name.text) if item.acronym is None else None
                     pieces.append((item, bare))
-    if countries_are_bodies is None and _body_then_country(body.text, pieces):
-        # 'Federal Ministry for Economic Cooperation (BMZ), Germany': where the body is.
+    if countries_are_bodies is not False and _body_then_country(body.text, pieces):
+        # 'Federal Ministry for Economic Cooperation (BMZ), Germany': where the body is, in a
+        # list of governments too.
         countries_are_bodies = False
     if countries_are_bodies is None:
         countries_are_bodies = bool(pieces) and sum(bare is not None for _, bare in pieces) * 2 >= len(pieces)
@@ -499,8 +465,11 @@ def body_items(
         followed_by_country = i + 1 < len(pieces) and pieces[i + 1][1] is not None
         if bare and countries_are_bodies:
             items.append(replace(item, country=bare, country_source="name"))
+        elif bare and not items:
+            # 'Germany, UNDP and UNEP': a country first in a list says where nothing is; a body.
+            items.append(replace(item, country=bare, country_source="name"))
         elif bare:
-            if items and items[-1].country is None:
+            if items[-1].country is None:
                 items[-1] = replace(items[-1], country=bare, country_source="group")
         elif (
             items
@@ -530,8 +499,11 @@ def _body_then_country(text: str, pieces: Sequence[tuple[ListItem, str | None]])
     return (
         len(pieces) == 2
         and pieces[0][1] is None
+        # 'Government of Japan, Norway' names two governments; 'U.S. Geological Survey, United States' one
+        and pieces[0][0].country in (None, pieces[1][1])
         and pieces[1][1] is not None
-        and text.count(",") == 1
+        # the other commas are inside the body's name ('Ministry of Environment, Forestry and Water')
+        and text.count(",") == pieces[0][0].name.text.count(",") + 1
         and ";" not in text
     )
 

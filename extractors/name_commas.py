@@ -11,9 +11,20 @@ from __future__ import annotations
 import re
 
 from extractors.normalize import country_code, country_of_place
-from extractors.text import OffsetText, acronym_matches, ends_with_org_head, initials, trailing_parenthetical
+from extractors.text import (
+    OffsetText,
+    acronym_matches,
+    ends_with_org_head,
+    initials,
+    is_org_like,
+    looks_like_acronym,
+    trailing_parenthetical,
+)
 
-_MINISTRY = re.compile(r"^(?:the\s+)?(?:Ministry|Department|Office|Commission|Bureau)\s+(?:of|for)\s+", re.I)
+# 'Ministry of', 'Hellenic Ministry for the', 'Federal Ministry for the': a portfolio list follows.
+_MINISTRY = re.compile(
+    r"^(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}(?:Ministry|Department|Office|Commission|Bureau)\s+(?:of|for)\s+"
+)
 
 
 def merge_commas_in_names(parts: list[OffsetText]) -> list[OffsetText]:
@@ -29,8 +40,7 @@ def merge_commas_in_names(parts: list[OffsetText]) -> list[OffsetText]:
             merged
             and _MINISTRY.match(merged[-1].text)
             and not merged[-1].text.endswith(")")
-            and 1 <= len(words) <= 3
-            and not ends_with_org_head(bare)
+            and _portfolio(bare)
             and not country_of_place(bare)
         )
         # A name never ends in an adjective: 'United Nations Educational' goes on in the next part.
@@ -54,6 +64,24 @@ def merge_commas_in_names(parts: list[OffsetText]) -> list[OffsetText]:
         else:
             merged.append(part)
     return merged
+
+
+def _portfolio(text: str) -> bool:
+    """'Transport', 'Forestry and Water Management', 'Nature Conservation and Nuclear Safety': what a
+    ministry is of; the last of the list joins its two or three last areas with 'and'."""
+    words = text.split()
+    if not 1 <= len(words) <= (6 if " and " in text else 3) or not words[0][:1].isupper():
+        return False
+    if any(looks_like_acronym(w) for w in words):
+        return False  # 'UNDP' after 'Ministry of Environment' is a body of its own
+    if " and " not in text:
+        return not ends_with_org_head(text)
+    # 'Water Administration' may end the list; a body ('UNEP', 'Ministry of Health') or a country
+    # may not be in it.
+    halves = text.split(" and ")
+    return all(1 <= len(half.split()) <= 3 and not country_code(half) for half in halves) and not is_org_like(
+        " ".join(words[:-1])
+    )
 
 
 _OF_ONE_WORD = re.compile(r"\b(?:of|for)\s+[A-Z][\w'’-]*$")

@@ -161,8 +161,12 @@ def column_kind(header: str) -> str | None:
 
 
 def category_of_label(text: str) -> str | None:
-    """A partner category named by a type/sector cell ("NGO", "Government")."""
-    return _short_label_role(_category_vocabulary(), text)
+    """A partner category named by a type/sector cell ("NGO", "Government", "Major groups
+    (scientific and technological community, NGOs)": the words before the bracket say it)."""
+    found = _short_label_role(_category_vocabulary(), text)
+    if found is None and "(" in text:
+        found = _short_label_role(_category_vocabulary(), text.split("(", 1)[0])
+    return found
 
 
 __all__ = [

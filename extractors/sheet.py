@@ -11,6 +11,7 @@ from extractors.contacts import (
     ContactDraft,
     looks_like_person,
     parse_contact_block,
+    phone_and_fax,
     split_position_organization,
     split_trailing_position,
     strip_honorific,
@@ -320,10 +321,10 @@ def _fill_field(contact: ContactDraft, field: str, segment: Segment) -> None:
         contact.evidence.append(value)
     elif field in ("phone", "fax", "email") and first:
         label = fold(segment.label.text) if segment.label else ""
-        if field == "phone":
+        if field == "phone" and "fax" in label:
+            contact.phone_raw, contact.fax_raw = phone_and_fax(first)
+        elif field == "phone":
             contact.phone_raw = first
-            if "fax" in label:
-                contact.fax_raw = first
         elif field == "fax":
             contact.fax_raw = first
         else:

@@ -73,11 +73,13 @@ class Zone:
         if self.role in _KINDS_OF_BODY and self.parent_role in _SPECIFIC_ROLES:
             # 'Who runs it' / '... brings together three United Nations agencies:': the words under
             # the heading say what kind of bodies follow; the heading says what they do.
+            # 'Interim Secretariat of the Intergovernmental Forum' over an address under
+            # 'Secretariat': an office to write to, whatever its name says.
             return self.parent_role
         return self.role or self.parent_role
 
 
-_SPECIFIC_ROLES = frozenset(["organizer", "funder"])
+_SPECIFIC_ROLES = frozenset(["organizer", "funder", "contact"])
 _KINDS_OF_BODY = frozenset(["partner", "government", "igo", "major_group", "other"])
 
 
@@ -158,6 +160,35 @@ def _is_heading(block: _Block) -> bool:
         return True
     # A short line of its own naming a role ('Discussion', 'Participants'): a heading in plain text.
     return len(block.lines) == 1 and words <= 5 and text[:1].isupper() and is_role_label(text)
+
+
+def _names_list_below(block: _Block, below: _Block) -> bool:
+    """'Member bodies.' on a line of its own, then a bulleted list: a heading whose bold a scan
+    or a plain-text print lost, when its words name a role."""
+    text = block.text.text.strip()
+    return (
+        len(block.lines) == 1
+        and not block.first.list_item
+        and below.first.list_item
+        and below.first.table is None
+        and not re.search(r"[(),;:]", text)
+        and _words(text) <= 4
+        and text[:1].isupper()
+        and section_role(text.rstrip(".")) not in (None, STOP)
+    )
+
+
+# 'Who runs it. The programme is run by ...': a run-in heading ended by a full stop.
+_STOP_RUN_IN = re.compile(r"^(?P<label>[A-Z][\w'’ /&-]{1,40}?)\.\s+(?=[A-Z])")
+
+
+def _stop_run_in(text: OffsetText) -> tuple[OffsetText, OffsetText] | None:
+    """'Who runs it. The programme ...' as (heading, the text after it), when the words before the
+    full stop are a role phrase and nothing else: a bold run-in heading a scan or a print lost."""
+    stop = _STOP_RUN_IN.match(text.text)
+    if stop is None or _words(stop.group("label")) > 5 or not is_role_label(stop.group("label")):
+        return None
+    return clean_value(text.slice(0, stop.end("label"))), text.slice(stop.end())
 
 
 def _run_in_labels(text: OffsetText) -> list[tuple[OffsetText | None, OffsetText]]:
@@ -313,6 +344,7 @@ def document_zones(
     zones: list[Zone] = [Zone(None, None, "none")]
     heading_role: str | None = None
     blocks = _blocks(doc)
+    header_row: dict[int, _Block] | None = None  # the header of a table that may go on overleaf
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -322,19 +354,33 @@ def document_zones(
             while i < len(blocks) and blocks[i].first.table == table:
                 cells.append(blocks[i])
                 i += 1
-            zones.extend(_table_zones(cells, zones[-1].effective_role or heading_role, role_of))
+            table_zones, header_row = _table_zones(
+                cells, zones[-1].effective_role or heading_role, role_of, header_row
+            )
+            zones.extend(table_zones)
             continue
+        header_row = None
         i += 1
         text = block.text
-        if _is_heading(block):
+        if _is_heading(block) or (i < len(blocks) and _names_list_below(block, blocks[i])):
             heading_label = clean_value(text.sub(_NEWLINE, " "))
             role = role_of(heading_label.text)
-            if role is not None:
+            if role in _KINDS_OF_BODY and heading_role == "contact":
+                pass  # an office's name over its address: still the contact section
+            elif role is not None:
                 heading_role = None if role == STOP else role
             elif block.first.heading_level or _NUMBERED.match(heading_label.text):
                 heading_role = None
             # else: a bold or capitalised line without a role is a sub-heading ('Cities in Asia')
             zones.append(Zone(heading_label, role, "heading", parent_role=heading_role))
+            continue
+        run_in = _stop_run_in(text)
+        if run_in is not None:
+            # The run-in heading governs its own paragraph; the paragraphs after it are body text.
+            heading_label, value = run_in
+            zone = Zone(heading_label, role_of(heading_label.text), "heading", parent_role=heading_role)
+            zone.pieces.extend(_value_pieces(block, value, explicit_breaks=explicit_breaks))
+            zones.extend([zone, Zone(None, None, "none", parent_role=heading_role)])
             continue
         parts = _run_in_labels(text)
         for label, value in parts:
@@ -357,7 +403,13 @@ def document_zones(
     return zones
 
 
-def _table_zones(cells: list[_Block], context_role: str | None, role_of: RoleOf) -> list[Zone]:
+def _table_zones(
+    cells: list[_Block], context_role: str | None, role_of: RoleOf, previous_header: dict[int, _Block] | None
+) -> tuple[list[Zone], dict[int, _Block] | None]:
+    """The table's zones, and its header row when it has one (the table may go on overleaf).
+
+    ``previous_header``: the header of a table just before this one, nothing between them: a
+    table of as many columns with no header of its own is that table continued on a new page."""
     rows: dict[tuple[int, int], dict[int, _Block]] = {}
     order: list[tuple[int, int]] = []
     for cell in cells:
@@ -378,11 +430,25 @@ def _table_zones(cells: list[_Block], context_role: str | None, role_of: RoleOf)
             rows[key][col] = cell
     grid = [rows[k] for k in order]
     if not grid:
-        return []
+        return [], None
+    width = max(len(r) for r in grid)
+    if (
+        previous_header is not None
+        and _header_columns(grid[0]) is None
+        and width == len(previous_header)
+        and _overleaf(previous_header, cells[0])
+    ):
+        grid = [previous_header, *grid]
+    elif len(grid) > 2 and len(grid[0]) == 1 < width and _header_columns(grid[1]) is not None:
+        # 'B. Other partners' across the table, then 'Partner | Type | Country': a caption row
+        # says what the table is about; the header row under it names the columns.
+        caption = clean_value(next(iter(grid[0].values())).text.sub(_NEWLINE, " "))
+        role = role_of(caption.text)
+        context_role = context_role if role in (None, STOP) else role
+        grid = grid[1:]
     header = _header_columns(grid[0])
     if header is not None:
-        return _columns_zones(grid, header, context_role, role_of)
-    width = max(len(r) for r in grid)
+        return _columns_zones(grid, header, context_role, role_of), grid[0]
     zones: list[Zone] = []
     if width == 2:
         for row in grid:
@@ -393,13 +459,21 @@ def _table_zones(cells: list[_Block], context_role: str | None, role_of: RoleOf)
             zone = Zone(clean_value(label.text), role, "label", parent_role=context_role)
             if value is not None:
                 zone.pieces.extend(_cell_pieces(value))
+            elif role is not None and len(grid) > 1:
+                # 'C. Contact person' across the table: the rows under it are that section's.
+                context_role = None if role == STOP else role
             zones.append(zone)
-        return zones
+        return zones, None
     zone = Zone(None, None, "none", parent_role=context_role)
     for row in grid:
         for cell in row.values():
             zone.pieces.extend(_cell_pieces(cell))
-    return [zone]
+    return [zone], None
+
+
+def _overleaf(header: dict[int, _Block], cell: _Block) -> bool:
+    last_page = max(line.page or 0 for block in header.values() for line in block.lines)
+    return cell.first.page is not None and cell.first.page > last_page
 
 
 def _header_columns(row: dict[int, _Block]) -> dict[str, int] | None:
@@ -455,11 +529,17 @@ def _columns_zones(
     label = clean_value(grid[0][name_col].text) if name_col in grid[0] else None
     role = role_of(label.text) if label is not None else None
     zone = Zone(label, role, "column", parent_role=context_role)
+    group_role: str | None = None
     for row in grid[1:]:
         if _header_columns(row) == header:
             continue  # the header repeated on the next page
         name = row.get(name_col)
         if name is None:
+            continue
+        if len(header) > 1 and _group_row(row):
+            # 'B.1 Governments' across the table: the rows under it are of that kind, until the next.
+            named = role_of(clean_value(name.text).text)
+            group_role = group_role if named is None else None if named == STOP else named
             continue
         country = row.get(header["country"]) if "country" in header else None
         category = row.get(header["category"]) if "category" in header else None
@@ -471,11 +551,25 @@ def _columns_zones(
             piece.country = clean_value(country.text) if country is not None else None
             piece.category = clean_value(category.text) if category is not None else None
             piece.others = others
+            piece.role = group_role
             zone.pieces.append(piece)
     person_col = header.get("person")
     if person_col is None or person_col == name_col:
         return [zone]
     return [zone, _people_column(grid, header, person_col, context_role)]
+
+
+def _group_row(row: dict[int, _Block]) -> bool:
+    """A row of one short cell set apart (bold, italic, numbered or ending in ':') heads a group
+    of rows; a row of one plain name is a body whose other cells were left empty."""
+    if len(row) != 1:
+        return False
+    cell = next(iter(row.values()))
+    text = clean_value(cell.text.sub(_NEWLINE, " ")).text
+    if not text or _words(text) > 6:
+        return False
+    marked = all(line.bold or line.italic for line in cell.lines)
+    return marked or text.endswith(":") or bool(_NUMBERED.match(text))
 
 
 def _people_column(

@@ -115,9 +115,11 @@ def targets_from_zones(ctx: ExtractionContext, zones: Sequence[Zone], draft: Dra
     A section headed as targets or goals holds one target per item or cell; a form row
     labelled with a year ('D.2 2010 | 66% of the rural population ...') is that year's target.
     """
-    if draft.targets:
-        return  # the type's own labels found the targets section; its reading knows the form
-    taken: list[tuple[int, int]] = []
+    if any(target.year is not None for target in draft.targets):
+        return  # the type's own labels found the dated steps; its reading knows the form
+    # Only an overall goal under the form's label: the steps may be rows or lines it does not
+    # know ('2005 | Establish ...', 'Time-bound targets'); the structure reads them.
+    taken: list[tuple[int, int]] = [(t.char_start, t.char_end) for t in draft.targets]
     inside = False
     section_table: int | None = None  # the table the targets section is printed in
     for zone in zones:
@@ -128,7 +130,7 @@ def targets_from_zones(ctx: ExtractionContext, zones: Sequence[Zone], draft: Dra
         )
         table = label_line.table if label_line is not None else None
         pieces = list(zone.pieces)
-        if table is not None and inside and section_table in (None, table):
+        if table is not None and inside and section_table in (None, table) and zone.pieces:
             # 'Target | Year' then 'Regional review completed | 2003': a row of the section's
             # table, read as a label and its value, is a target, not a section of its own.
             section_table = table
@@ -142,7 +144,12 @@ def targets_from_zones(ctx: ExtractionContext, zones: Sequence[Zone], draft: Dra
         if not inside:
             continue
         previous: TargetRecord | None = None
-        for piece, row_year in _rows_of(ctx, pieces):
+        rows = [
+            (Piece(part, piece.kind) if part is not piece.text else piece, row_year)
+            for piece, row_year in _rows_of(ctx, pieces)
+            for part in _split_inline(piece.text)
+        ]
+        for piece, row_year in rows:
             if piece.kind == "paragraph" and not year_label and not _YEAR_ITEM.match(piece.text.text):
                 continue  # commentary between the items
             text = clean_value(piece.text)

@@ -14,6 +14,7 @@ from extractors.parsing import parse_document
 from extractors.parsing.pdf import parse_pdf
 from extractors.roles import STOP, is_role_label, section_role, sentence_role
 from extractors.structure import document_zones
+from schemas.document import PageSpan, ParsedDocument, TextLine
 from schemas.extraction import Extraction
 
 from .test_parsing import make_pdf
@@ -1117,3 +1118,196 @@ def test_an_office_named_over_two_lines_in_another_language_is_one_organisation(
         "Administración de Parques Nacionales"
     )
     assert contact.address == "Av. Santa Fe 690, C1059ABN Buenos Aires, Argentina"
+
+
+def test_a_partner_table_under_a_caption_row_reads_its_header_and_its_group_rows() -> None:
+    extraction = _extract_html(
+        "<h1>Small-Scale Mining Partnership - partnership information sheet</h1>"
+        "<table><tr><td colspan='3'><b>B. Other partners</b></td></tr>"
+        "<tr><th>Partner</th><th>Type</th><th>Country</th></tr>"
+        "<tr><td colspan='3'><b>B.1 Governments</b></td></tr>"
+        "<tr><td>Minerals Commission</td><td>Regulatory agency</td><td>Ghana</td></tr>"
+        "<tr><td>National Institute of Advanced Industrial Science and Technology (AIST)</td>"
+        "<td>Public research institute</td><td>Japan</td></tr>"
+        "<tr><td colspan='3'><b>B.2 Intergovernmental organizations</b></td></tr>"
+        "<tr><td>Economic Commission for Latin America and the Caribbean (ECLAC)</td>"
+        "<td>UN regional commission</td><td>Chile</td></tr>"
+        "<tr><td colspan='3'><i>Scientific and technological community:</i></td></tr>"
+        "<tr><td>Chinese Academy of Sciences</td><td>Academy</td><td>China</td></tr>"
+        "</table>"
+    )
+    found = _partners(extraction)
+    assert found["Minerals Commission"] == ("government", "GH", False)
+    # the group row says government; the type cell only describes the body
+    assert found["National Institute of Advanced Industrial Science and Technology"][:2] == (
+        "government",
+        "JP",
+    )
+    # the acronym spans both sides of 'and': one body
+    assert found["Economic Commission for Latin America and the Caribbean"][:2] == ("igo", "CL")
+    assert found["Chinese Academy of Sciences"][:2] == ("major_group", "CN")
+    assert not {"Partner", "Regulatory agency", "Ghana", "Caribbean", "B.1 Governments"} & set(found)
+
+
+def test_a_partner_table_continued_overleaf_without_its_header_keeps_its_columns() -> None:
+    rows = [
+        (1, ["Partner", "Type", "Country"]),
+        (1, ["Minerals Commission", "Regulatory agency", "Ghana"]),
+        (2, ["Gold Fields Ghana", "Mining company", "South Africa"]),
+        (2, ["International Council on Mining and Metals", "Industry association", "United Kingdom"]),
+    ]
+    lines, text = [], ""
+    for index, (page, cells) in enumerate(rows):
+        table, row = (0, index) if page == 1 else (1, index - 2)  # the table finder starts anew overleaf
+        for col, cell in enumerate(cells):
+            start = len(text)
+            text += cell + "\n"
+            lines.append(
+                TextLine(
+                    text=cell,
+                    page=page,
+                    char_start=start,
+                    char_end=start + len(cell),
+                    block=len(lines),
+                    bold=index == 0,
+                    table=table,
+                    row=row,
+                    col=col,
+                )
+            )
+    pages = [
+        PageSpan(page=1, char_start=0, char_end=len(text)),
+        PageSpan(page=2, char_start=len(text), char_end=len(text)),
+    ]
+    doc = ParsedDocument(media_type="application/pdf", text=text, pages=pages, lines=lines)
+    columns = [z for z in document_zones(doc) if z.source == "column"]
+    names = {p.text.text: p.country.text if p.country else None for z in columns for p in z.pieces}
+    assert names == {
+        "Minerals Commission": "Ghana",
+        "Gold Fields Ghana": "South Africa",
+        "International Council on Mining and Metals": "United Kingdom",
+    }
+
+
+def test_a_ministry_named_with_its_portfolios_and_a_three_letter_acronym_is_one_body() -> None:
+    extraction = _extract_text(
+        "WATER PROCESS - PARTNERSHIP INFORMATION SHEET\n\n"
+        "Lead partner: Federal Ministry for the Environment, Nature Conservation and Nuclear Safety (BMU), "
+        "Germany\n\n"
+        "Governments:\n"
+        "- Hellenic Ministry for the Environment, Energy and Climate Change, Greece\n"
+        "- Ministry of Regional Development, Forestry and Water Management, Croatia\n"
+    )
+    found = _partners(extraction)
+    assert found["Federal Ministry for the Environment, Nature Conservation and Nuclear Safety"][1:] == (
+        "DE",
+        True,
+    )
+    assert found["Hellenic Ministry for the Environment, Energy and Climate Change"][:2] == (
+        "government",
+        "GR",
+    )
+    assert found["Ministry of Regional Development, Forestry and Water Management"][:2] == (
+        "government",
+        "HR",
+    )
+    assert not {"Greece", "Croatia", "Energy and Climate Change"} & set(found)
+
+
+def test_a_ministrys_portfolios_take_no_body_or_country_into_its_name() -> None:
+    from extractors.lists import body_items
+    from extractors.text import OffsetText
+
+    def names(text: str) -> list[str]:
+        return [item.name.text for item in body_items(OffsetText.at(text, 0))]
+
+    assert names("Ministry of Environment, UNDP and UNEP") == ["Ministry of Environment", "UNDP", "UNEP"]
+    assert names("Ministry of Environment, Kenya and Uganda") == [
+        "Ministry of Environment",
+        "Kenya",
+        "Uganda",
+    ]
+    assert names("GWP South Asia and GWP Nepal") == ["GWP South Asia", "GWP Nepal"]
+    assert names("Ministry of Science and ICT") == ["Ministry of Science and ICT"]
+    assert names("Germany, UNDP and UNEP") == ["Germany", "UNDP", "UNEP"]
+    assert names("the Consumers' Association of Penang and the Penang Chinese Town Hall") == [
+        "Consumers' Association of Penang",
+        "Penang Chinese Town Hall",
+    ]
+
+
+def test_a_person_in_a_list_whose_post_names_a_role_is_no_heading() -> None:
+    doc = parse_document(
+        b"Opening remarks were given by:\n\n- Rachmat Witoelar (State Minister of Environment)\n"
+        b"- Kong Ha (Chairperson, CAI-Asia)\n- Surendra Shrestha (Regional Director, UNEP)\n",
+        "x.txt",
+    )
+    headings = [z.label.text for z in document_zones(doc) if z.source == "heading" and z.label]
+    assert not any("Kong Ha" in h for h in headings)
+
+
+@pytest.mark.parametrize("label", ["Telephone / Fax", "Tel/Fax"])
+def test_a_phone_and_fax_label_with_two_numbers_gives_each_its_own(label: str) -> None:
+    extraction = _extract_html(
+        "<h1>Small-Scale Mining Partnership - information sheet</h1>"
+        "<table><tr><td colspan='2'><b>F. Form completed by</b></td></tr>"
+        "<tr><td>Name</td><td>Mr. Christopher Sheldon</td></tr>"
+        "<tr><td>Organization</td><td>The World Bank Group</td></tr>"
+        f"<tr><td>{label}</td><td>+1 202 458 1739 / +1 202 522 0396</td></tr>"
+        "<tr><td>E-mail</td><td>csheldon@example.org</td></tr></table>"
+    )
+    (contact,) = extraction.contacts
+    assert (contact.phone, contact.fax) == ("+12024581739", "+12025220396")
+
+
+def test_targets_in_year_rows_or_year_lines_under_a_goal_row_are_dated() -> None:
+    extraction = _extract_html(
+        "<h1>Small-Scale Mining Partnership - partnership information sheet</h1>"
+        "<table><tr><td colspan='2'><b>D. Targets / goals</b></td></tr>"
+        "<tr><td>Overall goal</td><td>Transform small-scale mining into profitable enterprises</td></tr>"
+        "<tr><td>2005</td><td>Establish a regional partner of the global network</td></tr>"
+        "<tr><td>Time-bound targets</td><td><b>2008</b> - Training manual launched for delegations.<br>"
+        "<b>2009</b> - Text proposals submitted to Parties.</td></tr>"
+        "<tr><td colspan='2'><b>E. Further information</b></td></tr>"
+        "<tr><td>Reporting</td><td>Annual progress report to the Advisory Board</td></tr></table>"
+    )
+    targets = {(t.year, t.text) for t in extraction.targets}
+    assert (2005, "Establish a regional partner of the global network") in targets
+    assert (2008, "Training manual launched for delegations") in targets
+    assert (2009, "Text proposals submitted to Parties") in targets
+    assert not any("Advisory Board" in text for _, text in targets)
+
+
+def test_a_label_ended_by_a_full_stop_and_a_role_line_over_a_list_open_zones() -> None:
+    extraction = _extract_text(
+        "RIVER BASIN PLANNING PROGRAMME - PROGRAMME PROFILE\n\n"
+        "Who runs it. The programme is run by the River Commission through its Secretariat.\n\n"
+        "Member bodies.\n"
+        "- Cambodia National River Committee (CNRC)\n"
+        "- Viet Nam National River Committee (VNRC)\n\n"
+        "Phase 1: 2001 - 2006. Phase 2: 2006 - 2010.\n"
+    )
+    found = _partners(extraction)
+    assert found["Cambodia National River Committee"][1] == "KH"
+    assert found["Viet Nam National River Committee"][1] == "VN"
+    assert "River Commission" in found
+
+
+def test_a_section_and_partners_table_reads_categories_from_long_group_cells() -> None:
+    extraction = _extract_html(
+        "<h1>Global Mapping - partnership information sheet</h1><h2>Partners</h2>"
+        "<table><tr><th>Section</th><th>Partners</th></tr>"
+        "<tr><td>Governments</td><td>National mapping organizations (130 countries); Geographical Survey "
+        "Institute (GSI), Japan; U.S. Geological Survey (USGS), United States</td></tr>"
+        "<tr><td>Major groups (scientific and technological community, NGOs)</td><td>Committee on Earth "
+        "Observation Satellites (CEOS); European Umbrella Organisation for Geographic Information (EUROGI); "
+        "Global Spatial Data Infrastructure Steering Committee; International Society for Photogrammetry "
+        "and Remote Sensing (ISPRS); International Cartographic Association (ICA); Scientific Committee "
+        "on Antarctic Research (SCAR)</td></tr></table>"
+    )
+    found = _partners(extraction)
+    assert found["Geographical Survey Institute"][:2] == ("government", "JP")
+    assert found["U.S. Geological Survey"][:2] == ("government", "US")
+    assert found["Committee on Earth Observation Satellites"][0] == "major_group"
+    assert found["Scientific Committee on Antarctic Research"][0] == "major_group"
+    assert "Japan" not in found and "United States" not in found

@@ -287,6 +287,18 @@ def _lookup(raw: str) -> str | None:
     return index.names[candidate]
 
 
+def bare_iso_code(text: str) -> bool:
+    """'BMU', 'COG': a three-letter ISO code nobody writes for the country (unlike 'USA'), which in
+    brackets after a body's name is the body's acronym."""
+    compact = text.strip()
+    index = _index()
+    return (
+        re.fullmatch(r"[A-Z]{3}", compact) is not None
+        and compact in index.codes
+        and _drop_article(name_key(compact)) not in index.names
+    )
+
+
 def country_code(name: str) -> str | None:
     """ISO alpha-2 code of a country named in any common form ("The Philippines", "Lao PDR", "USA", "JPN")."""
     raw = _clean(name)
