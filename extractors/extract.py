@@ -22,7 +22,7 @@ from extractors.report import extract_report
 from extractors.section_model import SectionRoleModel
 from extractors.sheet import extract_sheet
 from extractors.targets import targets_from_zones
-from extractors.text import looks_like_acronym
+from extractors.text import acronym_matches, looks_like_acronym
 from schemas.document import ParsedDocument
 from schemas.extraction import Extraction
 from schemas.records import FactRecord, with_stable_id
@@ -174,7 +174,11 @@ def _acronym_off(title: str | None, acronym: str | None) -> tuple[str | None, st
     shaped = looks_like_acronym(short) or (
         re.fullmatch(r"[A-Z][A-Za-z0-9&-]+", short) is not None and sum(c.isupper() for c in short) >= 2
     )
-    if not shaped or short[0].casefold() != title[0].casefold():
+    # 'Global Women's Assembly on Environment: Women as the Voice for the Environment (WAVE)':
+    # the acronym of the name after a colon is the title's too.
+    subtitle = title[: found.start()].rsplit(":", 1)[-1].strip() if ":" in title[: found.start()] else ""
+    own = short[0].casefold() == title[0].casefold() or (subtitle and acronym_matches(short, subtitle))
+    if not shaped or not own:
         return title, acronym
     if acronym is not None and acronym != short:
         return title, acronym

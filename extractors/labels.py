@@ -9,6 +9,7 @@ around '/', a trailing "(if any)" and a label wrapped over two lines.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -230,6 +231,30 @@ def heading_run(doc: ParsedDocument, start: int) -> OffsetText:
     parts = [line_text(doc, first)]
     for line in doc.lines[start + 1 :]:
         if line.heading_level != first.heading_level or line.block != first.block:
+            break
+        parts.append(line_text(doc, line))
+    return OffsetText.join(parts)
+
+
+def largest_print(doc: ParsedDocument) -> OffsetText | None:
+    """A print with no heading styles: the first page's largest type, when it is larger than the
+    body's, with the lines it runs onto in the same type ('UNITED NATIONS' and a document symbol
+    above it are letterhead, in body type)."""
+    sized = [line for line in doc.lines if line.size is not None]
+    if not sized:
+        return None
+    body = Counter(round(line.size or 0, 1) for line in sized).most_common(1)[0][0]
+    first_page = [
+        i for i, line in enumerate(doc.lines) if line.size is not None and line.page == sized[0].page
+    ]
+    largest = max(round(doc.lines[i].size or 0, 1) for i in first_page)
+    if largest < body + 0.9:
+        return None
+    start = next(i for i in first_page if round(doc.lines[i].size or 0, 1) == largest)
+    first = doc.lines[start]
+    parts = [line_text(doc, first)]
+    for line in doc.lines[start + 1 :]:
+        if line.block != first.block or line.size != first.size or line.bold != first.bold:
             break
         parts.append(line_text(doc, line))
     return OffsetText.join(parts)

@@ -18,7 +18,7 @@ from extractors.contacts import (
     split_position_organization,
     strip_honorific,
 )
-from extractors.labels import LabelMatcher, Segment, heading_run, line_text, segment_lines
+from extractors.labels import LabelMatcher, Segment, heading_run, largest_print, line_text, segment_lines
 from extractors.lists import split_items
 from extractors.meeting_event import meeting_event
 from extractors.normalize import country_code, country_in_name, country_of_place
@@ -84,6 +84,8 @@ def _title(ctx: ExtractionContext) -> OffsetText | None:
         index = next((i for i, line in enumerate(doc.lines) if line.heading_level > 0), None)
     if index is not None:
         text = heading_run(doc, index)
+    elif (largest := largest_print(doc)) is not None:
+        text = largest
     elif doc.lines:
         text = line_text(doc, doc.lines[0])
     else:

@@ -1311,3 +1311,31 @@ def test_a_section_and_partners_table_reads_categories_from_long_group_cells() -
     assert found["Committee on Earth Observation Satellites"][0] == "major_group"
     assert found["Scientific Committee on Antarctic Research"][0] == "major_group"
     assert "Japan" not in found and "United States" not in found
+
+
+def test_a_print_without_heading_styles_takes_its_largest_type_as_the_title() -> None:
+    page = [
+        (72, 40, 11.5, "F2", "UNITED UNEP/DPDL/WAVE/1"),
+        (72, 54, 11.5, "F1", "NATIONS 1 November 2004"),
+        (72, 90, 12.5, "F2", "Global Women's Assembly on Environment:"),
+        (72, 106, 12.5, "F2", "Women as the Voice for the Environment (WAVE)"),
+        (72, 122, 12.5, "F1", "First meeting, Nairobi, 11-13 October 2004"),
+        (72, 160, 11.5, "F1", "1. The first Global Women's Assembly on Environment was convened by the"),
+        (72, 174, 11.5, "F1", "United Nations Environment Programme (UNEP) in Nairobi, Kenya, from 11 to"),
+        (72, 188, 11.5, "F1", "13 October 2004. The Government of Sweden contributed financially to it."),
+    ]
+    extraction = extract_document(parse_pdf(make_pdf([page])), "d")
+    assert (
+        extraction.title == "Global Women's Assembly on Environment: Women as the Voice for the Environment"
+    )
+    assert extraction.acronym == "WAVE"
+
+
+def test_funding_a_sentence_says_is_provided_by_a_government_names_a_funder() -> None:
+    extraction = _extract_text(
+        "MINERALS DEVELOPMENT CENTRE - PROGRAMME DESCRIPTION\n\n"
+        "Phase I: 2014 - 2015. Phase II: 2016 - 2017.\n\n"
+        "Start-up funding is provided by the Government of Australia, which announced an initial "
+        "commitment of US$5 million over two years.\n"
+    )
+    assert _partners(extraction)["Government of Australia"][:2] == ("funder", "AU")
