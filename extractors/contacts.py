@@ -16,6 +16,7 @@ from extractors.normalize import (
     find_phones,
     normalize_email,
     normalize_phone,
+    seat_of,
 )
 from extractors.rules import common_rules
 from extractors.text import OffsetText, clean_value, fold, is_org_like, looks_like_acronym
@@ -137,6 +138,11 @@ def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, O
             body = clean_value(value.slice(at.end()))
             if looks_like_acronym(body.text.split()[0]) or _names_organisation(body.text):
                 return clean_value(value.slice(0, at.start())), body
+        of = _POST_OF.search(value.text)
+        if of and is_position(value.text[: of.start()]):
+            body = clean_value(value.slice(of.end()))
+            if _body_a_post_is_of(body.text):
+                return clean_value(value.slice(0, of.start())), body
     if (
         len(parts) >= 3
         and country_code(parts[-1].text)
@@ -153,8 +159,25 @@ def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, O
     return value, None
 
 
+_POST_OF = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
+_BODY_TAIL = re.compile(r"\s*(?:\([^()]*\)|\s[–—-]\s.*)$")
+
+
+def _body_a_post_is_of(text: str) -> bool:
+    """'UNEP', 'GWP China', 'the Global Footprint Network', 'the Environment Agency – Abu Dhabi':
+    a body the person works for. A country, a place or a unit that is itself the post ('the
+    Conference Secretariat', 'the Lakes Programme') is not."""
+    bare = _BODY_TAIL.sub("", text).strip()
+    words = bare.split()
+    if not words or country_code(bare) or country_of_place(bare):
+        return False
+    if looks_like_acronym(words[0]) and not country_code(words[0]):
+        return True
+    return seat_of(bare) is not None or fold(words[-1]) in common_rules().post_of_body_heads
+
+
 def _names_organisation(text: str) -> bool:
-    return is_org_like(text) or nlp.is_organisation(text)
+    return is_org_like(text) or seat_of(text) is not None or nlp.is_organisation(text)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from extractors.classify import Classification, classify
 from extractors.common import Draft, ExtractionContext, finalise_contacts, websites
 from extractors.contact_zones import contacts_from_zones, merge_contacts
 from extractors.coverage import coverage_reasons
+from extractors.normalize import seat_of
 from extractors.people import add_speakers
 from extractors.programme import extract_programme
 from extractors.report import extract_report
@@ -25,7 +26,7 @@ from extractors.targets import targets_from_zones
 from extractors.text import acronym_matches, looks_like_acronym
 from schemas.document import ParsedDocument
 from schemas.extraction import Extraction
-from schemas.records import FactRecord, with_stable_id
+from schemas.records import FactRecord, PartnerRecord, with_stable_id
 
 Extractor = Callable[[ExtractionContext], Draft]
 
@@ -114,7 +115,9 @@ def extract_document(
     contacts = draft.contact_records + finalise_contacts(
         ctx, draft.contacts, method=doc_type.contact_method if doc_type is not None else "contact_block"
     )
-    draft.partners = tidy_partners(draft.partners, [c.name for c in contacts if c.name])
+    draft.partners = [
+        _seated(partner) for partner in tidy_partners(draft.partners, [c.name for c in contacts if c.name])
+    ]
     title, acronym = _acronym_off(_tidy_title(_without_description(draft.title)), draft.acronym)
     return Extraction(
         doc_type=classification.doc_type,
@@ -157,6 +160,14 @@ def _tidy_title(title: str | None) -> str | None:
 
 
 _TRAILING_ACRONYM = re.compile(r"\s*\((?P<acronym>[^()\s]{2,15})\)$")
+
+
+def _seated(partner: PartnerRecord) -> PartnerRecord:
+    """A well-known body the document does not place is where it is seated ('IFAD': Italy)."""
+    if partner.country is not None:
+        return partner
+    seat = seat_of(partner.name, partner.acronym)
+    return partner if seat is None else partner.model_copy(update={"country": seat})
 
 
 def _acronym_off(title: str | None, acronym: str | None) -> tuple[str | None, str | None]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extractors import nlp
+from extractors.name_and import split_and
 from extractors.normalize import country_code, country_in_name
 from extractors.rules import TriggerRule
 from extractors.text import (
@@ -131,25 +132,33 @@ def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMent
 
 
 def _pair(text: str, start: int, name: str, trigger: TriggerRule) -> list[OrgMention]:
-    """'X and Y' captured as one phrase: one mention each where both halves name bodies or countries
-    ('the Asian Development Bank and UNEP', 'Japan and China')."""
-    parts = [p for p in re.split(r"\s+and\s+(?:the\s+)?", name) if p]
-    if len(parts) < 2:
-        return []
-    strong = [is_org_like(p) or looks_like_acronym(p) or bool(country_code(p)) for p in parts]
-    # 'Irish Aid and the European Union': 'and the' joins two names when one is plainly a body's.
-    joined_by_the = len(parts) == 2 and re.search(r"\s+and\s+the\s+", name) is not None and any(strong)
-    if not all(_names_a_body(p) and (ok or joined_by_the) for p, ok in zip(parts, strong, strict=True)):
+    """'X and Y' captured as one phrase: one mention each where the list readers' 'and' splitter
+    finds two names and each names a body or a country ('the Asian Development Bank and UNEP',
+    'Japan and China', 'GWP South Asia and GWP Nepal')."""
+    parts = [p for p in split_and(OffsetText.at(name, start)) if p.text]
+    if len(parts) < 2 or not all(_pair_part(_ARTICLE.sub("", p.text)) for p in parts):
         return []
     found = []
-    offset = start
     for part in parts:
-        at = text.index(part, offset)
+        bare = part.slice(len(part.text) - len(_ARTICLE.sub("", part.text)))
         found.append(
-            OrgMention(part[0].upper() + part[1:], at, at + len(part), trigger.category, trigger.confidence)
+            OrgMention(
+                bare.text[0].upper() + bare.text[1:],
+                bare.start,
+                bare.end,
+                trigger.category,
+                trigger.confidence,
+            )
         )
-        offset = at + len(part)
     return found
+
+
+_ARTICLE = re.compile(r"^(?:the|its|their)\s+", re.I)
+
+
+def _pair_part(text: str) -> bool:
+    """A half of 'X and Y' that names a body: by its words, or led by a body's acronym ('GWP Nepal')."""
+    return _names_a_body(text) or (bool(text.split()) and looks_like_acronym(text.split()[0]))
 
 
 def _name_before(text: str, sentences: Sequence[tuple[int, int]], position: int) -> tuple[int, int] | None:

@@ -10,9 +10,12 @@ a reader does:
   paragraph that a renderer joined) opens a zone holding its value;
 - a *sentence ending in ':'* ("Government representatives from the following
   countries attended:") opens a zone for the list that follows it;
-- a *table* becomes zones per column or per label cell: with a header row, the
-  name column's cells are values and the country and type columns annotate
-  them; without one, a two-column table is label cells and value cells.
+- a *run-in heading ended by a full stop* ("Who runs it. The programme ...")
+  that names a role governs its own paragraph;
+- a *table* becomes zones per column or per label cell (``table_zones``): with
+  a header row, the name column's cells are values and the country and type
+  columns annotate them; without one, a two-column table is label cells and
+  value cells.
 
 Each zone gets the role its label announces (``roles.section_role``); values
 under a zone with no role of its own inherit the role of the heading above.
@@ -22,84 +25,40 @@ The stage only reads structure; which values name bodies is the next stage's.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors.lists import inline_bullets, logical_lines
-from extractors.roles import STOP, column_kind, is_role_label, section_role, sentence_role
+from extractors.roles import STOP, is_role_label, section_role, sentence_role
 from extractors.rules import common_rules
 from extractors.section_model import SectionRoleModel
-from extractors.text import OffsetText, clean_value, strip_bullet
+from extractors.table_zones import table_zones
+from extractors.text import OffsetText, clean_value
+from extractors.zones import (
+    KINDS_OF_BODY,
+    NEWLINE,
+    NUMBERED,
+    Block,
+    Piece,
+    RoleOf,
+    Zone,
+    item_piece,
+    word_count,
+)
 from schemas.document import ParsedDocument, TextLine
 
 # "Organisers:" inside a line; the label is a few words starting with a capital.
 _RUN_IN = re.compile(
     r"(?:^|(?<=[\s.;)\-•*]))(?P<label>(?:\*\*)?[A-Z][A-Za-z&/'’()\- \n]{1,48}?)(?:\*\*)?\s*:(?:\*\*)?(?=\s|$)"
 )
-_NUMBERED = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+[A-Z]")
 _MAX_HEADING_WORDS = 12
-_NEWLINE = re.compile(r"\n")
-
-
-@dataclass
-class Piece:
-    """One value: a line, list item, table cell or paragraph."""
-
-    text: OffsetText
-    kind: str  # 'item' (list item or short line), 'cell', 'paragraph'
-    country: OffsetText | None = None  # the row's country cell
-    category: OffsetText | None = None  # the row's type/sector cell
-    role: str | None = None  # a sub-label's role inside the zone ("Private companies: X")
-    others: list[OffsetText] = field(default_factory=list)  # the row's other cells (a person's position)
-
-
-@dataclass
-class Zone:
-    label: OffsetText | None
-    role: str | None
-    # 'heading', 'label', 'intro' (a sentence ending in ':'), 'column' (a table header), 'none'
-    source: str
-    pieces: list[Piece] = field(default_factory=list)
-    # The role of the heading this zone sits under (a label's own role wins over it).
-    parent_role: str | None = None
-
-    @property
-    def effective_role(self) -> str | None:
-        if self.source == "column" and self.role in (None, STOP):
-            return self.parent_role  # 'Name', 'Organisation': a header names the column, not its role
-        if self.role == STOP:
-            return None
-        if self.role in _KINDS_OF_BODY and self.parent_role in _SPECIFIC_ROLES:
-            # 'Who runs it' / '... brings together three United Nations agencies:': the words under
-            # the heading say what kind of bodies follow; the heading says what they do.
-            # 'Interim Secretariat of the Intergovernmental Forum' over an address under
-            # 'Secretariat': an office to write to, whatever its name says.
-            return self.parent_role
-        return self.role or self.parent_role
-
-
-_SPECIFIC_ROLES = frozenset(["organizer", "funder", "contact"])
-_KINDS_OF_BODY = frozenset(["partner", "government", "igo", "major_group", "other"])
-
-
-@dataclass
-class _Block:
-    lines: list[TextLine]
-    text: OffsetText
-    parts: list[OffsetText]  # the text of each line
-
-    @property
-    def first(self) -> TextLine:
-        return self.lines[0]
 
 
 def _line_text(doc: ParsedDocument, line: TextLine) -> OffsetText:
     return OffsetText(doc.text[line.char_start : line.char_end], tuple(range(line.char_start, line.char_end)))
 
 
-def _blocks(doc: ParsedDocument) -> list[_Block]:
-    blocks: list[_Block] = []
+def _blocks(doc: ParsedDocument) -> list[Block]:
+    blocks: list[Block] = []
     for line in doc.lines:
         text = _line_text(doc, line)
         if not text.text.strip():
@@ -123,7 +82,7 @@ def _blocks(doc: ParsedDocument) -> list[_Block]:
                 blocks[-1].parts.append(text)
                 blocks[-1].text = OffsetText.join([blocks[-1].text, text], "\n")
                 continue
-        blocks.append(_Block([line], text, [text]))
+        blocks.append(Block([line], text, [text]))
     return blocks
 
 
@@ -133,20 +92,16 @@ def _bold_label_edge(prev: TextLine, prev_text: str, line: TextLine, line_text: 
     if prev.bold == line.bold:
         return False
     text = (prev_text if prev.bold else line_text).strip()
-    return 0 < _words(text) <= 6 and not text.endswith((".", ",", ";"))
+    return 0 < word_count(text) <= 6 and not text.endswith((".", ",", ";"))
 
 
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-def _is_heading(block: _Block) -> bool:
+def _is_heading(block: Block) -> bool:
     text = block.text.text.strip()
     if block.first.table is not None or not text:
         return False
     if block.first.heading_level:
         return True
-    words = _words(text)
+    words = word_count(text)
     if words > _MAX_HEADING_WORDS:
         return False
     if all(line.bold for line in block.lines) and not text.endswith((".", ",", ";")):
@@ -154,7 +109,7 @@ def _is_heading(block: _Block) -> bool:
     if text.isupper() and words <= 8 and any(ch.isalpha() for ch in text):
         return True  # 'SPEAKERS', 'WORKSHOP CHAIR'
 
-    if len(block.lines) == 1 and _NUMBERED.match(text) and not text.endswith((".", ",", ";")) and words <= 10:
+    if len(block.lines) == 1 and NUMBERED.match(text) and not text.endswith((".", ",", ";")) and words <= 10:
         return True
     if len(block.lines) == 1 and text.endswith(":") and words <= 8:
         return True
@@ -162,7 +117,7 @@ def _is_heading(block: _Block) -> bool:
     return len(block.lines) == 1 and words <= 5 and text[:1].isupper() and is_role_label(text)
 
 
-def _names_list_below(block: _Block, below: _Block) -> bool:
+def _names_list_below(block: Block, below: Block) -> bool:
     """'Member bodies.' on a line of its own, then a bulleted list: a heading whose bold a scan
     or a plain-text print lost, when its words name a role."""
     text = block.text.text.strip()
@@ -172,7 +127,7 @@ def _names_list_below(block: _Block, below: _Block) -> bool:
         and below.first.list_item
         and below.first.table is None
         and not re.search(r"[(),;:]", text)
-        and _words(text) <= 4
+        and word_count(text) <= 4
         and text[:1].isupper()
         and section_role(text.rstrip(".")) not in (None, STOP)
     )
@@ -186,7 +141,7 @@ def _stop_run_in(text: OffsetText) -> tuple[OffsetText, OffsetText] | None:
     """'Who runs it. The programme ...' as (heading, the text after it), when the words before the
     full stop are a role phrase and nothing else: a bold run-in heading a scan or a print lost."""
     stop = _STOP_RUN_IN.match(text.text)
-    if stop is None or _words(stop.group("label")) > 5 or not is_role_label(stop.group("label")):
+    if stop is None or word_count(stop.group("label")) > 5 or not is_role_label(stop.group("label")):
         return None
     return clean_value(text.slice(0, stop.end("label"))), text.slice(stop.end())
 
@@ -200,7 +155,7 @@ def _run_in_labels(text: OffsetText) -> list[tuple[OffsetText | None, OffsetText
             continue  # 'Local Governments (Theme: ...)': a colon inside a parenthesis ends no label
         at_start = not text.text[: match.start()].strip(" *•-\t")
         if at_start:
-            if _words(label) <= 6:
+            if word_count(label) <= 6:
                 cuts.append((match.start(), match.end()))
             continue
         # Inside a joined paragraph the capitals before the label belong to the previous value
@@ -239,13 +194,13 @@ def _connectors() -> frozenset[str]:
 def is_prose(text: str) -> bool:
     """Running text rather than a name or a list: several lower-case words that join no name."""
     lower = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w[:1].islower() and w not in _connectors()]
-    return len(lower) >= 3 or _words(text) > 30
+    return len(lower) >= 3 or word_count(text) > 30
 
 
 _BULLETED = re.compile(r"^\s*(?:[-•▪◦●*·–]|\d{1,2}[.)])\s+\S")
 
 
-def _value_kind(block: _Block, value: OffsetText | None = None) -> str:
+def _value_kind(block: Block, value: OffsetText | None = None) -> str:
     text = (value or block.text).text
     if block.first.list_item:
         return "item"
@@ -255,10 +210,7 @@ def _value_kind(block: _Block, value: OffsetText | None = None) -> str:
     return "paragraph" if is_prose(text) else "item"
 
 
-_SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?)(?:\s*\(\d+\))?:\s+(?=\S)")
-
-
-def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) -> list[Piece]:
+def _value_pieces(block: Block, value: OffsetText, *, explicit_breaks: bool) -> list[Piece]:
     """A paragraph is one value; a short block is one value per logical line (wraps re-joined)."""
     kind = _value_kind(block, value)
     if kind == "item" and "\n" in value.text and not _one_running_item(block, value):
@@ -269,15 +221,15 @@ def _value_pieces(block: _Block, value: OffsetText, *, explicit_breaks: bool) ->
         ]
         values = [_within(p, value.start, value.end) for p, _ in inside]
         joined = logical_lines(values, [line for _, line in inside], explicit_breaks=explicit_breaks)
-        return [_item_piece(part) for v in joined if v.text.strip() for part in inline_bullets(v) or [v]]
-    flat = value.sub(_NEWLINE, " ")
+        return [item_piece(part) for v in joined if v.text.strip() for part in inline_bullets(v) or [v]]
+    flat = value.sub(NEWLINE, " ")
     inline = inline_bullets(flat)
     if inline:
-        return [_item_piece(part) for part in inline]
-    return [_item_piece(flat) if kind == "item" else Piece(flat, kind)] if flat.text.strip() else []
+        return [item_piece(part) for part in inline]
+    return [item_piece(flat) if kind == "item" else Piece(flat, kind)] if flat.text.strip() else []
 
 
-def _one_running_item(block: _Block, value: OffsetText) -> bool:
+def _one_running_item(block: Block, value: OffsetText) -> bool:
     """'5. The meeting was opened by Mr. A, ..., who welcomed ...' wrapped over lines: one numbered
     paragraph, whose lines are not items of their own."""
     lines = [line for line in value.text.split("\n") if line.strip()]
@@ -295,16 +247,6 @@ def _within(part: OffsetText, start: int, end: int) -> OffsetText:
     return part.slice(keep[0], keep[-1] + 1) if keep else part.slice(0, 0)
 
 
-def _item_piece(text: OffsetText, kind: str = "item") -> Piece:
-    """A list item or cell, with the role of a sub-label it opens with ('Private companies: X')."""
-    text = strip_bullet(text.strip())[0]
-    label = _SUB_LABEL.match(text.text)
-    if label and _words(label.group("label")) <= 5:
-        role = section_role(label.group("label"))
-        return Piece(text.slice(label.end()), kind, role=None if role == STOP else role)
-    return Piece(text, kind)
-
-
 _INTRO_WORDS = 10
 
 
@@ -319,9 +261,6 @@ def _intro_role(text: str) -> str | None:
     # The list's role is named near the colon ("... the following countries attended:"), not
     # anywhere in a long sentence that merely mentions governments on its way.
     return sentence_role(" ".join(last.split()[-_INTRO_WORDS:]))
-
-
-RoleOf = Callable[[str], str | None]
 
 
 def _role_reader(learned: SectionRoleModel | None) -> RoleOf:
@@ -344,7 +283,7 @@ def document_zones(
     zones: list[Zone] = [Zone(None, None, "none")]
     heading_role: str | None = None
     blocks = _blocks(doc)
-    header_row: dict[int, _Block] | None = None  # the header of a table that may go on overleaf
+    header_row: dict[int, Block] | None = None  # the header of a table that may go on overleaf
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -354,22 +293,22 @@ def document_zones(
             while i < len(blocks) and blocks[i].first.table == table:
                 cells.append(blocks[i])
                 i += 1
-            table_zones, header_row = _table_zones(
+            read, header_row = table_zones(
                 cells, zones[-1].effective_role or heading_role, role_of, header_row
             )
-            zones.extend(table_zones)
+            zones.extend(read)
             continue
         header_row = None
         i += 1
         text = block.text
         if _is_heading(block) or (i < len(blocks) and _names_list_below(block, blocks[i])):
-            heading_label = clean_value(text.sub(_NEWLINE, " "))
+            heading_label = clean_value(text.sub(NEWLINE, " "))
             role = role_of(heading_label.text)
-            if role in _KINDS_OF_BODY and heading_role == "contact":
+            if role in KINDS_OF_BODY and heading_role == "contact":
                 pass  # an office's name over its address: still the contact section
             elif role is not None:
                 heading_role = None if role == STOP else role
-            elif block.first.heading_level or _NUMBERED.match(heading_label.text):
+            elif block.first.heading_level or NUMBERED.match(heading_label.text):
                 heading_role = None
             # else: a bold or capitalised line without a role is a sub-heading ('Cities in Asia')
             zones.append(Zone(heading_label, role, "heading", parent_role=heading_role))
@@ -401,203 +340,6 @@ def document_zones(
                 zones.append(target)
             target.pieces.extend(_value_pieces(block, value, explicit_breaks=explicit_breaks))
     return zones
-
-
-def _table_zones(
-    cells: list[_Block], context_role: str | None, role_of: RoleOf, previous_header: dict[int, _Block] | None
-) -> tuple[list[Zone], dict[int, _Block] | None]:
-    """The table's zones, and its header row when it has one (the table may go on overleaf).
-
-    ``previous_header``: the header of a table just before this one, nothing between them: a
-    table of as many columns with no header of its own is that table continued on a new page."""
-    rows: dict[tuple[int, int], dict[int, _Block]] = {}
-    order: list[tuple[int, int]] = []
-    for cell in cells:
-        key = (cell.first.table or 0, cell.first.row or 0)
-        if key not in rows:
-            rows[key] = {}
-            order.append(key)
-        col = cell.first.col or 0
-        if col in rows[key]:
-            # A cell holding a list: each item is a block of its own, all of one cell.
-            held = rows[key][col]
-            rows[key][col] = _Block(
-                held.lines + cell.lines,
-                OffsetText.join([held.text, cell.text], "\n"),
-                held.parts + cell.parts,
-            )
-        else:
-            rows[key][col] = cell
-    grid = [rows[k] for k in order]
-    if not grid:
-        return [], None
-    width = max(len(r) for r in grid)
-    if (
-        previous_header is not None
-        and _header_columns(grid[0]) is None
-        and width == len(previous_header)
-        and _overleaf(previous_header, cells[0])
-    ):
-        grid = [previous_header, *grid]
-    elif len(grid) > 2 and len(grid[0]) == 1 < width and _header_columns(grid[1]) is not None:
-        # 'B. Other partners' across the table, then 'Partner | Type | Country': a caption row
-        # says what the table is about; the header row under it names the columns.
-        caption = clean_value(next(iter(grid[0].values())).text.sub(_NEWLINE, " "))
-        role = role_of(caption.text)
-        context_role = context_role if role in (None, STOP) else role
-        grid = grid[1:]
-    header = _header_columns(grid[0])
-    if header is not None:
-        return _columns_zones(grid, header, context_role, role_of), grid[0]
-    zones: list[Zone] = []
-    if width == 2:
-        for row in grid:
-            label, value = row.get(0), row.get(1)
-            if label is None:
-                continue
-            role = role_of(clean_value(label.text).text)
-            zone = Zone(clean_value(label.text), role, "label", parent_role=context_role)
-            if value is not None:
-                zone.pieces.extend(_cell_pieces(value))
-            elif role is not None and len(grid) > 1:
-                # 'C. Contact person' across the table: the rows under it are that section's.
-                context_role = None if role == STOP else role
-            zones.append(zone)
-        return zones, None
-    zone = Zone(None, None, "none", parent_role=context_role)
-    for row in grid:
-        for cell in row.values():
-            zone.pieces.extend(_cell_pieces(cell))
-    return [zone], None
-
-
-def _overleaf(header: dict[int, _Block], cell: _Block) -> bool:
-    last_page = max(line.page or 0 for block in header.values() for line in block.lines)
-    return cell.first.page is not None and cell.first.page > last_page
-
-
-def _header_columns(row: dict[int, _Block]) -> dict[str, int] | None:
-    kinds: dict[str, int] = {}
-    bold = all(all(line.bold for line in cell.lines) for cell in row.values())
-    for col, cell in sorted(row.items()):
-        kind = column_kind(clean_value(cell.text).text)
-        if kind and kind not in kinds:
-            kinds[kind] = col
-    person = row.get(kinds["person"]) if "person" in kinds else None
-    if person is not None and section_role(clean_value(person.text).text) not in ("speaker", "chair"):
-        del kinds["person"]  # 'Presentations by international agencies' lists bodies, not people
-    if "person" in kinds and "name" not in kinds:
-        # 'Time | Session | Speaker': the people's column is the one the rows are about.
-        kinds["name"] = kinds["person"]
-        return kinds
-    if "name" in kinds and (bold or len(kinds) >= 2):
-        return kinds
-    if "country" in kinds and "name" not in kinds and "region" in kinds:
-        # 'Country | Region': the countries are the bodies; the region only says where they lie.
-        kinds["name"] = kinds["country"]
-        return kinds
-    if "country" in kinds and "name" not in kinds and len(row) == 2:
-        kinds["name"] = 1 - kinds["country"] if kinds["country"] in (0, 1) else 1
-        return kinds
-    return None
-
-
-def _cell_pieces(cell: _Block) -> list[Piece]:
-    """A cell's values: its lines, with the lines a name wraps over joined back.
-
-    A line opening with a sub-label ('Launching-phase countries: A; B') starts a value of its own,
-    with the sub-label's role."""
-    groups: list[tuple[list[OffsetText], list[TextLine]]] = []
-    for part, line in zip(cell.parts, cell.lines, strict=True):
-        if not groups or _SUB_LABEL.match(part.text.strip()):
-            groups.append(([], []))
-        groups[-1][0].append(part)
-        groups[-1][1].append(line)
-    pieces: list[Piece] = []
-    for parts, lines in groups:
-        for value in logical_lines(parts, lines):
-            if not value.text.strip():
-                continue
-            pieces.append(_item_piece(value, kind="cell"))
-    return pieces
-
-
-def _columns_zones(
-    grid: list[dict[int, _Block]], header: dict[str, int], context_role: str | None, role_of: RoleOf
-) -> list[Zone]:
-    name_col = header["name"]
-    label = clean_value(grid[0][name_col].text) if name_col in grid[0] else None
-    role = role_of(label.text) if label is not None else None
-    zone = Zone(label, role, "column", parent_role=context_role)
-    group_role: str | None = None
-    for row in grid[1:]:
-        if _header_columns(row) == header:
-            continue  # the header repeated on the next page
-        name = row.get(name_col)
-        if name is None:
-            continue
-        if len(header) > 1 and _group_row(row):
-            # 'B.1 Governments' across the table: the rows under it are of that kind, until the next.
-            named = role_of(clean_value(name.text).text)
-            group_role = group_role if named is None else None if named == STOP else named
-            continue
-        country = row.get(header["country"]) if "country" in header else None
-        category = row.get(header["category"]) if "category" in header else None
-        text = name.text.sub(_NEWLINE, " ") if ";" in name.text.text else None
-        others = _other_cells(
-            row, {name_col, header.get("country"), header.get("category"), header.get("region")}
-        )
-        for piece in [Piece(text, "cell")] if text is not None else _cell_pieces(name):
-            piece.country = clean_value(country.text) if country is not None else None
-            piece.category = clean_value(category.text) if category is not None else None
-            piece.others = others
-            piece.role = group_role
-            zone.pieces.append(piece)
-    person_col = header.get("person")
-    if person_col is None or person_col == name_col:
-        return [zone]
-    return [zone, _people_column(grid, header, person_col, context_role)]
-
-
-def _group_row(row: dict[int, _Block]) -> bool:
-    """A row of one short cell set apart (bold, italic, numbered or ending in ':') heads a group
-    of rows; a row of one plain name is a body whose other cells were left empty."""
-    if len(row) != 1:
-        return False
-    cell = next(iter(row.values()))
-    text = clean_value(cell.text.sub(_NEWLINE, " ")).text
-    if not text or _words(text) > 6:
-        return False
-    marked = all(line.bold or line.italic for line in cell.lines)
-    return marked or text.endswith(":") or bool(_NUMBERED.match(text))
-
-
-def _people_column(
-    grid: list[dict[int, _Block]], header: dict[str, int], person_col: int, context_role: str | None
-) -> Zone:
-    """'Time | Session | Speaker | Organisation': the rows are about their organisations, and the
-    speakers' column is a zone of its own, each person with the rest of the row beside them."""
-    label = clean_value(grid[0][person_col].text) if person_col in grid[0] else None
-    zone = Zone(
-        label, section_role(label.text) if label is not None else None, "column", parent_role=context_role
-    )
-    for row in grid[1:]:
-        person = row.get(person_col)
-        if person is None or _header_columns(row) == header:
-            continue
-        others = _other_cells(row, {person_col})
-        for piece in _cell_pieces(person):
-            piece.others = others
-            zone.pieces.append(piece)
-    return zone
-
-
-def _other_cells(row: dict[int, _Block], used: set[int | None]) -> list[OffsetText]:
-    """The row's non-empty cells outside the columns already read, each on one line."""
-    cells = [
-        clean_value(cell.text.sub(_NEWLINE, " ")) for col, cell in sorted(row.items()) if col not in used
-    ]
-    return [c for c in cells if c.text]
 
 
 __all__ = ["Piece", "Zone", "document_zones"]

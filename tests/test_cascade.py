@@ -1339,3 +1339,70 @@ def test_funding_a_sentence_says_is_provided_by_a_government_names_a_funder() ->
         "commitment of US$5 million over two years.\n"
     )
     assert _partners(extraction)["Government of Australia"][:2] == ("funder", "AU")
+
+
+def test_a_well_known_body_the_document_does_not_place_is_where_it_is_seated() -> None:
+    extraction = _extract_text(
+        "RURAL FINANCE PROGRAMME - PROGRAMME DESCRIPTION\n\n"
+        "Phase 1: 2005 - 2009. Phase 2: 2009 - 2013.\n\n"
+        "Funders:\n- International Fund for Agricultural Development (IFAD)\n- UNEP\n"
+        "- UNEP Regional Office for Asia and the Pacific\n- Ministry of Agriculture, Ghana\n"
+    )
+    found = _partners(extraction)
+    assert found["International Fund for Agricultural Development"][1] == "IT"
+    assert found["UNEP"][1] == "KE"
+    assert (
+        found["UNEP Regional Office for Asia and the Pacific"][1] is None
+    )  # a regional office sits elsewhere
+    assert found["Ministry of Agriculture"][1] == "GH"  # the document's own word wins
+
+
+@pytest.mark.parametrize(
+    ("detail", "position", "organization"),
+    [
+        ("Executive Director of UNEP", "Executive Director", "UNEP"),
+        ("Programme Officer of the India Water Partnership", "Programme Officer", "India Water Partnership"),
+        ("Regional Secretary General of GWP China", "Regional Secretary General", "GWP China"),
+        ("Coordinator of the Lakes Programme", "Coordinator of the Lakes Programme", None),
+        ("Head of the Conference Secretariat", "Head of the Conference Secretariat", None),
+        ("Minister of Energy and Mining of Algeria", "Minister of Energy and Mining of Algeria", None),
+        ("Mayor of Bonn", "Mayor of Bonn", None),
+    ],
+)
+def test_a_post_of_a_body_is_the_post_at_that_body_and_a_post_of_a_place_or_unit_is_whole(
+    detail: str, position: str, organization: str | None
+) -> None:
+    from extractors.contacts import split_position_organization
+    from extractors.text import OffsetText
+
+    found_position, found_organization = split_position_organization(OffsetText.at(detail, 0))
+    assert found_position is not None and found_position.text == position
+    assert (found_organization.text if found_organization is not None else None) == organization
+
+
+def test_organisers_named_in_a_sentence_are_split_as_in_a_list() -> None:
+    extraction = _extract_text(
+        "Report of the Regional Workshop on Transboundary Water Cooperation\n\n"
+        "The workshop was jointly organised by the Global Water Partnership (GWP), GWP South Asia and "
+        "GWP Nepal. The workshop was held in Pokhara, Nepal, from 3 to 5 May 2017 and was attended by "
+        "40 participants.\n"
+    )
+    found = _partners(extraction)
+    assert found["GWP South Asia"][0] == "organizer"
+    assert found["GWP Nepal"][:2] == ("organizer", "NP")
+    assert "GWP South Asia and GWP Nepal" not in found
+
+
+def test_countries_listed_under_region_headers_are_the_delegations_a_sentence_names() -> None:
+    extraction = _extract_html(
+        "<h1>Report of the Second Regional Congress on National Parks</h1>"
+        "<p>The Congress was held in Bariloche, Argentina, from 30 September to 6 October 2007 and was "
+        "attended by 2,000 participants.</p>"
+        "<p>National reports were presented by the delegations of:</p>"
+        "<table><tr><th>South America</th><th>Central America, Mexico and the Caribbean</th></tr>"
+        "<tr><td>Argentina, Bolivia, Brazil, Chile</td><td>Costa Rica, Cuba, Guatemala</td></tr></table>"
+    )
+    found = _partners(extraction)
+    assert found["Bolivia"][:2] == ("participant", "BO")
+    assert found["Cuba"][:2] == ("participant", "CU")
+    assert "South America" not in found and "Central America, Mexico and the Caribbean" not in found

@@ -14,6 +14,7 @@ from extractors.normalize.countries import (
 from extractors.normalize.dates import DateMention, find_dates, parse_date
 from extractors.normalize.emails import find_emails, normalize_email
 from extractors.normalize.phones import classify_phone_label, find_phones, normalize_phone
+from extractors.normalize.seats import seat_of
 
 __all__ = [
     "DateMention",
@@ -29,4 +30,5 @@ __all__ = [
     "normalize_email",
     "normalize_phone",
     "parse_date",
+    "seat_of",
 ]

@@ -134,6 +134,9 @@ class CommonRules(_Rules):
     position_words: list[str]
     # Last words that make a title a position: 'City Environment and Natural Resources Officer'.
     position_heads: frozenset[str]
+    # Last words of a body a post is 'of' ('Programme Officer of the India Water Partnership'):
+    # bodies a person works for, unlike 'Head of the Conference Secretariat', a post in itself.
+    post_of_body_heads: frozenset[str]
     # Last words of venues, never of people: 'Green Lake Hotel'.
     place_head_words: frozenset[str]
     # Words that make a place a venue rather than a town: 'Hotel Barceló San José Palacio'.
