@@ -46,7 +46,12 @@ _SPEAKER_VERBS = re.compile(
     r"reviewed|described|outlined|briefed|summari[sz]ed|emphasi[sz]ed)\b",
     re.I,
 )
-_CHAIR_VERBS = re.compile(r"\b(?:chaired|chairs?|co-chaired|moderated|moderator|presided)\b", re.I)
+# 'chaired', 'the chair': not a post someone holds elsewhere ('in her capacity as co-chair of the
+# Network of Women Ministers', 'Vice-Chair of the Board').
+_CHAIR_VERBS = re.compile(
+    r"(?<![-\w])(?:chaired|chairs?|co-chaired|moderated|moderator|presided)\b(?!\s+of\s+(?:the\s+)?(?-i:[A-Z]))",
+    re.I,
+)
 _ACADEMIC = frozenset(["professor", "prof.", "prof"])
 SPEAKER_CONFIDENCE = 0.8
 

@@ -1406,3 +1406,17 @@ def test_countries_listed_under_region_headers_are_the_delegations_a_sentence_na
     assert found["Bolivia"][:2] == ("participant", "BO")
     assert found["Cuba"][:2] == ("participant", "CU")
     assert "South America" not in found and "Central America, Mexico and the Caribbean" not in found
+
+
+def test_a_chair_post_someone_holds_elsewhere_does_not_make_the_speakers_chairs() -> None:
+    extraction = _extract_text(
+        "Report of the Global Assembly on Environment\n\n"
+        "The Assembly was held in Nairobi, Kenya, from 11 to 13 October 2004.\n\n"
+        "Opening statements were made by Ms. Lena Sommestad, Minister for the Environment, Government of "
+        "Sweden, in her capacity as co-chair of the Network of Women Ministers for the Environment; and "
+        "Ms. Anna Tibaijuka, Executive Director, UN-HABITAT.\n\n"
+        "The closing session was chaired by Mr. Klaus Topfer, Executive Director, UNEP.\n"
+    )
+    roles = {c.name: c.role for c in extraction.contacts}
+    assert roles.get("Anna Tibaijuka") == "speaker"
+    assert roles.get("Klaus Topfer") == "chair"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from importlib import resources
 from typing import TypeVar
 
@@ -59,3 +60,15 @@ def name_key(text: str) -> str:
     # Dots between initials ("u s a") join up again, as the undotted form is written.
     text = re.sub(r"\b(?:[a-z] )+[a-z]\b", lambda m: m.group().replace(" ", ""), text)
     return _WS.sub(" ", text).strip(" ,;:()[]{}\"'*•")
+
+
+def keyed_by_code(groups: Mapping[str, list[str]], what: str) -> dict[str, str]:
+    """Folded name -> code; one name under two codes is a data error, not a silent pick."""
+    keyed: dict[str, str] = {}
+    for code, names in groups.items():
+        for name in names:
+            key = name_key(name)
+            if keyed.get(key, code) != code:
+                raise RulesError(f"{what} {name!r} is listed under both {keyed[key]} and {code}")
+            keyed[key] = code
+    return keyed

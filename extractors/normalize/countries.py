@@ -18,8 +18,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapidfuzz import fuzz, process
 
-from extractors.errors import RulesError
-from extractors.normalize._data import load_data, name_key, strip_accents
+from extractors.normalize._data import keyed_by_code, load_data, name_key, strip_accents
 
 # Typos ("Phillipines", "Indonesa") score 90-95; distinct short names score at most 87.5
 # ("Austria"/"Australia"). Official names are left out of fuzzy matching: "Republic of Mali" and
@@ -103,18 +102,6 @@ class _PlaceData(BaseModel):
         return value
 
 
-def _keyed(groups: Mapping[str, list[str]], what: str) -> dict[str, str]:
-    """Folded name -> code; one name under two codes is a data error, not a silent pick."""
-    keyed: dict[str, str] = {}
-    for code, names in groups.items():
-        for name in names:
-            key = name_key(name)
-            if keyed.get(key, code) != code:
-                raise RulesError(f"{what} {name!r} is listed under both {keyed[key]} and {code}")
-            keyed[key] = code
-    return keyed
-
-
 def _pycountry_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for country in pycountry.countries:
@@ -172,7 +159,7 @@ def _index() -> _Index:
     place_data = load_data("places.json", _PlaceData)
 
     names = _pycountry_names()
-    aliases = _keyed(data.aliases, "alias")
+    aliases = keyed_by_code(data.aliases, "alias")
     names.update({_drop_article(k): v for k, v in aliases.items()})
     stop = set(data.code_stoplist)
     codes: dict[str, str] = {}
@@ -202,12 +189,12 @@ def _index() -> _Index:
 
     text_terms: dict[str, str | None] = {name_key(s): c for s, c in surfaces.items()}
     text_terms.update({name_key(s): None for s in not_countries})
-    demonyms = _keyed(data.demonyms, "demonym")
+    demonyms = keyed_by_code(data.demonyms, "demonym")
     name_terms = dict(text_terms)
     name_terms.update(demonyms)
     name_terms.update({name_key(s): None for s in not_countries})
 
-    places = _keyed(place_data.places, "place")
+    places = keyed_by_code(place_data.places, "place")
     place_surfaces = [p for group in place_data.places.values() for p in group]
     place_terms: dict[str, str | None] = dict(places)
     place_terms.update({name_key(s): None for s in not_countries if name_key(s) not in places})

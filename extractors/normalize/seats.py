@@ -12,8 +12,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from extractors.errors import RulesError
-from extractors.normalize._data import load_data, name_key
+from extractors.normalize._data import keyed_by_code, load_data, name_key
 
 
 class _SeatData(BaseModel):
@@ -34,15 +33,7 @@ class _SeatData(BaseModel):
 
 @lru_cache(maxsize=1)
 def _seats() -> dict[str, str]:
-    data = load_data("known_bodies.json", _SeatData)
-    found: dict[str, str] = {}
-    for code, names in data.seats.items():
-        for name in names:
-            key = name_key(name)
-            if found.get(key, code) != code:
-                raise RulesError(f"data file known_bodies.json seats {name!r} in two countries")
-            found[key] = code
-    return found
+    return keyed_by_code(load_data("known_bodies.json", _SeatData).seats, "known_bodies.json: the body")
 
 
 def seat_of(name: str, acronym: str | None = None) -> str | None:
