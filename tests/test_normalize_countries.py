@@ -12,7 +12,7 @@ from extractors.errors import RulesError
 from extractors.normalize import _data as data_module
 from extractors.normalize import countries as countries_module
 from extractors.normalize import country_code, country_in_name, country_of_place, find_countries
-from extractors.normalize._data import load_data, name_key
+from extractors.normalize._data import keyed_by_code, load_data, name_key
 
 GOLD = Path(__file__).parent / "gold"
 
@@ -281,4 +281,4 @@ def test_malformed_data_raises_rules_error(monkeypatch: pytest.MonkeyPatch, tmp_
 
 def test_duplicate_place_under_two_countries_raises() -> None:
     with pytest.raises(RulesError, match="both"):
-        countries_module._keyed({"JP": ["Kitakyushu"], "KR": ["kitakyushu"]}, "place")
+        keyed_by_code({"JP": ["Kitakyushu"], "KR": ["kitakyushu"]}, "place")
