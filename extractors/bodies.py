@@ -32,6 +32,7 @@ from extractors.common import Draft, ExtractionContext
 from extractors.contacts import is_position
 from extractors.lists import ListItem, body_items, country_runs
 from extractors.normalize import country_code, country_in_name, country_of_place
+from extractors.prose import acronym_map
 from extractors.roles import category_of_label, is_role_label, sentence_role
 from extractors.rules import common_rules, role_rules, sheet_rules
 from extractors.structure import Piece, Zone, document_zones, is_prose
@@ -522,8 +523,14 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
     known = _known(draft)
     # An information sheet lists its partners in sections; its prose tells their history.
     prose = [*prose_candidates(zones), *mention_candidates(zones)] if doc_type != "information_sheet" else []
+    defined = acronym_map(ctx.doc.text)
     for candidate in [*zone_candidates(zones), *prose]:
         item = candidate.item
+        if candidate.how == "prose" and item.name.text in defined and looks_like_acronym(item.name.text):
+            # 'FAO, IFAD and UNDP' after 'the International Fund for Agricultural Development (IFAD)':
+            # a sentence names by acronym a body the document defined in full.
+            full = re.sub(r"^(?:(?:and|or|by|with)\s+)?(?:the\s+)?", "", defined[item.name.text], flags=re.I)
+            item = replace(item, name=OffsetText.at(full, 0), acronym=item.name.text)
         name = item.name.text
         if not _new_body(name, candidate.how, acronym=item.acronym):
             continue

@@ -21,12 +21,15 @@ from functools import lru_cache
 from extractors.contacts import (
     WEB_LINE,
     ContactDraft,
+    cut_inline_fields,
+    is_address_part,
     is_position,
     looks_like_person,
     parse_contact_block,
     phone_and_fax,
     split_leading_organization,
     split_trailing_position,
+    starts_with_person,
     strip_honorific,
 )
 from extractors.labels import line_text
@@ -96,6 +99,14 @@ def contacts_from_zones(
             named = contact_kind(label) if zone.source != "intro" else None
             if named is None and zone.role == "contact":
                 named = "focal_point"
+            if (
+                named is None
+                and zone.source == "heading"
+                and zone.role is None
+                and zone.effective_role == "contact"
+            ):
+                # 'SafeMed Project — REMPEC' over a block under 'Contact': the block is still a contact.
+                named = kind
             kind, current = named, None
             if kind is None:
                 continue
@@ -117,7 +128,31 @@ def contacts_from_zones(
             draft = _block_contact(lines, kind)
             if draft is not None:
                 found.append(draft)
-    return [d for d in found if _is_contact(d)]
+    return [d for d in _people_joined_to_their_office(found) if _is_contact(d)]
+
+
+def _people_joined_to_their_office(found: list[ContactDraft]) -> list[ContactDraft]:
+    """'Pastoralist Communication Initiative / UN-OCHA Ethiopia, P.O. Box ...' then 'Contact: Ms. A,
+    Unit / Tel: ...': a person with no body of their own, printed right after an office that gives
+    no way to reach it, is that office's contact person; the two blocks are one contact."""
+    joined: list[ContactDraft] = []
+    for draft in found:
+        office = joined[-1] if joined else None
+        if (
+            office is not None
+            and office.name is None
+            and office.organization is not None
+            and not (office.email or office.phone_raw or office.fax_raw)
+            and draft.name is not None
+            and draft.organization is None
+            and draft.address is None
+        ):
+            for attr in ("name", "position", "phone_raw", "fax_raw", "email"):
+                setattr(office, attr, getattr(draft, attr))
+            office.evidence.extend(draft.evidence)
+            continue
+        joined.append(draft)
+    return joined
 
 
 def _grid_contacts(doc: ParsedDocument, lines: Sequence[TextLine], kind: str) -> list[ContactDraft]:
@@ -187,6 +222,10 @@ def _holds(draft: ContactDraft, field: str) -> bool:
 def _fill(draft: ContactDraft, field: str, value: OffsetText) -> None:
     draft.evidence.append(value)
     if field in ("name", "name_position"):
+        # 'Contact: Ms. A, Unit / Tel: ... E-mail: ...': the ways to reach her follow her name.
+        value = clean_value(cut_inline_fields(draft, value))
+        if not value.text:
+            return
         parts = value.split_top_level(",") if field == "name_position" or "," in value.text else [value]
         name, _ = strip_honorific(clean_value(parts[0]))
         name, title_run = split_trailing_position(name)
@@ -260,7 +299,8 @@ _REACH_LINE = re.compile(r"^\s*(?:tel|phone|telephone|fax|e-?mail|p\.?\s?o\.?\s+
 
 
 def _addressy_line(text: str) -> bool:
-    return bool(re.match(r"^\s*\d{1,5}[\s,]", text))
+    # '12 Some Road', 'Mizingani Street, P.O. Box 3298': a paragraph of its own in HTML.
+    return bool(re.match(r"^\s*\d{1,5}[\s,]", text)) or is_address_part(text.split(",")[0])
 
 
 def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
@@ -271,7 +311,7 @@ def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
         lines = [p for p in lines[0].split_top_level(";") if p.text.strip()]
     lines = _join_acronym_lines(lines)
     caption = None
-    if len(lines) >= 3 and not _starts_with_person(lines[0].text) and _starts_with_person(lines[1].text):
+    if len(lines) >= 3 and not starts_with_person(lines[0].text) and starts_with_person(lines[1].text):
         # 'SafeMed Project — REMPEC' / 'Mr. A, Project Officer' / body / address: a caption
         # over the person's block; the body it names is the contact's only when no other is.
         caption, lines = clean_value(lines[0]), lines[1:]
@@ -279,7 +319,7 @@ def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
     if is_prose(first.text) and not _HAS_FIELD.search(first.text) and len(lines) == 1:
         return None  # 'Report prepared by the Secretariat, February 2005.' is a sentence
     titled = _POSITION_THEN_PERSON.match(first.text)
-    if titled and is_position(titled.group("position")) and _starts_with_person(titled.group("rest")):
+    if titled and is_position(titled.group("position")) and starts_with_person(titled.group("rest")):
         # 'Head of the Conference Secretariat: Franz-Josef Batz'
         draft = ContactDraft(role=kind)
         parse_contact_block(draft, [clean_value(first.slice(titled.start("rest"))), *lines[1:]])
@@ -288,11 +328,11 @@ def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
         return draft
     organisation = None
     split = _ORG_THEN_PERSON.match(first.text)
-    if split and _starts_with_person(split.group("rest")):
+    if split and starts_with_person(split.group("rest")):
         organisation = clean_value(first.slice(0, split.end("org")))
         first = clean_value(first.slice(split.start("rest")))
     head = first.split_top_level(",")
-    if len(lines) > 1 and len(head) > 1 and _starts_with_person(head[0].text):
+    if len(lines) > 1 and len(head) > 1 and starts_with_person(head[0].text):
         # 'Mr. A, Coordinator' over a body line and an address: the name and position are two parts
         rest = first.slice(first.text.index(",") + 1)
         parts = [head[0], clean_value(rest), *lines[1:]]
@@ -328,11 +368,6 @@ def _join_acronym_lines(lines: list[OffsetText]) -> list[OffsetText]:
     return joined
 
 
-def _starts_with_person(text: str) -> bool:
-    bare, _ = strip_honorific(OffsetText.at(text.strip(), 0))
-    return looks_like_person(bare.text.split(",")[0].strip())
-
-
 def _is_contact(draft: ContactDraft) -> bool:
     """A contact names someone or some body and gives a way to reach them."""
     address = draft.address.text if draft.address is not None else ""
@@ -347,7 +382,8 @@ def merge_contacts(
     """Add the structure's contacts to a type extractor's: complete or replace, never repeat.
 
     ``records``: the contacts the extractor already made final (speakers, its own blocks)."""
-    known = {fold(r.name) for r in records if r.name}
+    # A speaker may also be the secretariat's contact: one row per role (docs/GOLD.md).
+    known = {(fold(r.name), r.role) for r in records if r.name}
     taken = [(r.char_start, r.char_end) for r in records]
     for new in structured:
         key = fold(new.name.text) if new.name is not None else None
@@ -370,7 +406,7 @@ def merge_contacts(
                 if getattr(same, attr) is None and getattr(new, attr) is not None:
                     setattr(same, attr, getattr(new, attr))
             continue
-        if key is not None and key in known:
+        if key is not None and (key, new.role) in known:
             continue
         if any(a < hi and lo < b for a, b in taken):
             continue

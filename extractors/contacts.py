@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractors import nlp
-from extractors.labels import Segment
+from extractors.name_commas import merge_commas_in_names
 from extractors.normalize import (
     country_code,
     country_of_place,
@@ -38,8 +39,8 @@ def looks_like_person(text: str) -> bool:
     if country_code(" ".join(words)) or " ".join(words).casefold() in _REGIONS:
         return False  # 'Costa Rica', 'Central America': places, not people
     rules = common_rules()
-    if words[-1].casefold() in rules.place_head_words:
-        return False  # 'Green Lake Hotel'
+    if words[-1].casefold() in rules.place_head_words or _names_street(text):
+        return False  # 'Green Lake Hotel', 'Mizingani Street', 'United Nations Avenue'
     folded = [fold(w).strip(".,;:()") for w in words]
     if ":" in text or any(w in rules.not_name_words for w in folded):
         return False  # 'Symposium III: Governance', 'The Bariloche Declaration'
@@ -130,7 +131,8 @@ def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, O
     value = clean_value(value)
     if not value.text:
         return None, None
-    parts = value.split_top_level(",")
+    # 'UNEP Division of Technology, Industry and Economics' is one body, its commas its portfolio.
+    parts = merge_commas_in_names(value.split_top_level(","))
     if len(parts) == 1:
         # 'Senior Policy Advisor with the UN-REDD Programme', 'Fellow at UNU-IAS': a post at a body.
         at = _POST_AT.search(value.text)
@@ -254,11 +256,22 @@ _LEAD_IN = re.compile(
 
 
 def _names_street(text: str) -> bool:
-    lowered = text.casefold()
-    return any(w in lowered for w in common_rules().street_words)
+    return bool(_street_words().search(text))
 
 
-def _addressy(text: str) -> bool:
+@lru_cache(maxsize=1)
+def _street_words() -> re.Pattern[str]:
+    """Street words as whole words: 'Soi 11' and 'Ngong Road' name streets, 'Coastal Soils' and
+    'Broadband Planet' do not. A word printed as a suffix ('-ku', '-dori') is one."""
+    patterns = []
+    for word in common_rules().street_words:
+        start = "" if word.startswith("-") else r"(?<![^\W\d_])"
+        end = "" if not word[-1].isalnum() else r"s?(?![^\W\d_])"
+        patterns.append(start + re.escape(word) + end)
+    return re.compile("|".join(patterns), re.I)
+
+
+def is_address_part(text: str) -> bool:
     if _names_street(text) or re.match(r"^\W*\d", text):
         return True
     if re.search(r"\d", text):
@@ -277,7 +290,7 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
         # 'Department of Architecture and Planning, Gadjah Mada University, Jl. Grafika No. 2': bodies
         # follow each other until the first part that is an address.
         n = 1
-        while n < len(parts) and is_org_like(parts[n].text) and not _addressy(parts[n].text):
+        while n < len(parts) and is_org_like(parts[n].text) and not is_address_part(parts[n].text):
             n += 1
         if n == len(parts):
             return clean_value(text), text.slice(len(text.text))
@@ -286,8 +299,33 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
     return None, text
 
 
+_LINK = re.compile(r"https?://|\bwww\.", re.I)
 _ATTENTION = re.compile(r"^(?:attn|attention|for the attention of)\.?\s*:?\s*", re.I)
 _HOSTED = re.compile(r"(?i)^(?:hosted|housed|based|located)\s+(?:by|at|in|with)\s+(?:the\s+)?[A-Z]|^c/o\s")
+
+
+def starts_with_person(text: str) -> bool:
+    """'Mr. A B, Coordinator', 'A B, Unit': a line that opens with a person's name."""
+    bare, _ = strip_honorific(OffsetText.at(text.strip(), 0))
+    return looks_like_person(bare.text.split(",")[0].strip())
+
+
+def take_attention_line(contact: ContactDraft, line: OffsetText) -> bool:
+    """'Attn.: Dr. A B, Project Manager' under an office's name: the person the block is for.
+    Fills the contact's name (and position) and says whether the line was one."""
+    attention = _ATTENTION.match(line.text)
+    if not attention:
+        return False
+    attended = line.slice(attention.end())
+    who, _, what = attended.text.partition(",")
+    named, _ = strip_honorific(attended.slice(0, len(who)).strip())
+    if not looks_like_person(named.text):
+        return False
+    contact.name = named
+    if what.strip() and contact.position is None:
+        contact.position = clean_value(attended.slice(len(who) + 1))
+    contact.evidence.append(line)
+    return True
 
 
 def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
@@ -299,25 +337,15 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     """
     identity: list[OffsetText] = []
     for line in lines:
-        rest = _cut_inline_fields(contact, line)
+        rest = cut_inline_fields(contact, line)
         if rest.text.strip(" .;,"):
             identity.append(rest.strip(" .;,"))
     if not identity:
         return
     for i, line in enumerate(identity):
-        # 'Attn.: Dr. A B, Project Manager' under the office's name: the person the block is for.
-        attention = _ATTENTION.match(line.text)
-        if attention and contact.name is None and len(identity) > 1:
-            attended = line.slice(attention.end())
-            who, _, what = attended.text.partition(",")
-            named, _ = strip_honorific(attended.slice(0, len(who)).strip())
-            if looks_like_person(named.text):
-                contact.name = named
-                if what.strip() and contact.position is None:
-                    contact.position = clean_value(attended.slice(len(who) + 1))
-                contact.evidence.append(line)
-                identity.pop(i)
-                break
+        if contact.name is None and len(identity) > 1 and take_attention_line(contact, line):
+            identity.pop(i)
+            break
     if len(identity) == 1:
         head = identity[0]
         lead = _LEAD_IN.match(head.text)
@@ -342,7 +370,7 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
             contact.name = person
             parts = parts[1:]
     position: list[OffsetText] = []
-    while parts and not _addressy(parts[0].text):
+    while parts and not is_address_part(parts[0].text):
         if position and (is_org_like(parts[0].text) or nlp.is_organisation(parts[0].text)):
             break
         if not position and not is_position(parts[0].text) and is_org_like(parts[0].text):
@@ -352,13 +380,13 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
             break  # one line, one part: the position line is done
     # 'Project Officer' / 'International Cooperation Division' / 'Da Nang Water Supply Company':
     # units between the position and the body belong to the position.
-    while position and len(lines) > 1 and len(parts) >= 2 and _is_unit(parts[0].text):
-        if _addressy(parts[1].text):
+    while position and len(lines) > 1 and len(parts) >= 2 and is_org_unit(parts[0].text):
+        if is_address_part(parts[1].text):
             break
         position.append(parts.pop(0))
     if position and contact.position is None:
         contact.position = OffsetText.join(position, ", ")
-    if parts and not _addressy(parts[0].text) and contact.organization is None:
+    if parts and not is_address_part(parts[0].text) and contact.organization is None:
         contact.organization = parts.pop(0)
         # 'X secretariat, hosted by Y': the host is part of how the office is named.
         while parts and _HOSTED.match(parts[0].text) and contact.organization is not None:
@@ -373,7 +401,8 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
         if body is not None and (contact.organization is None or len(lines) > 1):
             contact.organization = OffsetText.join([o for o in (contact.organization, body) if o], ", ")
             parts[0] = rest
-    parts = [p for p in parts if p.text.strip()]
+    # 'Meeting documents: http://...' after the office: a link, which websites read, not its address.
+    parts = [p for p in parts if p.text.strip() and not _LINK.search(p.text)]
     if parts and contact.address is None:
         contact.address = OffsetText.join(parts, ", ")
     contact.evidence.extend(lines)
@@ -382,7 +411,7 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
 def _office_line(text: str) -> bool:
     """A line naming a body, not where it is: no number, no comma, no building."""
     words = text.split()
-    if not words or re.search(r"\d|,", text) or _addressy(text):
+    if not words or re.search(r"\d|,", text) or is_address_part(text):
         return False
     places = common_rules().place_head_words
     if words[0].casefold() in places or words[-1].casefold() in places:
@@ -397,7 +426,7 @@ def _person_inside(text: OffsetText) -> OffsetText | None:
     return None
 
 
-def _cut_inline_fields(contact: ContactDraft, line: OffsetText) -> OffsetText:
+def cut_inline_fields(contact: ContactDraft, line: OffsetText) -> OffsetText:
     matches = list(_INLINE_FIELD.finditer(line.text))
     if not matches:
         return line
@@ -421,84 +450,6 @@ def _cut_inline_fields(contact: ContactDraft, line: OffsetText) -> OffsetText:
     return line.slice(0, matches[0].start())
 
 
-def office_blocks(segments: Sequence[Segment], *, block_keys: tuple[str, ...]) -> list[ContactDraft]:
-    """Office contact blocks: an organisation heading (or a 'Secretariat'/'Contact' label), its units,
-    address lines, then phone/fax/email lines. Prose sections are not blocks."""
-    blocks: list[ContactDraft] = []
-    for segment in segments:
-        if segment.label is None or segment.key not in ("section", *block_keys):
-            continue
-        block = ContactDraft(role="secretariat", evidence=[segment.label])
-        rests = [
-            r for r in (_cut_inline_fields(block, v).strip(" .;,·|") for v in _paragraphs(segment)) if r.text
-        ]
-        if not rests or len(rests) > 10 or any(len(r.text.split()) > 24 for r in rests):
-            continue
-        heading = clean_value(segment.label)
-        # "Contact the programme", "Enquiries": a heading that announces a block, not an organisation.
-        announces = bool(_ANNOUNCES_CONTACT.match(heading.text))
-        is_heading_org = not announces and (is_org_like(heading.text) or nlp.is_organisation(heading.text))
-        if segment.key == "section" and not (is_heading_org or announces):
-            continue
-        rests = [r for r in rests if not WEB_LINE.match(r.text)]
-        one_line = len(rests) == 1
-        if one_line and not (block.email or block.phone_raw or block.fax_raw) and _is_sentence(rests[0].text):
-            continue  # 'The programme was launched in 2004 and is run by ...' under a title
-        if one_line:
-            # 'Body, 12 Some Street, City, Country' printed on one line.
-            rests = rests[0].split_top_level(",")
-        elif any(len(r.text.split()) > 14 for r in rests):
-            continue  # several long lines: prose, not an office block
-        organisation = [heading] if is_heading_org and segment.key == "section" else []
-        if organisation and _GENERIC_SECRETARIAT.match(heading.text):
-            organisation = []  # 'Workshop Secretariat' names the role; the body follows
-        address: list[OffsetText] = []
-        for rest in rests:
-            # On one line only the first part and its units ("..., Environment Section") name the body.
-            starts_address = _addressy(rest.text) or (one_line and organisation and not _is_unit(rest.text))
-            if not address and starts_address and not one_line:
-                body, rest = split_leading_organization(clean_value(rest))
-                if body is not None:
-                    organisation.append(body)
-            if not rest.text.strip():
-                continue
-            if address or starts_address:
-                address.append(clean_value(rest))
-            else:
-                organisation.append(clean_value(rest))
-            block.evidence.append(rest)
-        if not address or not any(_addressy(a.text) or country_of_place(a.text) for a in address):
-            continue  # 'Together we can do more' under a title is a tagline, not an address
-        block.organization = OffsetText.join(organisation, ", ") if organisation else None
-        block.address = OffsetText.join(address, ", ")
-        blocks.append(block)
-    return blocks
-
-
-def _is_sentence(text: str) -> bool:
-    return len(re.findall(r"\b[a-z]{3,}\b", text)) >= 4
-
-
-def _paragraphs(segment: Segment) -> list[OffsetText]:
-    """Value lines, with the lines a PDF paragraph wraps over joined back together."""
-    joined: list[OffsetText] = []
-    previous = None
-    for value, line in zip(segment.values, segment.value_lines, strict=False):
-        # A long line ending inside a paragraph was wrapped by layout; a short one was broken by hand.
-        if (
-            joined
-            and previous is not None
-            and line.page is not None
-            and line.block == previous.block
-            and len(joined[-1].text.split("\n")[-1]) > 60
-        ):
-            joined[-1] = OffsetText.join([joined[-1], value])
-        else:
-            joined.append(value)
-        previous = line
-    return joined
-
-
 # A line of links, or the heading over them ('On the web', 'Websites'): no part of an office's address.
 WEB_LINE = re.compile(
     r"^\s*(?:web(?:sites?)?|url|internet|homepage)\s*[:.]|^\s*(?:https?://|www\.)"
@@ -507,15 +458,6 @@ WEB_LINE = re.compile(
 )
 
 
-def _is_unit(text: str) -> bool:
+def is_org_unit(text: str) -> bool:
     words = {w.casefold().strip(".,") for w in text.split()}
     return bool(words & set(common_rules().org_unit_words))
-
-
-_GENERIC_SECRETARIAT = re.compile(
-    r"(?i)^\s*(?:the\s+)?(?:(?:workshop|seminar|meeting|conference|symposium|forum|training|course|event)\s+)+"
-    r"secretariat\s*$"
-)
-_ANNOUNCES_CONTACT = re.compile(
-    r"(?i)^\s*(contact|enquiries|inquiries|get in touch|write to|for (more|further) information)\b"
-)

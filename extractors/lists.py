@@ -88,6 +88,10 @@ def logical_lines(
     return result
 
 
+# '11.Centro de Producción' / '12. Centro ...': a numbered item, printed with or without its space.
+_NUMBERED_ITEM = re.compile(r"^\(?\d{1,2}[.)]\s*[^\W\d_]")
+
+
 def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLine) -> bool:
     before = before.rstrip()
     after = after.lstrip()
@@ -100,7 +104,7 @@ def _is_wrap(before: str, after: str, before_line: TextLine, after_line: TextLin
         and before_line.char_start != after_line.char_start
     ):
         return False
-    if after_line.list_item or re.match(r"^[-•▪*·–]", after):
+    if after_line.list_item or re.match(r"^[-•▪*·–]", after) or _NUMBERED_ITEM.match(after):
         return False
     if before.endswith(";") or _LEADER_LINE.search(before) or _LEADER_LINE.search(after):
         return False

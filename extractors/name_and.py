@@ -26,6 +26,12 @@ def split_and(part: OffsetText) -> list[OffsetText]:
     # 'the Swiss Agency for Development and Cooperation (SDC) and the Aga Khan Development Network':
     # after a name's acronym, 'and' joins the next name, whatever 'and' the name itself holds.
     # 'the Global Soil Partnership (GSP) and its Technical Panel': 'its' or 'their' opens a body too.
+    # 'financed by the X (A) and by the Y': a repeated 'by' always opens the next body.
+    repeated = re.search(r",?\s+and\s+(?:by|from|through)\s+(?:the\s+)?(?=[A-Z])", part.text)
+    if repeated:
+        left, right = part.slice(0, repeated.start()).strip(), part.slice(repeated.end()).strip()
+        if left.text and right.text:
+            return [*split_and(left), *split_and(right)]
     match = re.search(r"(?<=\))\s+(?:and|&)\s+((?i:the|its|their)\s+)?(?=[A-Z])", part.text) or re.search(
         r"\s+(?:and|&)\s+((?i:the)\s+)?(?=[A-Z])", part.text
     )

@@ -23,7 +23,7 @@ from extractors.text import (
 
 # 'Ministry of', 'Hellenic Ministry for the', 'Federal Ministry for the': a portfolio list follows.
 _MINISTRY = re.compile(
-    r"^(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}(?:Ministry|Department|Office|Commission|Bureau)\s+(?:of|for)\s+"
+    r"^(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}(?:Ministry|Department|Office|Commission|Bureau|Division|Directorate)\s+(?:of|for)\s+"
 )
 
 

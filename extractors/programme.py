@@ -8,14 +8,22 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from extractors.common import Draft, ExtractionContext, websites
-from extractors.contacts import office_blocks
 from extractors.labels import LabelMatcher, line_text, segment_lines
 from extractors.lists import split_items
 from extractors.normalize import DateMention, country_in_name, find_dates, parse_date
+from extractors.offices import office_blocks
 from extractors.prose import acronym_map, find_triggered_orgs, title_acronym
 from extractors.rules import programme_rules
 from extractors.targets import extract_targets
-from extractors.text import OffsetText, clean_value, collapse_ws, fold, sentence_spans
+from extractors.text import (
+    OffsetText,
+    clean_value,
+    collapse_ws,
+    fold,
+    looks_like_acronym,
+    sentence_spans,
+    trailing_parenthetical,
+)
 from schemas.records import DateRecord, PartnerRecord
 
 
@@ -380,6 +388,10 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         r"|\b(began|started|commenced)\s+(?:its\s+)?(?:operations|work|activities|operating)\b",
         re.I,
     )
+    if acronym is None:
+        # 'Basin Development Plan Programme (BDP)': the title's acronym names the programme too.
+        _, paren = trailing_parenthetical(OffsetText.at(title, 0))
+        acronym = paren.text if paren is not None and looks_like_acronym(paren.text) else None
     title_words = fold(title)
     names = _short_names(title, acronym)
     for start, end in sentence_spans(text):
@@ -391,6 +403,8 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         subject = " ".join(sentence[: verb.start()].split("\n")[-1].split()) or " ".join(
             sentence[: verb.start()].split()
         )
+        # 'Launch. The BDP Programme was launched ...': a run-in heading is no part of the subject.
+        subject = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", subject)[-1]
         folded = fold(subject)
         names_it = (
             fuzz.partial_ratio(title_words, folded) >= 90

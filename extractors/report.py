@@ -13,7 +13,6 @@ from extractors.contacts import (
     ContactDraft,
     address_country,
     looks_like_person,
-    office_blocks,
     row_names_chair,
     split_position_organization,
     strip_honorific,
@@ -22,6 +21,7 @@ from extractors.labels import LabelMatcher, Segment, heading_run, largest_print,
 from extractors.lists import split_items
 from extractors.meeting_event import meeting_event
 from extractors.normalize import country_code, country_in_name, country_of_place
+from extractors.offices import office_blocks
 from extractors.prose import OrgMention, acronym_map, find_triggered_orgs, resolve_acronym
 from extractors.rules import common_rules, report_rules
 from extractors.text import (

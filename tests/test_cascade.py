@@ -1367,6 +1367,17 @@ def test_a_well_known_body_the_document_does_not_place_is_where_it_is_seated() -
         ("Head of the Conference Secretariat", "Head of the Conference Secretariat", None),
         ("Minister of Energy and Mining of Algeria", "Minister of Energy and Mining of Algeria", None),
         ("Mayor of Bonn", "Mayor of Bonn", None),
+        # A division's portfolio is listed with commas; the body is the whole division.
+        (
+            "Co-ordinator, Consumption Programme, UNEP Division of Technology, Industry and Economics",
+            "Co-ordinator, Consumption Programme",
+            "UNEP Division of Technology, Industry and Economics",
+        ),
+        (
+            "Senior Officer, Division of Early Warning, UNEP",
+            "Senior Officer, Division of Early Warning",
+            "UNEP",
+        ),
     ],
 )
 def test_a_post_of_a_body_is_the_post_at_that_body_and_a_post_of_a_place_or_unit_is_whole(
@@ -1420,3 +1431,35 @@ def test_a_chair_post_someone_holds_elsewhere_does_not_make_the_speakers_chairs(
     roles = {c.name: c.role for c in extraction.contacts}
     assert roles.get("Anna Tibaijuka") == "speaker"
     assert roles.get("Klaus Topfer") == "chair"
+
+
+def test_a_body_a_sentence_names_by_an_acronym_the_document_defined_is_named_in_full() -> None:
+    extraction = _extract_text(
+        "Dryland Soils Programme\n\n"
+        "The programme was launched in 2006. It is financed by the International Fund for Agricultural "
+        "Development (IFAD) and by the United Nations Development Programme (UNDP).\n\n"
+        "National projects are executed by the national agencies, together with the Food and Agriculture "
+        "Organization of the United Nations (FAO), IFAD, UNDP and the United Nations Environment "
+        "Programme (UNEP).\n"
+    )
+    names = {p.name: p.acronym for p in extraction.partners}
+    # 'and by the' opens the next funder; the list's bare acronyms are the bodies defined above.
+    assert names == {
+        "International Fund for Agricultural Development": "IFAD",
+        "United Nations Development Programme": "UNDP",
+        "Food and Agriculture Organization of the United Nations": "FAO",
+        "United Nations Environment Programme": "UNEP",
+    }
+
+
+def test_a_programmes_own_period_is_a_phase_and_a_run_in_launch_heading_does_not_hide_its_adoption() -> None:
+    extraction = _extract_text(
+        "Lake Basin Planning Programme (LBP)\n\n"
+        "Launch. The LBP Programme was launched in October 2001 at the Commission's secretariat.\n\n"
+        "Programme period. 2002-2011, implemented in two stages.\n\n"
+        "Who runs it\n\nThe programme is run by the Lake Basin Commission and funded by the Example "
+        "Development Fund; its phases are planned with the member countries.\n"
+    )
+    dates = {(d.role, d.start, d.end) for d in extraction.dates}
+    assert ("adoption", "2001-10", None) in dates
+    assert ("phase", "2002", "2011") in dates

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from extractors.contacts import ContactDraft, _addressy, is_position, looks_like_person, parse_contact_block
+from extractors.contacts import (
+    ContactDraft,
+    is_address_part,
+    is_position,
+    looks_like_person,
+    parse_contact_block,
+)
 from extractors.lists import split_items
 from extractors.meeting_event import split_venue
 from extractors.prose import find_triggered_orgs
@@ -74,9 +80,9 @@ def test_positions_by_their_first_or_last_words() -> None:
 
 
 def test_a_body_named_with_a_number_is_not_an_address() -> None:
-    assert not _addressy("Suwon Council for Local Agenda 21")
-    assert _addressy("613-2 Bulgwang-dong, Eunpyeong-gu, Seoul 122-706")
-    assert _addressy("Sukhbaatar Square 11, Chingeltei District")
+    assert not is_address_part("Suwon Council for Local Agenda 21")
+    assert is_address_part("613-2 Bulgwang-dong, Eunpyeong-gu, Seoul 122-706")
+    assert is_address_part("Sukhbaatar Square 11, Chingeltei District")
 
 
 def _block(*lines: str) -> ContactDraft:
@@ -172,8 +178,8 @@ def test_bodies_whose_representatives_took_part_are_participants() -> None:
 
 
 def test_a_body_named_after_its_country_is_not_an_address() -> None:
-    assert not _addressy("Korea Environment Institute")
-    assert _addressy("Republic of Korea")
+    assert not is_address_part("Korea Environment Institute")
+    assert is_address_part("Republic of Korea")
 
 
 def test_an_attention_line_under_an_office_names_the_person_the_block_is_for() -> None:

@@ -34,3 +34,21 @@ def test_members_of_a_numbered_list_run_together_are_each_a_partner() -> None:
     assert names["Centro Alfa de Producción Limpia"] == "BO"
     assert names["Centro Beta de Tecnologías"] == "BR"
     assert names["Instituto Gama de Eficiencia"] == "CL"
+
+
+def test_a_pdf_line_opening_with_the_next_number_starts_a_new_item_even_without_its_space() -> None:
+    from extractors.lists import logical_lines
+    from schemas.document import TextLine
+
+    printed = [
+        "9. Centro Nacional de Honduras (CNP+LH) — Honduras",
+        "10.Centro Mexicano para la Producción (CMP+L) — Mexico",
+        "11.Centro de Producción de Nicaragua (CPmL-N) — Nicaragua",
+    ]
+    values, lines, at = [], [], 0
+    for text in printed:
+        values.append(OffsetText.at(text, at))
+        lines.append(TextLine(text=text, page=1, char_start=at, char_end=at + len(text)))
+        at += len(text) + 1
+
+    assert [v.text for v in logical_lines(values, lines)] == printed
