@@ -300,7 +300,7 @@ _REACH_LINE = re.compile(r"^\s*(?:tel|phone|telephone|fax|e-?mail|p\.?\s?o\.?\s+
 
 def _addressy_line(text: str) -> bool:
     # '12 Some Road', 'Mizingani Street, P.O. Box 3298': a paragraph of its own in HTML.
-    return bool(re.match(r"^\s*\d{1,5}[\s,]", text)) or is_address_part(text.split(",")[0])
+    return is_address_part(text.split(",")[0])
 
 
 def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:

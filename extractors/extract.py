@@ -19,11 +19,11 @@ from extractors.coverage import coverage_reasons
 from extractors.normalize import seat_of
 from extractors.people import add_speakers
 from extractors.programme import extract_programme
+from extractors.prose import split_title_acronym
 from extractors.report import extract_report
 from extractors.section_model import SectionRoleModel
 from extractors.sheet import extract_sheet
 from extractors.targets import targets_from_zones
-from extractors.text import acronym_matches, looks_like_acronym
 from schemas.document import ParsedDocument
 from schemas.extraction import Extraction
 from schemas.records import FactRecord, PartnerRecord, with_stable_id
@@ -118,7 +118,7 @@ def extract_document(
     draft.partners = [
         _seated(partner) for partner in tidy_partners(draft.partners, [c.name for c in contacts if c.name])
     ]
-    title, acronym = _acronym_off(_tidy_title(_without_description(draft.title)), draft.acronym)
+    title, acronym = split_title_acronym(_tidy_title(_without_description(draft.title)), draft.acronym)
     return Extraction(
         doc_type=classification.doc_type,
         title=title,
@@ -159,41 +159,12 @@ def _tidy_title(title: str | None) -> str | None:
     return title
 
 
-_TRAILING_ACRONYM = re.compile(r"\s*\((?P<acronym>[^()\s]{2,15})\)$")
-
-
 def _seated(partner: PartnerRecord) -> PartnerRecord:
     """A well-known body the document does not place is where it is seated ('IFAD': Italy)."""
     if partner.country is not None:
         return partner
     seat = seat_of(partner.name, partner.acronym)
     return partner if seat is None else partner.model_copy(update={"country": seat})
-
-
-def _acronym_off(title: str | None, acronym: str | None) -> tuple[str | None, str | None]:
-    """'Global Symposium on Soil Organic Carbon (GSOC17)': the name, its acronym apart (GOLD.md).
-
-    Only the acronym of the whole title, which starts with its first letter: in 'Meeting for the
-    Promotion of Asia Forest Partnership (AFP)' the acronym is the partnership's, and stays."""
-    if title is None:
-        return title, acronym
-    found = _TRAILING_ACRONYM.search(title)
-    if found is None or found.start() == 0:
-        return title, acronym
-    short = found.group("acronym")
-    # 'GSOC17', 'AfSIS', 'EnDev': two capitals at least, the first the title's own first letter.
-    shaped = looks_like_acronym(short) or (
-        re.fullmatch(r"[A-Z][A-Za-z0-9&-]+", short) is not None and sum(c.isupper() for c in short) >= 2
-    )
-    # 'Global Women's Assembly on Environment: Women as the Voice for the Environment (WAVE)':
-    # the acronym of the name after a colon is the title's too.
-    subtitle = title[: found.start()].rsplit(":", 1)[-1].strip() if ":" in title[: found.start()] else ""
-    own = short[0].casefold() == title[0].casefold() or (subtitle and acronym_matches(short, subtitle))
-    if not shaped or not own:
-        return title, acronym
-    if acronym is not None and acronym != short:
-        return title, acronym
-    return title[: found.start()].strip(), short
 
 
 def _without_description(title: str | None) -> str | None:

@@ -12,7 +12,7 @@ from extractors.labels import LabelMatcher, line_text, segment_lines
 from extractors.lists import split_items
 from extractors.normalize import DateMention, country_in_name, find_dates, parse_date
 from extractors.offices import office_blocks
-from extractors.prose import acronym_map, find_triggered_orgs, title_acronym
+from extractors.prose import acronym_map, find_triggered_orgs, split_title_acronym, title_acronym
 from extractors.rules import programme_rules
 from extractors.targets import extract_targets
 from extractors.text import (
@@ -20,9 +20,7 @@ from extractors.text import (
     clean_value,
     collapse_ws,
     fold,
-    looks_like_acronym,
     sentence_spans,
-    trailing_parenthetical,
 )
 from schemas.records import DateRecord, PartnerRecord
 
@@ -388,10 +386,8 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         r"|\b(began|started|commenced)\s+(?:its\s+)?(?:operations|work|activities|operating)\b",
         re.I,
     )
-    if acronym is None:
-        # 'Basin Development Plan Programme (BDP)': the title's acronym names the programme too.
-        _, paren = trailing_parenthetical(OffsetText.at(title, 0))
-        acronym = paren.text if paren is not None and looks_like_acronym(paren.text) else None
+    # 'Basin Development Plan Programme (BDP)': the title's acronym names the programme too.
+    acronym = acronym or split_title_acronym(title, None)[1]
     title_words = fold(title)
     names = _short_names(title, acronym)
     for start, end in sentence_spans(text):

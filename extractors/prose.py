@@ -186,3 +186,32 @@ def title_acronym(text: str, title: str) -> str | None:
     )
     match = pattern.search(text)
     return match.group("acr") if match else None
+
+
+_TRAILING_ACRONYM = re.compile(r"\s*\((?P<acronym>[^()\s]{2,15})\)$")
+
+
+def split_title_acronym(title: str | None, acronym: str | None) -> tuple[str | None, str | None]:
+    """'Global Symposium on Soil Organic Carbon (GSOC17)': the name, its acronym apart (GOLD.md).
+
+    Only the acronym of the whole title, which starts with its first letter: in 'Meeting for the
+    Promotion of Asia Forest Partnership (AFP)' the acronym is the partnership's, and stays."""
+    if title is None:
+        return title, acronym
+    found = _TRAILING_ACRONYM.search(title)
+    if found is None or found.start() == 0:
+        return title, acronym
+    short = found.group("acronym")
+    # 'GSOC17', 'AfSIS', 'EnDev': two capitals at least, the first the title's own first letter.
+    shaped = looks_like_acronym(short) or (
+        re.fullmatch(r"[A-Z][A-Za-z0-9&-]+", short) is not None and sum(c.isupper() for c in short) >= 2
+    )
+    # 'Global Women's Assembly on Environment: Women as the Voice for the Environment (WAVE)':
+    # the acronym of the name after a colon is the title's too.
+    subtitle = title[: found.start()].rsplit(":", 1)[-1].strip() if ":" in title[: found.start()] else ""
+    own = short[0].casefold() == title[0].casefold() or (subtitle and acronym_matches(short, subtitle))
+    if not shaped or not own:
+        return title, acronym
+    if acronym is not None and acronym != short:
+        return title, acronym
+    return title[: found.start()].strip(), short
