@@ -32,13 +32,14 @@ from extractors.common import Draft, ExtractionContext
 from extractors.contacts import is_position
 from extractors.lists import ListItem, body_items, country_runs
 from extractors.normalize import country_code, country_in_name, country_of_place
-from extractors.prose import acronym_map
+from extractors.prose import acronym_map, country_suffix
 from extractors.roles import category_of_label, is_role_label, sentence_role
 from extractors.rules import common_rules, role_rules, sheet_rules
 from extractors.structure import Piece, Zone, document_zones, is_prose
 from extractors.text import (
     OffsetText,
     capture_name_phrase,
+    clean_value,
     fold,
     is_org_like,
     looks_like_acronym,
@@ -274,6 +275,19 @@ def _items(piece: Piece, role: str) -> list[ListItem]:
         items = [item for part in piece.text.split_top_level(";") for item in body_items(part)]
     else:
         items = body_items(piece.text)
+    acronym = (
+        piece.acronym.text if piece.acronym is not None and looks_like_acronym(piece.acronym.text) else None
+    )
+    if acronym and len(items) > 1 and ";" not in piece.text.text:
+        # 'Byrd Polar Research Center, The Ohio State University | BPRC': one acronym for the
+        # cell, so its commas join a unit to its parent body rather than list two bodies.
+        whole = clean_value(piece.text)
+        head, note = trailing_parenthetical(whole)
+        if note is not None and any(item.lead for item in items):
+            whole = clean_value(head)  # '... (lead)': the lead marker is no part of the name
+        items = [ListItem(whole, None, None, None, piece.text, lead=any(item.lead for item in items))]
+    if acronym and len(items) == 1 and items[0].acronym is None:
+        items = [replace(items[0], acronym=acronym)]
     country = country_code(piece.country.text) if piece.country is not None else None
     out = []
     for item in items:
@@ -531,6 +545,10 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
             # a sentence names by acronym a body the document defined in full.
             full = re.sub(r"^(?:(?:and|or|by|with)\s+)?(?:the\s+)?", "", defined[item.name.text], flags=re.I)
             item = replace(item, name=OffsetText.at(full, 0), acronym=item.name.text)
+        suffix = country_suffix(item.name.text) if candidate.how in ("prose", "mention") else None
+        if suffix is not None:  # 'the Chipko Movement of India' in a sentence
+            cut, where = suffix
+            item = replace(item, name=item.name.slice(0, cut), country=where, country_source="name")
         name = item.name.text
         if not _new_body(name, candidate.how, acronym=item.acronym):
             continue

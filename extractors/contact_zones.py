@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from extractors.contacts import (
     WEB_LINE,
@@ -33,41 +32,11 @@ from extractors.contacts import (
     strip_honorific,
 )
 from extractors.labels import line_text
-from extractors.roles import _Vocabulary, normal_words
-from extractors.rules import role_rules
+from extractors.roles import contact_kind, field_kind
 from extractors.structure import Zone, is_prose
 from extractors.text import OffsetText, clean_value, fold
 from schemas.document import ParsedDocument, TextLine
 from schemas.records import ContactRecord
-
-
-@lru_cache(maxsize=1)
-def _kinds() -> _Vocabulary:
-    return _Vocabulary(dict(role_rules().contact_kinds))
-
-
-@lru_cache(maxsize=1)
-def _fields() -> _Vocabulary:
-    return _Vocabulary(dict(role_rules().contact_fields))
-
-
-def contact_kind(label: str) -> str | None:
-    """'focal_point', 'form_filler' or 'secretariat' for a contact section's heading."""
-    words = normal_words(label)
-    if not words or len(words) > 10:
-        return None
-    found = _kinds().find(words)
-    return found.role if found else None
-
-
-def field_kind(label: str) -> str | None:
-    """The contact field a form label names ('Title / position' -> 'position'); the label is no more."""
-    words = normal_words(label)
-    if not words or len(words) > 4:
-        return None
-    found = _fields().find(words)
-    return found.role if found is not None and found.words * 2 >= len(words) else None
-
 
 _POSITION_THEN_PERSON = re.compile(r"^(?P<position>[A-Z][^:]{2,80}?)\s*:\s*(?P<rest>\S.*)$")
 _ORG_THEN_PERSON = re.compile(r"^(?P<org>[^—–]{3,120}?)\s+[—–]\s+(?P<rest>\S.*)$")
@@ -419,4 +388,4 @@ def merge_contacts(
         existing.append(new)
 
 
-__all__ = ["contact_kind", "contacts_from_zones", "field_kind", "merge_contacts"]
+__all__ = ["contacts_from_zones", "merge_contacts"]

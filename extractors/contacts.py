@@ -20,7 +20,7 @@ from extractors.normalize import (
     seat_of,
 )
 from extractors.rules import common_rules
-from extractors.text import OffsetText, clean_value, fold, is_org_like, looks_like_acronym
+from extractors.text import OffsetText, clean_value, ends_with_org_head, fold, is_org_like, looks_like_acronym
 
 # 'Héctor', 'O.', 'Jean-Michel': a capital, then lower-case letters of any script (with ' and -).
 _UPPER, _LOWER = r"[^\W\d_a-zß-ÿ]", r"[^\W\d_A-ZÀ-Þ]"
@@ -84,7 +84,9 @@ def strip_honorific(text: OffsetText) -> tuple[OffsetText, str | None]:
 
 # A speakers table's session cell that says what the person did: 'Chair, closing plenary'.
 _CHAIR_CELL = re.compile(
-    r"^\s*(?:co-?)?(?:chair(?:ed|s|person|man|woman)?|moderat(?:or|ed)|presid(?:ent|ed))\b", re.I
+    r"^\s*(?:co-?)?(?:chair(?:ed|s|person|man|woman)?|moderat(?:or|ed)|presid(?:ed|ing)|"
+    r"president(?=\s*(?::|of\s+the\s+(?:session|meeting|conference|plenary|assembly)\b)))\b",
+    re.I,
 )
 
 
@@ -99,7 +101,11 @@ def is_position(text: str) -> bool:
     if any(first == p or first.startswith(p + " ") for p in common_rules().position_words):
         return True
     words = first.split()
-    return len(words) <= 8 and bool(words) and words[-1] in common_rules().position_heads
+    if len(words) <= 8 and bool(words) and words[-1] in common_rules().position_heads:
+        return True
+    # 'Prime Minister of the Republic of Tajikistan': the post's head stands before its 'of'.
+    head = re.split(r"\s(?:of|for|to)\s", first, maxsplit=1)[0].split()
+    return len(head) <= 5 and bool(head) and head[-1] in common_rules().position_heads
 
 
 def split_trailing_position(text: OffsetText) -> tuple[OffsetText, OffsetText | None]:
@@ -134,17 +140,16 @@ def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, O
     # 'UNEP Division of Technology, Industry and Economics' is one body, its commas its portfolio.
     parts = merge_commas_in_names(value.split_top_level(","))
     if len(parts) == 1:
-        # 'Senior Policy Advisor with the UN-REDD Programme', 'Fellow at UNU-IAS': a post at a body.
-        at = _POST_AT.search(value.text)
-        if at and is_position(value.text[: at.start()]):
-            body = clean_value(value.slice(at.end()))
-            if looks_like_acronym(body.text.split()[0]) or _names_organisation(body.text):
-                return clean_value(value.slice(0, at.start())), body
-        of = _POST_OF.search(value.text)
-        if of and is_position(value.text[: of.start()]):
-            body = clean_value(value.slice(of.end()))
-            if _body_a_post_is_of(body.text):
-                return clean_value(value.slice(0, of.start())), body
+        split = _post_at_body(value)
+        if split is not None:
+            return split
+    if len(parts) == 2 and country_code(parts[-1].text):
+        # 'General Director of the National Institute for Space Research (INPE), Brazil': the
+        # country places the body the post is of.
+        split = _post_at_body(parts[0])
+        if split is not None:
+            position, body = split
+            return position, clean_value(value.slice(value.text.index(body.text, len(position.text))))
     if (
         len(parts) >= 3
         and country_code(parts[-1].text)
@@ -161,6 +166,22 @@ def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, O
     return value, None
 
 
+def _post_at_body(value: OffsetText) -> tuple[OffsetText, OffsetText] | None:
+    """'Senior Policy Advisor with the UN-REDD Programme', 'Fellow at UNU-IAS', 'Coordinator of
+    UNEP/MAP': a post at a body, split at its preposition."""
+    at = _POST_AT.search(value.text)
+    if at and is_position(value.text[: at.start()]):
+        body = clean_value(value.slice(at.end()))
+        if looks_like_acronym(body.text.split()[0]) or _names_organisation(body.text):
+            return clean_value(value.slice(0, at.start())), body
+    of = _POST_OF.search(value.text)
+    if of and is_position(value.text[: of.start()]):
+        body = clean_value(value.slice(of.end()))
+        if _body_a_post_is_of(body.text):
+            return clean_value(value.slice(0, of.start())), body
+    return None
+
+
 _POST_OF = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
 _BODY_TAIL = re.compile(r"\s*(?:\([^()]*\)|\s[–—-]\s.*)$")
 
@@ -175,7 +196,10 @@ def _body_a_post_is_of(text: str) -> bool:
         return False
     if looks_like_acronym(words[0]) and not country_code(words[0]):
         return True
-    return seat_of(bare) is not None or fold(words[-1]) in common_rules().post_of_body_heads
+    # The body's head noun ends the name or stands before its own 'for'/'of' ('Institute for Space Research').
+    head = re.split(r"\s(?:for|of|on)\s", bare, maxsplit=1)[0].split()[-1]
+    heads = common_rules().post_of_body_heads
+    return seat_of(bare) is not None or fold(words[-1]) in heads or fold(head) in heads
 
 
 def _names_organisation(text: str) -> bool:
@@ -290,13 +314,47 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
         # 'Department of Architecture and Planning, Gadjah Mada University, Jl. Grafika No. 2': bodies
         # follow each other until the first part that is an address.
         n = 1
-        while n < len(parts) and is_org_like(parts[n].text) and not is_address_part(parts[n].text):
+        while (
+            n < len(parts)
+            and is_org_like(parts[n].text)
+            and not is_address_part(parts[n].text)
+            and address_glued_to_office(parts[n].text) is None
+        ):
             n += 1
         if n == len(parts):
             return clean_value(text), text.slice(len(text.text))
         cut = text.text.index(parts[n].text, len(parts[n - 1].text))
+        glued = address_glued_to_office(parts[n].text)
+        if glued is not None:
+            cut += (
+                glued  # '..., Mechanisms programme Martin-Luther-King-Strasse 8': the unit, then the street
+            )
         return clean_value(text.slice(0, cut).strip(" ,")), clean_value(text.slice(cut))
+    glued = address_glued_to_office(head)
+    if glued is not None:
+        return clean_value(text.slice(0, glued)), clean_value(text.slice(glued))
     return None, text
+
+
+def address_glued_to_office(text: str) -> int | None:
+    """'GKP Secretariat Level 23', 'Mechanisms programme Martin-Luther-King-Strasse 8': an office's
+    name run into its address when a layout joined two lines; where the address starts. The
+    office ends with a body's head noun, the rest is an address from its first word."""
+    words = list(re.finditer(r"\S+", text))
+    for k in range(1, len(words)):
+        head, tail = text[: words[k - 1].end()], text[words[k].start() :]
+        first = words[k].group()
+        if not (first[:1].isupper() or first[:1].isdigit()):
+            continue
+        # The address opens with a street or a number ('Level 23'): a town alone may be the office's.
+        if (
+            ends_with_org_head(head)
+            and re.search(r"\d", " ".join(tail.split()[:3]))
+            and is_address_part(tail)
+            and not is_address_part(head)
+        ):
+            return words[k].start()
+    return None
 
 
 _LINK = re.compile(r"https?://|\bwww\.", re.I)
@@ -338,6 +396,8 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     identity: list[OffsetText] = []
     for line in lines:
         rest = cut_inline_fields(contact, line)
+        if WEB_LINE.match(rest.text):
+            continue  # 'Forum documents and presentations: http://...': a link, no office
         if rest.text.strip(" .;,"):
             identity.append(rest.strip(" .;,"))
     if not identity:
@@ -453,7 +513,8 @@ def cut_inline_fields(contact: ContactDraft, line: OffsetText) -> OffsetText:
 # A line of links, or the heading over them ('On the web', 'Websites'): no part of an office's address.
 WEB_LINE = re.compile(
     r"^\s*(?:web(?:sites?)?|url|internet|homepage)\s*[:.]|^\s*(?:https?://|www\.)"
-    r"|^\s*(?:on\s+the\s+(?:web|internet)|web\s?sites?|online|links)\s*:?\s*$",
+    r"|^\s*(?:on\s+the\s+(?:web|internet)|web\s?sites?|online|links)\s*:?\s*$"
+    r"|^\s*[^:/]{0,60}:\s*(?:https?://|www\.)\S+\s*$",
     re.I,
 )
 

@@ -22,6 +22,7 @@ from extractors.normalize import (
     country_of_place,
     find_countries,
 )
+from extractors.roles import column_kind
 from extractors.text import (
     OffsetText,
     acronym_matches,
@@ -163,6 +164,43 @@ def inline_bullets(text: OffsetText) -> list[OffsetText]:
         + [(cuts[-1][1], len(body.text))]
     )
     return [body.slice(a, b).strip() for a, b in bounds if body.text[a:b].strip()]
+
+
+def table_body_cells(
+    values: Sequence[OffsetText], lines: Sequence[TextLine]
+) -> tuple[list[OffsetText], list[TextLine]]:
+    """A section's value that is a table with a header row ('Partner | Country | Contribution',
+    'Region | Countries'): the bodies are its name column, each followed by its country cell (a
+    'Region | Countries' table names its bodies in the countries column). The header row and the
+    other columns (a contribution, a role, a region) name no body. Other values pass unchanged."""
+    headers: dict[int, dict[int, str]] = {}
+    for value, line in zip(values, lines, strict=False):
+        if line.table is not None and line.row == 0 and line.col is not None:
+            kind = column_kind(clean_value(value).text)
+            if kind is not None:
+                headers.setdefault(line.table, {})[line.col] = kind
+    read: dict[int, dict[int, str]] = {}
+    for table, kinds in headers.items():
+        found = set(kinds.values())
+        if len(kinds) >= 2 and "name" in found:
+            read[table] = {col: kind for col, kind in kinds.items() if kind in ("name", "country")}
+        elif len(kinds) >= 2 and {"country", "region"} <= found:
+            read[table] = {col: "name" for col, kind in kinds.items() if kind == "country"}
+    if not read:
+        return list(values), list(lines)
+    kept: list[tuple[OffsetText, TextLine]] = []
+    for value, line in zip(values, lines, strict=False):
+        columns = read.get(line.table) if line.table is not None else None
+        if columns is None:
+            kept.append((value, line))
+            continue
+        kind = columns.get(line.col) if line.col is not None else None
+        if line.row == 0 or kind is None:
+            continue
+        if kind == "country" and country_code(clean_value(value).text) is None:
+            continue  # 'Latin America and the Caribbean', '–': no country to give the body
+        kept.append((value, line))
+    return [v for v, _ in kept], [line for _, line in kept]
 
 
 def split_items(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from extractors.normalize import country_code, country_of_place
+from extractors.rules import common_rules
 from extractors.text import (
     OffsetText,
     acronym_matches,
@@ -41,7 +42,12 @@ def split_and(part: OffsetText) -> list[OffsetText]:
     # "X and the Y" almost always joins two bodies; "Water and Sanitation" needs both halves to be names.
     if (
         match.group(1)
-        and (_names_body(left.text, strict=True) or is_org_like(left.text) or _short_name(left.text))
+        and (
+            _names_body(left.text, strict=True)
+            or is_org_like(left.text)
+            or _short_name(left.text)
+            or country_suffix(left.text) is not None  # 'SEA-21 of Ukraine and the ...'
+        )
         and (
             _names_body(right.text, strict=True)
             or is_org_like(right.text)
@@ -50,13 +56,45 @@ def split_and(part: OffsetText) -> list[OffsetText]:
         )
     ):
         return [left, *split_and(right)]
-    if _names_body(left.text, strict=True) and _names_body(right.text, strict=True):
+    if _names_body(left.text, strict=True) and (
+        _names_body(right.text, strict=True) or country_suffix(right.text) is not None
+    ):
+        # 'Intel Corporation and Development Alternatives of India': a body, then one with its country
         return [left, *split_and(right)]
     if _acronym_led(right.text) and _short_name(left.text):
         # 'GWP South Asia and GWP Nepal', 'Geneva Water Hub and UNESCO-IHE Institute for Water
         # Education': a name does not go on with 'and' then another body's acronym.
         return [left, *split_and(right)]
     return [part]
+
+
+# 'the Green Belt Movement of Kenya', 'MAMA-86 of Ukraine': a body, then its country. A name whose
+# head needs its 'of' ('Government of Kenya', 'University of Ghana') keeps it (common.json).
+_OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})$")
+
+
+def country_suffix(name: str) -> tuple[int, str] | None:
+    """'Green Belt Movement of Kenya' -> (where ' of Kenya' starts, 'KE'): a body named in running
+    text with its country after it. None for a name that needs its 'of' ('Government of Kenya')."""
+    tail = _OF_COUNTRY.search(name)
+    if tail is None or (country := country_code(tail.group("country"))) is None:
+        return None
+    body = name[: tail.start()].split()
+    # The body's head noun: its last word, or the word before its own 'of' ('Ministry of Energy').
+    head = name[: tail.start()].split(" of ")[0].split()
+    if (
+        not body
+        or not head
+        or head[-1].casefold() in common_rules().heads_keeping_of
+        or not (len(body) >= 2 or _code_like(body[0]))
+    ):
+        return None
+    return tail.start(), country
+
+
+def _code_like(word: str) -> bool:
+    """'SEA-21', 'MAMA-86', 'UNEP': a body's short name in capitals, digits allowed."""
+    return looks_like_acronym(word) or bool(re.fullmatch(r"[A-Z][A-Z&]+(?:-[A-Z0-9]+)+", word))
 
 
 def _acronym_led(text: str) -> bool:
@@ -91,4 +129,4 @@ def _names_body(text: str, *, strict: bool = False) -> bool:
     return not strict and len(words) >= 2 and words[-1][:1].isupper() and len(words) <= 8
 
 
-__all__ = ["split_and"]
+__all__ = ["country_suffix", "split_and"]

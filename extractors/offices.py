@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 
 from extractors import nlp
-from extractors.contact_zones import contact_kind
 from extractors.contacts import (
     WEB_LINE,
     ContactDraft,
+    address_glued_to_office,
     cut_inline_fields,
     is_address_part,
     is_org_unit,
@@ -25,6 +25,7 @@ from extractors.contacts import (
 )
 from extractors.labels import Segment
 from extractors.normalize import country_of_place, find_dates
+from extractors.roles import contact_kind
 from extractors.text import OffsetText, clean_value, is_org_like
 
 _GENERIC_SECRETARIAT = re.compile(
@@ -117,6 +118,11 @@ def _office(
     organisation = [heading_org] if heading_org is not None else []
     address: list[OffsetText] = []
     for rest in rests:
+        glued = address_glued_to_office(rest.text) if not address else None
+        if glued is not None:
+            # 'GKP Secretariat Level 23, ...': a layout ran the office's last line into its address.
+            organisation.append(clean_value(rest.slice(0, glued)))
+            rest = clean_value(rest.slice(glued))
         # On one line only the first part and its units ("..., Environment Section") name the body.
         starts_address = is_address_part(rest.text) or (
             one_line and organisation and not is_org_unit(rest.text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from extractors import nlp
 from extractors.common import Draft, ExtractionContext
 from extractors.contacts import (
     is_position,
@@ -43,7 +44,9 @@ _LEADING_PERSON = re.compile(r"^" + _NAME + r"(?:\s*,\s*(?P<detail>[^;]{2,200}?)
 _SPEAKER_VERBS = re.compile(
     r"\b(?:opened|spoke|speaking|said|presented|presenting|presentations?|addressed|welcomed|delivered|stressed|"
     r"noted|explained|introduced|highlighted|argued|underlined|remarks|keynote|speech(?:es)?|statements?|panel(?:list)?s?|"
-    r"reviewed|described|outlined|briefed|summari[sz]ed|emphasi[sz]ed)\b",
+    r"reviewed|described|outlined|briefed|summari[sz]ed|emphasi[sz]ed|"
+    # said of the person, not of their work: 'X reported', never 'the work of X was recalled'
+    r"(?<!was\s)(?<!were\s)(?<!been\s)(?:reported|recalled|urged|called\s+for|spoke\s+on|pointed\s+out|linked))\b",
     re.I,
 )
 # 'chaired', 'the chair': not a post someone holds elsewhere ('in her capacity as co-chair of the
@@ -119,8 +122,10 @@ def _table_people(ctx: ExtractionContext, role: str, piece: Piece) -> list[Conta
         labelled = section_role(label.group("label"))
         if labelled in ("speaker", "chair"):
             role, text = labelled, text.slice(label.end())
-    elif row_names_chair(other.text for other in piece.others):
-        role = "chair"
+    elif row_names_chair(
+        [other.text for other in piece.others] + ([piece.category.text] if piece.category else [])
+    ):
+        role = "chair"  # 'Chair, high-level plenary' in the row's own cell or its 'Role' column
     records = []
     for part in text.split_top_level(";"):
         part = clean_value(part)
@@ -212,7 +217,7 @@ def _titled_names(text: str) -> list[tuple[int, int, int]]:
         if any(a <= start < c for a, _, c in found):
             continue
         post = match.group("post")
-        if is_position(post) and _post_before_preposition(post) and looks_like_person(match.group("name")):
+        if _post_before_preposition(post) and looks_like_person(match.group("name")):
             found.append((start, start, end))
     return sorted(found)
 
@@ -222,6 +227,11 @@ _UNTITLED = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\band\s)|(?<=\bby\s)|(?<=,\s))"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}),\s+(?P<post>[^,;]{3,120})"
 )
+
+
+def _lower_case_post(part: str) -> bool:
+    """'former President of the United States': a post, though it opens in lower case like a clause."""
+    return not re.match(r"(?:and|who|which|whose)\b", part) and _post_before_preposition(part)
 
 
 def _post_before_preposition(post: str) -> bool:
@@ -253,8 +263,10 @@ def _appositive_people(
         if tail.text.lstrip().startswith(","):
             for part in tail.slice(tail.text.index(",") + 1).split_top_level(","):
                 bare = part.text.strip()
-                if not bare or _DETAIL_ENDS.match(bare):
+                if not bare or (_DETAIL_ENDS.match(bare) and not _lower_case_post(bare)):
                     break
+                if detail_parts and looks_like_person(bare):
+                    break  # 'A, Founder of X, Sylvia Earle, CEO of Y': the next person
                 detail_parts.append(clean_value(part))
         detail = OffsetText.join(detail_parts, ", ") if detail_parts else sentence.slice(end, end)
         after = detail.end - sentence.start if detail_parts else end
@@ -283,7 +295,9 @@ def _appositive_people(
 
 
 def _describes_person(cell: str) -> bool:
-    return bool(re.match(r"^[^\W\d_]", cell)) and (is_position(cell) or _is_body(cell) or "," in cell)
+    if not re.match(r"^[^\W\d_]", cell):
+        return False  # an order number, a time
+    return is_position(cell) or _is_body(cell) or "," in cell or nlp.is_organisation(cell)
 
 
 def _cells_rejoined(pieces: list[Piece]) -> list[Piece]:
@@ -310,6 +324,9 @@ def _titled_person(cell: str) -> bool:
 
 def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[ContactRecord]:
     records: list[ContactRecord] = []
+    # A speakers table's row gives the position and organisation in their own cells: where the
+    # prose names the same person, the table's reading comes first.
+    tabled: list[ContactRecord] = []
     for zone in zones:
         zone_role = zone.effective_role
         if zone_role == "contact":
@@ -319,12 +336,12 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
             text = piece.text
             in_table = zone.source == "column" or bool(piece.others)
             if piece.kind == "cell" and in_table and zone_role in ("speaker", "chair"):
-                records.extend(_table_people(ctx, zone_role, piece))
+                tabled.extend(_table_people(ctx, zone_role, piece))
                 continue
             if zone.source == "column" and piece.others and _titled_person(text.text):
                 # 'Dr. A B | Position | Organisation' under a heading naming the meeting's bodies:
                 # a titled person in a row of their details is one of its speakers.
-                records.extend(_table_people(ctx, "speaker", piece))
+                tabled.extend(_table_people(ctx, "speaker", piece))
                 continue
             running = piece.kind == "paragraph" or (piece.kind == "item" and is_prose(text.text))
             for start, end in sentence_spans(text.text) if running else [(0, len(text.text))]:
@@ -346,7 +363,7 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
                         r for r in _named_after_by(ctx, role, sentence) if fold(r.name or "") not in named
                     ]
                 records.extend(made)
-    return records
+    return tabled + records
 
 
 def add_speakers(ctx: ExtractionContext, zones: Iterable[Zone], draft: Draft) -> None:

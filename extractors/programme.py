@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from extractors.common import Draft, ExtractionContext, websites
 from extractors.labels import LabelMatcher, line_text, segment_lines
-from extractors.lists import split_items
+from extractors.lists import split_items, table_body_cells
 from extractors.normalize import DateMention, country_in_name, find_dates, parse_date
 from extractors.offices import office_blocks
 from extractors.prose import acronym_map, find_triggered_orgs, split_title_acronym, title_acronym
@@ -20,6 +20,7 @@ from extractors.text import (
     clean_value,
     collapse_ws,
     fold,
+    looks_like_acronym,
     sentence_spans,
 )
 from schemas.records import DateRecord, PartnerRecord
@@ -53,6 +54,8 @@ def extract_programme(ctx: ExtractionContext) -> Draft:
     _adoption_label(ctx, segments, draft)
     if title is not None and not any(d.role == "adoption" for d in draft.dates):
         _adoption(ctx, draft, title.text, draft.acronym)
+    if title is not None:
+        _cycle(ctx, draft, title.text, draft.acronym)
     _partners(ctx, draft)
     _participants(ctx, segments, draft)
     extract_targets(ctx, segments, draft, method="programme.targets")
@@ -68,7 +71,8 @@ def _participants(ctx: ExtractionContext, segments, draft: Draft) -> None:
         category = {"participants": "participant", "organizers": "organizer", "funders": "funder"}[
             segment.key
         ]
-        items = split_items(segment.values, segment.value_lines, group_patterns=[], noise=_NOISE)
+        values, lines = table_body_cells(list(segment.values), list(segment.value_lines))
+        items = split_items(values, lines, group_patterns=[], noise=_NOISE)
         for item in items:
             _add(
                 ctx,
@@ -367,15 +371,83 @@ def _short_names(title: str, acronym: str | None) -> list[str]:
     names = [_TITLE_LEAD.sub("", title)]
     head = re.split(r"\s+[—–:-]\s+|\s*\(", names[0], maxsplit=1)[0]
     names.append(head)
-    names.extend(re.findall(r"\(([A-Z][\w-]{1,15})\)", title))
     if acronym:
         names.append(acronym)
-    return [fold(n) for n in names if len(n) >= 4]
+    # 'Consolidated Plan of Action (CPA)': the title's bracketed acronym names the programme,
+    # short as it is, even where its letters skip words of the title.
+    bracketed = [a for a in re.findall(r"\(([A-Z][\w-]{1,15})\)", title) if looks_like_acronym(a)]
+    return [fold(n) for n in names if len(n) >= 4] + [fold(a) for a in bracketed]
 
 
 _NAMES_EVENT = re.compile(
     r"\s+(?:[A-Z][\w-]*\s+){0,4}(?:Summit|Conference|Congress|Meeting|Forum|Session|Assembly|Convention|Games)\b"
 )
+
+
+def _names_the_programme(
+    subject: str, before: str, title_words: str, names: list[str], acronym: str | None
+) -> bool:
+    """Whether a sentence's subject is the programme: its title, a short name or acronym of it,
+    'the programme', or a pronoun right after the programme was named (``before``)."""
+    folded = fold(subject)
+    names_it = (
+        fuzz.partial_ratio(title_words, folded) >= 90
+        or any(
+            name == folded or folded.endswith(" " + name) or folded.startswith(name + " ") for name in names
+        )
+        or (acronym is not None and acronym in subject)
+    )
+    if names_it or re.fullmatch(r"(?i)(?:the )?(programme|program|initiative|partnership)", subject):
+        return True
+    pronoun = re.fullmatch(
+        r"(?i)(it|this|the (network|forum)|its (establishment|creation|launch|founding|formation|adoption))",
+        subject,
+    )
+    return bool(pronoun) and any(name in fold(before) for name in [title_words, *names])
+
+
+# 'covers the cycle 2002-2006', 'is implemented over a five-year cycle, 2006–2010'
+_CYCLE = re.compile(
+    r"\b(?:covers|covered|spans|spanned|runs\s+over|ran\s+over|(?:is|are|was|were)\s+implemented\s+over)"
+    r"\s+(?:a|the|its)\s+(?:[\w-]+\s+){0,2}?(?:cycle|period)\b[\s,:]*(?:of\s+|from\s+)?",
+    re.I,
+)
+# The subject ends at its verb: 'The programme was launched in 2002 and covers the cycle ...'.
+_SUBJECT_ENDS = re.compile(r"\s(?:was|were|is|are|has|have|had|covers|covered|spans|spanned|runs|ran)\b")
+
+
+def _cycle(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None) -> None:
+    """The programme's own span written in a sentence: 'CD4CDM covers the cycle 2002-2006'. Only
+    a sentence whose subject is the programme: 'The strategy covered the period 2006-2010' is not."""
+    text = ctx.doc.text
+    acronym = acronym or split_title_acronym(title, None)[1]
+    title_words, names = fold(title), _short_names(title, acronym)
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        cycle = _CYCLE.search(sentence)
+        if cycle is None:
+            continue
+        opening = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", sentence[: cycle.start()])[-1]
+        subject = " ".join(_SUBJECT_ENDS.split(opening, maxsplit=1)[0].split())
+        if not _names_the_programme(subject, text[max(0, start - 600) : start], title_words, names, acronym):
+            continue
+        span = parse_date(sentence[cycle.end() :])
+        if span is None or span.end is None or span.offset > 0:
+            continue
+        evidence = (start + cycle.start(), start + cycle.end() + span.end_offset)
+        record = ctx.facts.make(
+            DateRecord,
+            evidence,
+            method="programme.cycle",
+            confidence=0.75,
+            role="phase",
+            start=span.start,
+            end=span.end,
+            text=text[evidence[0] : evidence[1]],
+        )
+        if record:
+            draft.dates.append(record)
+            return
 
 
 def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None) -> None:
@@ -401,27 +473,7 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         )
         # 'Launch. The BDP Programme was launched ...': a run-in heading is no part of the subject.
         subject = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", subject)[-1]
-        folded = fold(subject)
-        names_it = (
-            fuzz.partial_ratio(title_words, folded) >= 90
-            or any(
-                name == folded or folded.endswith(" " + name) or folded.startswith(name + " ")
-                for name in names
-            )
-            or (acronym is not None and acronym in subject)
-        )
-        # "It was established in 2005": a pronoun right after the programme was named.
-        # 'The programme was launched ...' in a programme's description is the programme itself;
-        # 'It was established ...' only right after the programme was named.
-        the_programme = re.fullmatch(r"(?i)(?:the )?(programme|program|initiative|partnership)", subject)
-        refers_to_it = the_programme or (
-            re.fullmatch(
-                r"(?i)(it|this|the (network|forum)|its (establishment|creation|launch|founding|formation|adoption))",
-                subject,
-            )
-            and any(name in fold(text[max(0, start - 600) : start]) for name in [title_words, *names])
-        )
-        if not (names_it or refers_to_it):
+        if not _names_the_programme(subject, text[max(0, start - 600) : start], title_words, names, acronym):
             continue
         # 'at the 2002 World Summit': a year naming an event is the event's, not the programme's.
         dates = [
@@ -463,7 +515,7 @@ def _partners(ctx: ExtractionContext, draft: Draft) -> None:
             name=name,
             acronym=acronym,
             category=mention.category,
-            country=country_in_name(name),
+            country=mention.country or country_in_name(name),
             lead=False,
         )
         if record:

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extractors import nlp
-from extractors.name_and import split_and
+from extractors.name_and import country_suffix, split_and
+from extractors.name_commas import merge_commas_in_names
 from extractors.normalize import country_code, country_in_name
 from extractors.rules import TriggerRule
 from extractors.text import (
@@ -65,9 +66,30 @@ class OrgMention:
     category: str
     confidence: float
     acronym: str | None = None
+    country: str | None = None  # 'the Green Belt Movement of Kenya': where the body is
 
 
-_ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9/&.\-]{1,15})\)")
+def _mention(name: str, start: int, end: int, trigger: TriggerRule, acronym: str | None = None) -> OrgMention:
+    """A mention as written, on one line ('World\nMeteorological Organization' wraps in a PDF),
+    its country cut off the end where the body is named without it."""
+    name = name[0].upper() + name[1:]
+    suffix = country_suffix(name)
+    if suffix is not None:
+        cut, country = suffix
+        return OrgMention(
+            " ".join(name[:cut].split()),
+            start,
+            start + cut,
+            trigger.category,
+            trigger.confidence,
+            acronym,
+            country,
+        )
+    return OrgMention(" ".join(name.split()), start, end, trigger.category, trigger.confidence, acronym)
+
+
+# '(UNEP)', '(UN-HABITAT)', '(UN DESA)': one or two capitalised words in brackets.
+_ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9/&.\-]{1,15}(?: [A-Z][A-Za-z0-9/&.\-]{1,10})?)\)")
 _NEXT_IN_LIST = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?(?=[A-Z])")
 
 
@@ -79,6 +101,10 @@ def find_triggered_orgs(text: str, triggers: Sequence[TriggerRule]) -> list[OrgM
             if trigger.direction == "after":
                 mentions.extend(_names_after(text, match.end(), trigger))
                 continue
+            listed = _names_listed_before(text, sentences, match.start(), trigger)
+            if listed:
+                mentions.extend(listed)
+                continue
             span = _name_before(text, sentences, match.start())
             if span is None:
                 continue
@@ -88,10 +114,27 @@ def find_triggered_orgs(text: str, triggers: Sequence[TriggerRule]) -> list[OrgM
             if pair:
                 mentions.extend(pair)
             elif _names_a_body(name):
-                mentions.append(
-                    OrgMention(name[0].upper() + name[1:], start, end, trigger.category, trigger.confidence)
-                )
+                mentions.append(_mention(name, start, end, trigger))
     return mentions
+
+
+def _through_inner_commas(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """'the United Nations Educational, Scientific and Cultural Organization (UNESCO)': a name
+    phrase goes on past a comma when the acronym after the next phrase abbreviates both."""
+    start, end = span
+    while not _ACRONYM_AFTER.match(text, end) and (comma := re.match(r",\s+", text[end:])):
+        following = capture_name_phrase(text, end + comma.end(), allow_lower_first=False)
+        acronym = _ACRONYM_AFTER.match(text, following[1]) if following is not None else None
+        if following is None or acronym is None:
+            break
+        parts = [
+            OffsetText.at(text[start:end], start),
+            OffsetText.at(text[following[0] : acronym.end()], following[0]),
+        ]
+        if len(merge_commas_in_names(parts)) != 1:
+            break
+        end = following[1]
+    return start, end
 
 
 def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMention]:
@@ -101,23 +144,14 @@ def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMent
         span = capture_name_phrase(text, position)
         if span is None:
             break
-        start, end = span
+        start, end = _through_inner_commas(text, span)
         name = text[start:end].strip()
         pair = _pair(text, start, name, trigger)
         if pair:
             found.extend(pair)
         elif _names_a_body(name):
             acronym = _ACRONYM_AFTER.match(text, end)
-            found.append(
-                OrgMention(
-                    name[0].upper() + name[1:],
-                    start,
-                    end,
-                    trigger.category,
-                    trigger.confidence,
-                    acronym.group("acr") if acronym else None,
-                )
-            )
+            found.append(_mention(name, start, end, trigger, acronym.group("acr") if acronym else None))
         else:
             break
         position = end
@@ -141,15 +175,7 @@ def _pair(text: str, start: int, name: str, trigger: TriggerRule) -> list[OrgMen
     found = []
     for part in parts:
         bare = part.slice(len(part.text) - len(_ARTICLE.sub("", part.text)))
-        found.append(
-            OrgMention(
-                bare.text[0].upper() + bare.text[1:],
-                bare.start,
-                bare.end,
-                trigger.category,
-                trigger.confidence,
-            )
-        )
+        found.append(_mention(bare.text, bare.start, bare.end, trigger))
     return found
 
 
@@ -159,6 +185,38 @@ _ARTICLE = re.compile(r"^(?:the|its|their)\s+", re.I)
 def _pair_part(text: str) -> bool:
     """A half of 'X and Y' that names a body: by its words, or led by a body's acronym ('GWP Nepal')."""
     return _names_a_body(text) or (bool(text.split()) and looks_like_acronym(text.split()[0]))
+
+
+# A short line (a wrapped sentence fills its line) without a full stop, then a capital: a heading.
+_HEADING_LINE = re.compile(r"[^\n.;:,]{1,40}?(?<![,\s])\n+(?=[A-Z])")
+# Where a clause naming its subjects may open inside a sentence: '..., and the X and the Y co-organised'.
+_CLAUSE_OPENS = re.compile(r",\s+(?:and|while|whereas)\s+|;\s+")
+
+
+def _names_listed_before(
+    text: str, sentences: Sequence[tuple[int, int]], position: int, trigger: TriggerRule
+) -> list[OrgMention]:
+    """'The A (AA), the B (BB) and the C (CC) were partners in organising ...': the list of bodies
+    that is the clause's subject, read forward from where the clause opens; only a list that runs
+    right up to the trigger is its subject."""
+    sentence_start = next((s for s, e in sentences if s <= position <= e), 0)
+    at_line_start = sentence_start == 0 or text[sentence_start - 1] == "\n"
+    heading = _HEADING_LINE.match(text, sentence_start) if at_line_start else None
+    while heading is not None and heading.end() < position:
+        sentence_start = heading.end()  # 'Proceedings' over the paragraph: a heading, not a name
+        heading = _HEADING_LINE.match(text, sentence_start)
+    opens = [sentence_start] + [
+        sentence_start + m.end() for m in _CLAUSE_OPENS.finditer(text[sentence_start:position])
+    ]
+    for start in opens:
+        found = _names_after(text, start, trigger)
+        if len(found) < 2:
+            continue
+        rest = text[found[-1].end : position]
+        rest = _ACRONYM_AFTER.sub("", rest, count=1) if _ACRONYM_AFTER.match(rest) else rest
+        if not rest.strip():
+            return found
+    return []
 
 
 def _name_before(text: str, sentences: Sequence[tuple[int, int]], position: int) -> tuple[int, int] | None:

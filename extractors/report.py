@@ -305,13 +305,13 @@ def _organisers(ctx: ExtractionContext, draft: Draft) -> None:
     mentions: list[OrgMention] = find_triggered_orgs(ctx.doc.text, report_rules().partner_triggers)
     for mention in mentions:
         name = OffsetText.at(mention.name, mention.start)
-        country = country_in_name(mention.name) or country_of_place(mention.name)
+        country = mention.country or country_in_name(mention.name) or country_of_place(mention.name)
         _add_partner(
             ctx,
             draft,
             name,
             mention.category,
-            None,
+            mention.acronym,
             country,
             f"report.prose.{mention.category}",
             mention.confidence,

@@ -123,6 +123,30 @@ def section_role(label: str, *, max_words: int | None = None) -> str | None:
     return found.role if found else None
 
 
+@lru_cache(maxsize=1)
+def _contact_kinds() -> _Vocabulary:
+    return _Vocabulary(dict(role_rules().contact_kinds))
+
+
+@lru_cache(maxsize=1)
+def _contact_fields() -> _Vocabulary:
+    return _Vocabulary(dict(role_rules().contact_fields))
+
+
+def contact_kind(label: str) -> str | None:
+    """'focal_point', 'form_filler' or 'secretariat' for a contact section's heading."""
+    words = normal_words(label)
+    found = _contact_kinds().find(words) if 0 < len(words) <= 10 else None
+    return found.role if found else None
+
+
+def field_kind(label: str) -> str | None:
+    """The contact field a form label names ('Title / position' -> 'position'); the label is no more."""
+    words = normal_words(label)
+    found = _contact_fields().find(words) if 0 < len(words) <= 4 else None
+    return found.role if found is not None and found.words * 2 >= len(words) else None
+
+
 def is_role_label(text: str) -> bool:
     """The text is nothing but a role phrase ('Participants', 'SPEAKERS', 'Background')."""
     words = normal_words(text)
@@ -174,6 +198,8 @@ __all__ = [
     "RoleMatch",
     "category_of_label",
     "column_kind",
+    "contact_kind",
+    "field_kind",
     "is_role_label",
     "normal_words",
     "section_role",

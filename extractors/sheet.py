@@ -17,7 +17,7 @@ from extractors.contacts import (
     strip_honorific,
 )
 from extractors.labels import LabelMatcher, Segment, segment_lines
-from extractors.lists import logical_lines, split_items
+from extractors.lists import logical_lines, split_items, table_body_cells
 from extractors.normalize import country_in_name, parse_date
 from extractors.rules import SheetRules, sheet_rules
 from extractors.targets import extract_targets
@@ -211,6 +211,7 @@ def _partners(ctx: ExtractionContext, segments: Sequence[Segment], draft: Draft,
                     break
             else:
                 category, values[0] = _leading_section(values[0], rules)
+        values, lines = table_body_cells(values, lines)
         items = split_items(values, lines, group_patterns=group_patterns, noise=noise)
         for item in items:
             confidence = 0.9 if category else 0.6

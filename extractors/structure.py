@@ -28,7 +28,7 @@ import re
 from functools import lru_cache
 
 from extractors.lists import inline_bullets, logical_lines
-from extractors.roles import STOP, is_role_label, section_role, sentence_role
+from extractors.roles import STOP, contact_kind, is_role_label, section_role, sentence_role
 from extractors.rules import common_rules
 from extractors.section_model import SectionRoleModel
 from extractors.table_zones import table_zones
@@ -269,7 +269,8 @@ def _role_reader(learned: SectionRoleModel | None) -> RoleOf:
         return section_role
 
     def role_of(label: str) -> str | None:
-        return section_role(label) or learned.role(label)
+        # 'Form completed by', 'Prepared by': a contact's heading, which no model need guess.
+        return section_role(label) or ("contact" if contact_kind(label) else None) or learned.role(label)
 
     return role_of
 

@@ -180,13 +180,22 @@ def _columns_zones(
             continue
         country = row.get(header["country"]) if "country" in header else None
         category = row.get(header["category"]) if "category" in header else None
+        acronym = row.get(header["acronym"]) if "acronym" in header else None
         text = name.text.sub(NEWLINE, " ") if ";" in name.text.text else None
         others = _other_cells(
-            row, {name_col, header.get("country"), header.get("category"), header.get("region")}
+            row,
+            {
+                name_col,
+                header.get("country"),
+                header.get("category"),
+                header.get("region"),
+                header.get("acronym"),
+            },
         )
         for piece in [Piece(text, "cell")] if text is not None else _cell_pieces(name):
             piece.country = clean_value(country.text) if country is not None else None
             piece.category = clean_value(category.text) if category is not None else None
+            piece.acronym = clean_value(acronym.text) if acronym is not None else None
             piece.others = others
             piece.role = group_role
             zone.pieces.append(piece)

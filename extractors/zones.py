@@ -27,6 +27,7 @@ class Piece:
     kind: str  # 'item' (list item or short line), 'cell', 'paragraph'
     country: OffsetText | None = None  # the row's country cell
     category: OffsetText | None = None  # the row's type/sector cell
+    acronym: OffsetText | None = None  # the row's acronym cell: the name cell is one body
     role: str | None = None  # a sub-label's role inside the zone ("Private companies: X")
     others: list[OffsetText] = field(default_factory=list)  # the row's other cells (a person's position)
 

@@ -147,3 +147,43 @@ def test_a_speaker_who_is_also_the_secretariats_contact_is_a_contact_in_both_rol
     roles = {c.role: c for c in extraction.contacts if c.name == "Omar Said"}
     assert set(roles) == {"speaker", "secretariat"}
     assert roles["secretariat"].address == "United Nations Avenue, Gigiri, Nairobi, Kenya"
+
+
+def test_an_office_run_into_its_address_by_the_layout_is_cut_where_the_address_starts() -> None:
+    from extractors.contacts import address_glued_to_office, split_leading_organization
+    from extractors.text import OffsetText
+
+    assert address_glued_to_office("Forum Secretariat Level 23") == len("Forum Secretariat ")
+    assert address_glued_to_office("Data Mechanisms programme Kaiser-Wilhelm-Strasse 8") == len(
+        "Data Mechanisms programme "
+    )
+    assert address_glued_to_office("Level 23") is None  # an address alone names no office
+    body, rest = split_leading_organization(
+        OffsetText.at(
+            "Climate secretariat, Data Mechanisms programme Kaiser-Wilhelm-Strasse 8, 53175 Bonn", 0
+        )
+    )
+    assert body is not None and body.text == "Climate secretariat, Data Mechanisms programme"
+    assert rest.text == "Kaiser-Wilhelm-Strasse 8, 53175 Bonn"
+
+
+def test_a_link_line_over_an_office_is_no_part_of_its_name() -> None:
+    offices = _offices(
+        _extract(
+            _REPORT.format(
+                contacts=_contact_section(
+                    [
+                        "Forum documents and presentations: http://www.example.org/forum",
+                        "Forum Secretariat Level 23, Menara Tower, 27 Jalan Raja, 50250 Kuala Lumpur, Malaysia",
+                        "Tel: +60 3 2022 4000 · E-mail: secretariat@example.org",
+                    ]
+                )
+            )
+        )
+    )
+    assert offices == {
+        "Forum Secretariat": (
+            "Level 23, Menara Tower, 27 Jalan Raja, 50250 Kuala Lumpur, Malaysia",
+            "secretariat@example.org",
+        )
+    }

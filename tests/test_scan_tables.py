@@ -112,3 +112,37 @@ def test_a_scanned_table_ruled_only_across_is_read_by_its_gutters() -> None:
     cells = {(line.row, line.col): line.text for line in doc.lines if line.table is not None}
     assert cells[(0, 0)] == "Phase" and cells[(0, 2)] == "Lead"
     assert cells[(1, 1)] == "2009-2013" and cells[(2, 2)] == "ICRAF"
+
+
+def _shade_header(page: Image.Image, columns: int) -> Image.Image:
+    """The header row filled grey, as a browser prints a shaded <th> row and a scanner darkens it."""
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([(COLUMNS[0], 600), (COLUMNS[columns], 600 + ROW_HEIGHT)], fill=200)
+    for c in range(columns):
+        draw.text((COLUMNS[c] + 16, 620), CELLS[0][c], fill=0, font=ImageFont.load_default(size=44))
+    return page
+
+
+def test_a_shaded_header_row_is_a_row_of_its_own_grid() -> None:
+    page = _shade_header(ruled_page(CELLS), 3)
+    grids = find_grids(*find_rules(page))
+    assert len(grids) == 1
+    grid = grids[0]
+    assert grid.cell_of(1100, 600 + 0.5 * ROW_HEIGHT) == (0, 1)  # the header
+    assert grid.cell_of(1100, 600 + 1.5 * ROW_HEIGHT) == (1, 1)  # the first row under it
+
+
+def _box(dividers: list[int]) -> Image.Image:
+    """One box 300 pixels high (a table's last row overleaf, or a boxed paragraph), cut by dividers."""
+    page = Image.new("L", (2550, 3300), 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([(300, 600), (2200, 900)], outline=60, width=3)
+    for x in dividers:
+        draw.line([(x, 600), (x, 900)], fill=60, width=3)
+    return page
+
+
+def test_one_row_divided_into_columns_is_a_table_and_a_boxed_paragraph_is_none() -> None:
+    row = find_grids(*find_rules(_box([800, 1400])))
+    assert len(row) == 1 and row[0].cell_of(1100, 750) == (0, 1)
+    assert find_grids(*find_rules(_box([]))) == []

@@ -23,6 +23,7 @@ _DARK = 235
 # so underlined words and letters' strokes are not rules.
 _MIN_RULE = 150
 _MAX_THICKNESS = 12
+_MAX_BAND = 160  # a shaded row's band, at most ~1.35 cm high: thicker ink is a picture or a banner
 _MERGE = 6  # pixel rows (or columns) closer than this belong to one rule
 _GAP = 12  # along a rule, segments this close are one rule (cells drawn one by one)
 _ERASE_MARGIN = 2
@@ -103,11 +104,18 @@ def _rules(mask: np.ndarray, min_length: int) -> list[Rule]:
                     break
             if merged:
                 break
-    return [
+    rules = [
         Rule(at=(low + high) / 2, start=start, end=end, low=low, high=high)
         for low, high, start, end in groups
         if high - low <= _MAX_THICKNESS
     ]
+    # A shaded header row is one band of ink with its rules inside it: its edges are the rules
+    # above and below the row.
+    for low, high, start, end in groups:
+        if _MAX_THICKNESS < high - low <= _MAX_BAND:
+            rules.append(Rule(at=float(low), start=start, end=end, low=low, high=low))
+            rules.append(Rule(at=float(high), start=start, end=end, low=high, high=high))
+    return sorted(rules, key=lambda rule: (rule.at, rule.start))
 
 
 def find_rules(image: Any) -> tuple[list[Rule], list[Rule]]:
@@ -122,7 +130,8 @@ def _crosses(h: Rule, v: Rule, slack: float = 8) -> bool:
 
 def find_grids(horizontal: list[Rule], vertical: list[Rule]) -> list[Grid]:
     """Tables: at least three horizontal rules (two rows) joined by at least two vertical rules
-    that cross them. A lone rule (a heading's underline, a box around a paragraph) is no table."""
+    that cross them, or one row divided into columns (a table's last row overleaf). A lone rule
+    (a heading's underline, a box around a paragraph) is no table."""
     grids: list[Grid] = []
     used: set[int] = set()
     ordered = sorted(range(len(horizontal)), key=lambda i: horizontal[i].at)
@@ -135,8 +144,8 @@ def find_grids(horizontal: list[Rule], vertical: list[Rule]) -> list[Grid]:
         members = [
             i for i in ordered if i not in used and sum(_crosses(horizontal[i], v) for v in sides) >= 2
         ]
-        if len(members) < 3:
-            continue
+        if len(members) < 3 and not (len(members) == 2 and len(sides) >= 3):
+            continue  # two rules and two sides box a paragraph; with a divider they are a table's row
         used.update(members)
         rows = _distinct(sorted({round(horizontal[i].at) for i in members}))
         cols = _distinct(sorted({round(v.at) for v in sides}))
@@ -147,7 +156,9 @@ def find_grids(horizontal: list[Rule], vertical: list[Rule]) -> list[Grid]:
         if bottom - rows[-1] > _OPEN_EDGE:
             rows.append(float(bottom))
         grids.append(Grid(rows=rows, cols=cols))
-    return [g for g in grids if len(g.rows) >= 3 and len(g.cols) >= 2]
+    return [
+        g for g in grids if len(g.cols) >= 2 and (len(g.rows) >= 3 or len(g.rows) == 2 and len(g.cols) >= 3)
+    ]
 
 
 _STACK_SAME_EXTENT = 20  # pixels: rules of one rules-only table start and end together

@@ -147,6 +147,10 @@ class CommonRules(_Rules):
     # Words that never stand in a personal name, though capitalised beside one: 'Symposium III',
     # 'The Bariloche Declaration', 'Opening Session'.
     not_name_words: frozenset[str]
+    # Heads of names that need their 'of <country>', a state's bodies ('Government of Kenya',
+    # 'National Parks Board of Singapore'): elsewhere in a sentence 'the Green Belt Movement of
+    # Kenya' is the body, then its country.
+    heads_keeping_of: frozenset[str]
 
 
 class ProseTrigger(_Rules):
