@@ -281,11 +281,11 @@ def _items(piece: Piece, role: str) -> list[ListItem]:
     if acronym and len(items) > 1 and ";" not in piece.text.text:
         # 'Byrd Polar Research Center, The Ohio State University | BPRC': one acronym for the
         # cell, so its commas join a unit to its parent body rather than list two bodies.
-        whole = clean_value(piece.text)
+        whole, lead = clean_value(piece.text), any(item.lead for item in items)
         head, note = trailing_parenthetical(whole)
-        if note is not None and any(item.lead for item in items):
+        if note is not None and lead:
             whole = clean_value(head)  # '... (lead)': the lead marker is no part of the name
-        items = [ListItem(whole, None, None, None, piece.text, lead=any(item.lead for item in items))]
+        items = [ListItem(whole, None, None, None, piece.text, lead=lead)]
     if acronym and len(items) == 1 and items[0].acronym is None:
         items = [replace(items[0], acronym=acronym)]
     country = country_code(piece.country.text) if piece.country is not None else None

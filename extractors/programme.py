@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -52,10 +53,11 @@ def extract_programme(ctx: ExtractionContext) -> Draft:
     _phases(ctx, draft)
     _phase_rows(ctx, draft)
     _adoption_label(ctx, segments, draft)
-    if title is not None and not any(d.role == "adoption" for d in draft.dates):
-        _adoption(ctx, draft, title.text, draft.acronym)
     if title is not None:
-        _cycle(ctx, draft, title.text, draft.acronym)
+        programme = _ProgrammeNames.of(title.text, draft.acronym)
+        if not any(d.role == "adoption" for d in draft.dates):
+            _adoption(ctx, draft, programme)
+        _cycle(ctx, draft, programme)
     _partners(ctx, draft)
     _participants(ctx, segments, draft)
     extract_targets(ctx, segments, draft, method="programme.targets")
@@ -384,26 +386,43 @@ _NAMES_EVENT = re.compile(
 )
 
 
-def _names_the_programme(
-    subject: str, before: str, title_words: str, names: list[str], acronym: str | None
-) -> bool:
-    """Whether a sentence's subject is the programme: its title, a short name or acronym of it,
-    'the programme', or a pronoun right after the programme was named (``before``)."""
-    folded = fold(subject)
-    names_it = (
-        fuzz.partial_ratio(title_words, folded) >= 90
-        or any(
-            name == folded or folded.endswith(" " + name) or folded.startswith(name + " ") for name in names
+# 'Launch. The BDP Programme was launched ...': a run-in heading ends where its sentence begins.
+_RUN_IN_HEADING = re.compile(r"(?<=[a-z])\.\s+(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class _ProgrammeNames:
+    """The names a programme goes by in its own sentences: its title, the title's head and
+    bracketed acronyms, and its acronym ('Basin Development Plan Programme (BDP)')."""
+
+    title_words: str
+    names: tuple[str, ...]
+    acronym: str | None
+
+    @classmethod
+    def of(cls, title: str, acronym: str | None) -> _ProgrammeNames:
+        acronym = acronym or split_title_acronym(title, None)[1]
+        return cls(fold(title), tuple(_short_names(title, acronym)), acronym)
+
+    def is_subject(self, subject: str, before: str) -> bool:
+        """Whether a sentence's subject is the programme: one of its names, 'the programme', or a
+        pronoun right after the programme was named (``before``, the text preceding the sentence)."""
+        folded = fold(subject)
+        names_it = (
+            fuzz.partial_ratio(self.title_words, folded) >= 90
+            or any(
+                name == folded or folded.endswith(" " + name) or folded.startswith(name + " ")
+                for name in self.names
+            )
+            or (self.acronym is not None and self.acronym in subject)
         )
-        or (acronym is not None and acronym in subject)
-    )
-    if names_it or re.fullmatch(r"(?i)(?:the )?(programme|program|initiative|partnership)", subject):
-        return True
-    pronoun = re.fullmatch(
-        r"(?i)(it|this|the (network|forum)|its (establishment|creation|launch|founding|formation|adoption))",
-        subject,
-    )
-    return bool(pronoun) and any(name in fold(before) for name in [title_words, *names])
+        if names_it or re.fullmatch(r"(?i)(?:the )?(programme|program|initiative|partnership)", subject):
+            return True
+        pronoun = re.fullmatch(
+            r"(?i)(it|this|the (network|forum)|its (establishment|creation|launch|founding|formation|adoption))",
+            subject,
+        )
+        return bool(pronoun) and any(name in fold(before) for name in [self.title_words, *self.names])
 
 
 # 'covers the cycle 2002-2006', 'is implemented over a five-year cycle, 2006–2010'
@@ -416,20 +435,18 @@ _CYCLE = re.compile(
 _SUBJECT_ENDS = re.compile(r"\s(?:was|were|is|are|has|have|had|covers|covered|spans|spanned|runs|ran)\b")
 
 
-def _cycle(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None) -> None:
+def _cycle(ctx: ExtractionContext, draft: Draft, programme: _ProgrammeNames) -> None:
     """The programme's own span written in a sentence: 'CD4CDM covers the cycle 2002-2006'. Only
     a sentence whose subject is the programme: 'The strategy covered the period 2006-2010' is not."""
     text = ctx.doc.text
-    acronym = acronym or split_title_acronym(title, None)[1]
-    title_words, names = fold(title), _short_names(title, acronym)
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         cycle = _CYCLE.search(sentence)
         if cycle is None:
             continue
-        opening = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", sentence[: cycle.start()])[-1]
+        opening = _RUN_IN_HEADING.split(sentence[: cycle.start()])[-1]
         subject = " ".join(_SUBJECT_ENDS.split(opening, maxsplit=1)[0].split())
-        if not _names_the_programme(subject, text[max(0, start - 600) : start], title_words, names, acronym):
+        if not programme.is_subject(subject, text[max(0, start - 600) : start]):
             continue
         span = parse_date(sentence[cycle.end() :])
         if span is None or span.end is None or span.offset > 0:
@@ -450,7 +467,7 @@ def _cycle(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None
             return
 
 
-def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | None) -> None:
+def _adoption(ctx: ExtractionContext, draft: Draft, programme: _ProgrammeNames) -> None:
     text = ctx.doc.text
     verbs = "|".join(re.escape(v) for v in programme_rules().adoption_verbs)
     verb_pattern = re.compile(
@@ -458,10 +475,6 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         r"|\b(began|started|commenced)\s+(?:its\s+)?(?:operations|work|activities|operating)\b",
         re.I,
     )
-    # 'Basin Development Plan Programme (BDP)': the title's acronym names the programme too.
-    acronym = acronym or split_title_acronym(title, None)[1]
-    title_words = fold(title)
-    names = _short_names(title, acronym)
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         verb = verb_pattern.search(sentence)
@@ -471,9 +484,8 @@ def _adoption(ctx: ExtractionContext, draft: Draft, title: str, acronym: str | N
         subject = " ".join(sentence[: verb.start()].split("\n")[-1].split()) or " ".join(
             sentence[: verb.start()].split()
         )
-        # 'Launch. The BDP Programme was launched ...': a run-in heading is no part of the subject.
-        subject = re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", subject)[-1]
-        if not _names_the_programme(subject, text[max(0, start - 600) : start], title_words, names, acronym):
+        subject = _RUN_IN_HEADING.split(subject)[-1]  # 'Launch. The BDP Programme was launched ...'
+        if not programme.is_subject(subject, text[max(0, start - 600) : start]):
             continue
         # 'at the 2002 World Summit': a year naming an event is the event's, not the programme's.
         dates = [

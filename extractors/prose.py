@@ -72,20 +72,14 @@ class OrgMention:
 def _mention(name: str, start: int, end: int, trigger: TriggerRule, acronym: str | None = None) -> OrgMention:
     """A mention as written, on one line ('World\nMeteorological Organization' wraps in a PDF),
     its country cut off the end where the body is named without it."""
-    name = name[0].upper() + name[1:]
+    name, country = name[0].upper() + name[1:], None
     suffix = country_suffix(name)
     if suffix is not None:
         cut, country = suffix
-        return OrgMention(
-            " ".join(name[:cut].split()),
-            start,
-            start + cut,
-            trigger.category,
-            trigger.confidence,
-            acronym,
-            country,
-        )
-    return OrgMention(" ".join(name.split()), start, end, trigger.category, trigger.confidence, acronym)
+        name, end = name[:cut], start + cut
+    return OrgMention(
+        " ".join(name.split()), start, end, trigger.category, trigger.confidence, acronym, country
+    )
 
 
 # '(UNEP)', '(UN-HABITAT)', '(UN DESA)': one or two capitalised words in brackets.
@@ -213,8 +207,8 @@ def _names_listed_before(
         if len(found) < 2:
             continue
         rest = text[found[-1].end : position]
-        rest = _ACRONYM_AFTER.sub("", rest, count=1) if _ACRONYM_AFTER.match(rest) else rest
-        if not rest.strip():
+        acronym = _ACRONYM_AFTER.match(rest)
+        if not rest[acronym.end() if acronym else 0 :].strip():
             return found
     return []
 
