@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from extractors import nlp
 from extractors.common import Draft, ExtractionContext
-from extractors.contacts import is_position
+from extractors.contacts import is_position, is_postal_line
 from extractors.lists import ListItem, body_items, country_runs
 from extractors.normalize import country_code, country_in_name, country_of_place
 from extractors.prose import acronym_map, country_suffix
@@ -306,6 +306,8 @@ def zone_candidates(zones: Iterable[Zone]) -> list[Candidate]:
         how = zone.source if zone.source in CONFIDENCE else "heading"
         for piece in zone.pieces:
             piece = _without_description(piece)
+            if is_postal_line(piece.text.text):
+                continue  # a host's address under its heading ('Local host'): the office, not more bodies
             if (piece.kind == "paragraph" or is_prose(piece.text.text)) and not _dotted_list(piece.text.text):
                 if zone.source in ("label", "intro") and zone.role in PARTNER_ROLES:
                     # "Hosted by: the A, the B and the C, joined by ...": the names up to the prose.

@@ -41,6 +41,9 @@ class ConfidenceModel(BaseModel):
     caution_sd: float = Field(default=0.0, ge=0)
     trained_on: dict[str, int] = Field(description="corpus name -> documents")
     corpus_weights: dict[str, float] = Field(default_factory=dict, description="corpus name -> row weight")
+    first_reads: dict[str, int] = Field(
+        default_factory=dict, description="new authors scored before rules were fitted to them -> documents"
+    )
     methods: dict[str, MethodCounts]
 
     def calibrated(self, method: str, rule_confidence: float) -> float:

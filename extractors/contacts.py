@@ -169,10 +169,15 @@ def split_position_organization(value: OffsetText) -> tuple[OffsetText | None, O
 def _post_at_body(value: OffsetText) -> tuple[OffsetText, OffsetText] | None:
     """'Senior Policy Advisor with the UN-REDD Programme', 'Fellow at UNU-IAS', 'Coordinator of
     UNEP/MAP': a post at a body, split at its preposition."""
-    at = _POST_AT.search(value.text)
-    if at and is_position(value.text[: at.start()]):
+    for at in _POST_AT.finditer(value.text):
+        if not is_position(value.text[: at.start()]):
+            continue
         body = clean_value(value.slice(at.end()))
-        if looks_like_acronym(body.text.split()[0]) or _names_organisation(body.text):
+        if (
+            looks_like_acronym(body.text.split()[0])
+            or _names_organisation(body.text)
+            or _works_at(at, body.text)
+        ):
             return clean_value(value.slice(0, at.start())), body
     of = _POST_OF.search(value.text)
     if of and is_position(value.text[: of.start()]):
@@ -183,6 +188,20 @@ def _post_at_body(value: OffsetText) -> tuple[OffsetText, OffsetText] | None:
 
 
 _POST_OF = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
+_PROPER_NAME = re.compile(r"[A-Z][\w'’&.-]*(?:\s+(?:(?:of|for|and|de|la|du)\s+)?[A-Z][\w'’&.-]*)*")
+
+
+def _works_at(at: re.Match[str], body: str) -> bool:
+    """'Researcher at SwedBio', 'Coordinator ... at the Geneva Water Hub': after 'at' a proper
+    name that is no place is where the person works, whatever its head noun."""
+    return (
+        at.group().strip().startswith("at")
+        and _PROPER_NAME.fullmatch(body) is not None
+        and not country_code(body)
+        and not country_of_place(body)
+    )
+
+
 _BODY_TAIL = re.compile(r"\s*(?:\([^()]*\)|\s[–—-]\s.*)$")
 
 
@@ -303,6 +322,15 @@ def is_address_part(text: str) -> bool:
         return not (is_org_like(text) and not re.search(r"\d{3,}|\d-\d", text))
     # 'Republic of Korea' alone is the end of an address; 'Korea Environment Institute' is a body.
     return bool(find_countries(text) and len(text.split()) <= 4 and not is_org_like(text))
+
+
+def is_postal_line(text: str) -> bool:
+    """'Apartado 0816-03240, Panama City, Panama', 'Kräftriket 2B, SE-106 91 Stockholm': a line of
+    an address block (its first part a street, a box or a postcode), never a body's name."""
+    head = text.split(",")[0].strip()
+    return bool(head) and (
+        _names_street(head) or (is_address_part(head) and re.search(r"\d{3,}|\d-\d", head) is not None)
+    )
 
 
 def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, OffsetText]:

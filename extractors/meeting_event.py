@@ -49,7 +49,7 @@ def meeting_event(
                 if not where.text and len(date_seg.values) > 1:
                     where = clean_value(date_seg.values[1])
     if when is None and venue_seg is None:
-        when, when_evidence, where = _held_on(ctx) or _dateline(ctx, title) or (None, None, where)
+        when, when_evidence, where = _held_or_dateline(ctx, title) or (None, None, where)
     if venue_seg is not None:
         where = clean_value(venue_seg.values[0])
     if when is None and ctx.doc.lines:
@@ -97,6 +97,31 @@ def meeting_event(
             draft.dates.append(date)
 
 
+def _held_or_dateline(ctx: ExtractionContext, title: OffsetText | None):
+    """The sentence saying when and where the meeting was held, else the dateline under the title.
+
+    'Colombo, Sri Lanka, 27-30 May 2014' under the title and 'The inauguration took place on 27
+    May 2014 at the Grand Oriental Hotel': the sentence dates one day of the span, so the
+    dateline gives the dates and its place the city, the sentence the venue."""
+    held, dateline = _held_on(ctx), _dateline(ctx, title)
+    if held is None or dateline is None:
+        return held or dateline
+    day, span = held[0], dateline[0]
+    if (
+        day.end is None
+        and span.end is not None
+        and day.start is not None
+        and span.start is not None
+        and span.start <= day.start <= span.end
+    ):
+        where = held[2]
+        place = dateline[2]
+        if place is not None and (where is None or split_venue(where)[1] is None):
+            where = OffsetText.join([where, place], ", ") if where is not None else place
+        return span, dateline[1], where
+    return held
+
+
 def _held_on(ctx: ExtractionContext):
     """'The seminar was held on 24 November 2005 at the United Nations Conference Centre, Bangkok.'"""
     text = ctx.doc.text
@@ -120,6 +145,9 @@ def _held_on(ctx: ExtractionContext):
         where = clean_value(rest.slice(venue.start("v"), venue.end("v"))) if venue else None
         if where is not None:
             where = collapse_ws(where.slice(0, where.text.find("\n\n") if "\n\n" in where.text else None))
+            clause = _NEXT_CLAUSE.search(where.text)
+            if clause is not None:  # '... at the Grand Oriental Hotel and began with a procession'
+                where = where.slice(0, clause.start())
         if where is not None:
             # "... Bundeshaus Bonn (IKBB), the former plenary area ...": an apposition is no venue.
             where = clean_value(where.slice(0, _apposition_start(where.text))).sub(_IN_CITY, ", ")
@@ -127,6 +155,9 @@ def _held_on(ctx: ExtractionContext):
     return None
 
 
+_NEXT_CLAUSE = re.compile(
+    r",?\s+and\s+(?=(?:[a-z]+ed|began|was|were|brought|drew|took|met|saw|heard|ran|closed|opened)\b)"
+)
 _VENUE_THEN_DATE = re.compile(
     r"(?:at|in)\s+(?:the\s+)?(?P<v>[^.;()]{3,120}?),?\s+(?:on|from|between)\s+(?=\d)"
 )

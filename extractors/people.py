@@ -183,7 +183,9 @@ def _named_after_by(ctx: ExtractionContext, role: str, sentence: OffsetText) -> 
 
 # 'Mr.', 'H.E.', 'Ambassador': a capitalised word or dotted initials the honorifics name.
 _TITLE_WORD = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?)+|(?<![\w.])[A-Z][a-z]{1,11}\.?(?=\s)")
-_NAME_WORD = re.compile(r"\s+(?P<word>[A-Z][\w'’\-]*\.?|(?:[a-z]{1,3}\s+)+[A-Z][\w'’\-]*)")
+_NAME_WORD = re.compile(r"\s+(?P<word>(?:[A-Z]\.){2,4}|[A-Z][\w'’\-]*\.?|(?:[a-z]{1,3}\s+)+[A-Z][\w'’\-]*)")
+# 'Name (Post, Body)': the detail in brackets right after the name.
+_BRACKETED_DETAIL = re.compile(r"\s*\((?P<detail>[^()]{2,140})\)")
 # A clause after the person's detail ('who thanked ...', 'presented ...'): the detail ends before it.
 _DETAIL_ENDS = re.compile(r"^(?:and|who|which|whose|[a-z])")
 
@@ -260,7 +262,12 @@ def _appositive_people(
         tail = sentence.slice(end, following)
         if ";" in tail.text:
             tail = tail.slice(0, tail.text.index(";"))  # '...; B, Y': the next person's part
-        if tail.text.lstrip().startswith(","):
+        after = end
+        bracket = _BRACKETED_DETAIL.match(tail.text)
+        if bracket is not None:  # 'Mr. Guiqing Han (Heilongjiang Academy of Agricultural Sciences)'
+            detail_parts.append(clean_value(tail.slice(bracket.start("detail"), bracket.end("detail"))))
+            after = end + bracket.end()
+        elif tail.text.lstrip().startswith(","):
             for part in tail.slice(tail.text.index(",") + 1).split_top_level(","):
                 bare = part.text.strip()
                 if not bare or (_DETAIL_ENDS.match(bare) and not _lower_case_post(bare)):
@@ -269,7 +276,8 @@ def _appositive_people(
                     break  # 'A, Founder of X, Sylvia Earle, CEO of Y': the next person
                 detail_parts.append(clean_value(part))
         detail = OffsetText.join(detail_parts, ", ") if detail_parts else sentence.slice(end, end)
-        after = detail.end - sentence.start if detail_parts else end
+        if detail_parts and bracket is None:
+            after = detail.end - sentence.start
         prefix = text[boundary:title_start]
         own = prefix + " " + text[after:following]
         joined = previous_role is not None and re.fullmatch(r"[\s,;]*(?:and|as well as)?\s*", prefix)
@@ -352,16 +360,16 @@ def people_in_zones(ctx: ExtractionContext, zones: Iterable[Zone]) -> list[Conta
                 whole = _WITH_COMMA.match(sentence.text) if not running else None
                 found = [whole] if whole else list(_WITH_PAREN.finditer(sentence.text))
                 people = [p for p in (_person(m, sentence) for m in found) if p is not None]
-                made = [r for r in (_record(ctx, role, p) for p in people) if r is not None]
-                if not made:
-                    # Titled people between commas, and the '...by A, X; B, Y' list: either
-                    # or both may name the sentence's people.
-                    titled = running or zone_role in ("speaker", "chair")
-                    made = _appositive_people(ctx, role, sentence) if titled else []
+                bracketed = [r for r in (_record(ctx, role, p) for p in people) if r is not None]
+                # In running text each titled person takes the role of the words around them
+                # ('a session moderated by Mr. A, ..., with presentations by Mr. B (X) and Ms.
+                # C (Y)'); 'Name (Body)' without a title, and the '...by A, X; B, Y' list, add
+                # whom they name besides.
+                titled = running or (not bracketed and zone_role in ("speaker", "chair"))
+                made = _appositive_people(ctx, role, sentence) if titled else []
+                for extra in (bracketed, _named_after_by(ctx, role, sentence) if titled else []):
                     named = {fold(r.name or "") for r in made}
-                    made += [
-                        r for r in _named_after_by(ctx, role, sentence) if fold(r.name or "") not in named
-                    ]
+                    made += [r for r in extra if fold(r.name or "") not in named]
                 records.extend(made)
     return tabled + records
 

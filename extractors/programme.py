@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -280,7 +281,7 @@ def _phase_rows(ctx: ExtractionContext, draft: Draft) -> None:
     known = {(d.start, d.end) for d in draft.dates if d.role == "phase"}
     header_words = programme_rules().phase_columns
     phase_tables: set[int] = set()
-    for (table, _row), cells in sorted(rows.items()):
+    for (table, _row), cells in _rows_rejoined(rows, header_words):
         texts = [OffsetText.join(parts, " ").strip() for _, parts in sorted(cells.items())]
         if len(texts) > 1 and any(fold(t.text).strip(" :") in header_words for t in texts):
             phase_tables.add(table)
@@ -310,6 +311,45 @@ def _phase_rows(ctx: ExtractionContext, draft: Draft) -> None:
         if record:
             draft.dates.append(record)
             known.add((mention.start, mention.end))
+
+
+_DANGLING_DASH = re.compile(r"[-–—]\s*$")
+
+
+def _rows_rejoined(
+    rows: dict[tuple[int, int], dict[int, list[OffsetText]]], header_words: Iterable[str]
+) -> list[tuple[tuple[int, int], dict[int, list[OffsetText]]]]:
+    """The table's rows in order, a row broken over a page joined again: 'Phase I | July 2003 –'
+    at a page's foot, the header repeated overleaf, then ' | December 2008 | ...' with no first
+    cell is one row."""
+    headers = set(header_words)
+    joined: list[tuple[tuple[int, int], dict[int, list[OffsetText]]]] = []
+    for key, cells in sorted(rows.items()):
+        if _is_header(cells, headers):
+            joined.append((key, cells))  # a header row, first or repeated
+            continue
+        previous = next((c for _, c in reversed(joined) if not _is_header(c, headers)), None)
+        open_cols = (
+            [
+                col
+                for col, parts in previous.items()
+                if _DANGLING_DASH.search(OffsetText.join(parts, " ").text)
+            ]
+            if previous is not None
+            else []
+        )
+        first_cell = OffsetText.join(cells.get(0, []), " ").text.strip()
+        if previous is not None and not first_cell and any(col in cells for col in open_cols):
+            for col, parts in cells.items():
+                previous.setdefault(col, []).extend(parts)
+            continue
+        joined.append((key, {col: list(parts) for col, parts in cells.items()}))
+    return joined
+
+
+def _is_header(cells: dict[int, list[OffsetText]], headers: set[str]) -> bool:
+    texts = [OffsetText.join(parts, " ").text for parts in cells.values()]
+    return len(texts) > 1 and any(fold(t).strip(" :") in headers for t in texts)
 
 
 def _whole_span(cell: str) -> DateMention | None:

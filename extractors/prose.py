@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors import nlp
 from extractors.name_and import country_suffix, split_and
@@ -84,6 +84,18 @@ def _mention(name: str, start: int, end: int, trigger: TriggerRule, acronym: str
 
 # '(UNEP)', '(UN-HABITAT)', '(UN DESA)': one or two capitalised words in brackets.
 _ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9/&.\-]{1,15}(?: [A-Z][A-Za-z0-9/&.\-]{1,10})?)\)")
+_OF_COUNTRY = re.compile(r"\s+(?:of|in)\s+(?P<country>(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})")
+# '(Panama)', '(National Organic Program)': a note in brackets that is no acronym.
+_NOTE_AFTER = re.compile(r"\s*\((?P<note>[A-Z][^()]{2,100})\)")
+
+
+def _names_a_unit(note: str) -> bool:
+    """'Directorate-General for Agriculture and Rural Development', 'National Organic Program':
+    a capitalised name of a part of the body, not a remark ('(see annex)', '(19 members)')."""
+    words = [w for w in note.split() if w not in ("of", "for", "and", "the", "on", "in", "&")]
+    return bool(words) and all(w[0].isupper() for w in words) and not looks_like_acronym(note)
+
+
 _NEXT_IN_LIST = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?(?=[A-Z])")
 
 
@@ -109,7 +121,21 @@ def find_triggered_orgs(text: str, triggers: Sequence[TriggerRule]) -> list[OrgM
                 mentions.extend(pair)
             elif _names_a_body(name):
                 mentions.append(_mention(name, start, end, trigger))
-    return mentions
+    return _first_reading_of_each_stretch(mentions)
+
+
+def _first_reading_of_each_stretch(mentions: list[OrgMention]) -> list[OrgMention]:
+    """One stretch of text names one body: where two triggers read overlapping names
+    ('Representatives of the A and B also took part'), the earlier trigger's reading stands."""
+    kept: list[OrgMention] = []
+    for mention in mentions:
+        if not any(mention.start < other.end and other.start < mention.end for other in kept):
+            kept.append(mention)
+    return kept
+
+
+# 'the Ministry of Agriculture, Forestry and Fisheries of Japan': a ministry's portfolio has commas.
+_PORTFOLIO_HEAD = re.compile(r"(?:the\s+)?(?:Ministry|Department|Secretariat|Minister)\s+(?:of|for)\s", re.I)
 
 
 def _through_inner_commas(text: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -118,12 +144,14 @@ def _through_inner_commas(text: str, span: tuple[int, int]) -> tuple[int, int]:
     start, end = span
     while not _ACRONYM_AFTER.match(text, end) and (comma := re.match(r",\s+", text[end:])):
         following = capture_name_phrase(text, end + comma.end(), allow_lower_first=False)
-        acronym = _ACRONYM_AFTER.match(text, following[1]) if following is not None else None
-        if following is None or acronym is None:
+        if following is None:
+            break
+        acronym = _ACRONYM_AFTER.match(text, following[1])
+        if acronym is None and not _PORTFOLIO_HEAD.match(text, start):
             break
         parts = [
             OffsetText.at(text[start:end], start),
-            OffsetText.at(text[following[0] : acronym.end()], following[0]),
+            OffsetText.at(text[following[0] : acronym.end() if acronym else following[1]], following[0]),
         ]
         if len(merge_commas_in_names(parts)) != 1:
             break
@@ -145,13 +173,31 @@ def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMent
             found.extend(pair)
         elif _names_a_body(name):
             acronym = _ACRONYM_AFTER.match(text, end)
-            found.append(_mention(name, start, end, trigger, acronym.group("acr") if acronym else None))
+            note = None if acronym else _NOTE_AFTER.match(text, end)
+            if note is not None and country_code(note.group("note")):
+                # 'the Congreso General Guna (Panama)': where the body is
+                mention = _mention(name, start, end, trigger)
+                found.append(replace(mention, country=mention.country or country_code(note.group("note"))))
+                end = note.end()
+            elif note is not None and _names_a_unit(note.group("note")):
+                # 'the European Commission (Directorate-General for Agriculture)': the unit is
+                # part of the name as printed
+                end = note.end()
+                found.append(_mention(text[start:end].strip(), start, end, trigger))
+            else:
+                found.append(_mention(name, start, end, trigger, acronym.group("acr") if acronym else None))
         else:
             break
         position = end
         acronym = _ACRONYM_AFTER.match(text, position)
         if acronym:
             position = acronym.end()
+            placed = _OF_COUNTRY.match(text, position)
+            code = country_code(placed.group("country")) if placed else None
+            if placed and code and found:
+                # 'the ... Export Development Authority (APEDA) of India'
+                found[-1] = replace(found[-1], country=found[-1].country or code)
+                position = placed.end()
         nxt = _NEXT_IN_LIST.match(text, position)
         if nxt is None:
             break

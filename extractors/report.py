@@ -472,10 +472,12 @@ def _person_line(value: OffsetText, role: str) -> ContactDraft | None:
         contact.position = OffsetText(honorific, value.pos[: len(honorific)])
         contact.organization = clean_value(detail)
         return contact
-    if parts and _is_position_text(parts[0].text):
+    if parts and _is_position_text(parts[0].text) and len(parts) > 1:
         contact.position = parts[0]
-        rest = detail.slice(detail.text.index(parts[1].text, len(parts[0].text))) if len(parts) > 1 else None
-        contact.organization = clean_value(rest) if rest is not None else None
+        contact.organization = clean_value(detail.slice(detail.text.index(parts[1].text, len(parts[0].text))))
+    elif parts and _is_position_text(parts[0].text):
+        # 'Researcher at the Stockholm Resilience Centre': one part may hold the post and its body.
+        contact.position, contact.organization = split_position_organization(parts[0])
     else:
         position, organization = split_position_organization(detail)
         contact.position, contact.organization = position, organization

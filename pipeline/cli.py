@@ -115,6 +115,40 @@ def _reviewed_documents(args: argparse.Namespace):
     return load_reviewed(settings, out)
 
 
+def _first_read(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from pipeline.evaluation.corpus import predict_folder
+    from pipeline.evaluation.first_reads import FirstRead, save_first_read, tally_methods
+    from pipeline.evaluation.gold import load_gold
+    from pipeline.settings import PROJECT_ROOT
+
+    raw, gold_dir = Path(args.raw), Path(args.gold)
+    if not raw.is_dir() or not gold_dir.is_dir():
+        print(f"partnerflow: first-read needs folders: {raw} and {gold_dir}", file=sys.stderr)
+        return 2
+    gold = load_gold(gold_dir)
+    predicted = predict_folder(raw)
+    methods = tally_methods(gold, predicted)
+    scored = sum(1 for stem in gold if stem in predicted)
+    if not scored:
+        print(f"partnerflow: no document of {raw} has gold in {gold_dir}", file=sys.stderr)
+        return 2
+    commit = (
+        args.commit
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    )
+    read = FirstRead(label=args.label, commit=commit or "unknown", documents=scored, methods=methods)
+    reads = save_first_read(read, Path(args.into)) if args.into else save_first_read(read)
+    rows = sum(t.rows for t in methods.values())
+    right = sum(t.right for t in methods.values())
+    print(f"{args.label}: {scored} documents, {rows} rows, {right} right, on {commit or 'unknown'}")
+    print(f"first reads on record: {', '.join(r.label for r in reads)}; `partnerflow train` adds them")
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     from pipeline.evaluation.training import MODELS_DIR, train, training_corpora
 
@@ -372,6 +406,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-corrections", action="store_true", help="learn from the annotated corpora only, not the ledger"
     )
     training.set_defaults(handler=_train)
+
+    first_read = commands.add_parser(
+        "first-read",
+        help="score new authors' documents once, before anyone reads them, and keep each method's rows"
+        " and right rows for the confidence model (tests/corpus/fresh/first_reads.json)",
+    )
+    first_read.add_argument("--raw", required=True, help="folder of the new documents")
+    first_read.add_argument("--gold", required=True, help="folder of their gold JSON files")
+    first_read.add_argument("--label", required=True, help="which documents, e.g. 'a39-a41'")
+    first_read.add_argument("--commit", help="the code scored on (default: the checkout's HEAD)")
+    first_read.add_argument(
+        "--into", help="the file of first reads (default: tests/corpus/fresh/first_reads.json)"
+    )
+    first_read.set_defaults(handler=_first_read)
 
     releases = commands.add_parser("releases", help="list the published releases, newest first")
     releases.add_argument("--out", help="output folder (default: settings out_dir, 'output')")

@@ -148,11 +148,12 @@ def test_variant_corpus_stays_above_its_floor(variants: tuple[dict, dict]) -> No
 def test_confident_rows_are_right_on_the_variant_corpus(variants: tuple[dict, dict]) -> None:
     """A row's confidence is a probability: rows at 0.9 or more are right at least 97% of the time.
 
-    Confidence is learnt mostly from other authors' documents (the rules were written against these),
-    so only the methods that hold there too reach 0.9: about a third of the rows."""
+    Confidence is learnt mostly from new authors' rows judged before any rule was fitted to them
+    (the first reads; the rules were written against these documents), so only the methods that
+    held there reach 0.9: about one row in seven, and still some."""
     gold, predicted = variants
     report = calibration(gold, predicted, threshold=0.5)
-    assert report.high_rows >= 150, report
+    assert report.high_rows >= 60, report
     assert report.high_precision >= 0.97, report
     # Lower bands are less often right than the confident one: confidence ranks rows.
     low = [b for b in report.bins if b.high <= 0.8 and b.rows]

@@ -8,7 +8,9 @@ Two components, in this order:
 2. *Confidence* (``extractors/models/confidence.json``): every document is
    extracted with the new section roles (the same ``process_bytes`` node a run
    calls), each row is judged against gold, and the rows and right rows are
-   counted per extraction method.
+   counted per extraction method. Every corpus here has been read, so its rows count a
+   quarter; the first reads (``first_reads.py``: new authors' rows judged before any rule was
+   fitted to them) are added in full.
 
 Reviewed documents (``reviewed.reviewed_documents``) count as one more corpus: the
 ledger applied to a document's extraction is its gold, so accepted rows are right,
@@ -34,6 +36,7 @@ from extractors.section_model import NO_ROLE, RoleExample, SectionRoleModel, dum
 from pipeline.evaluation.calibration import judged_rows
 from pipeline.evaluation.corpus import corpus_files, predict_files
 from pipeline.evaluation.facts import fold
+from pipeline.evaluation.first_reads import FirstRead, load_first_reads, summed_counts
 from pipeline.evaluation.gold import load_gold
 from pipeline.evaluation.reviewed import ReviewedDocument, split_held_back
 from pipeline.evaluation.scoring import EvalReport, score
@@ -49,9 +52,11 @@ PRIOR_STRENGTH = 4.0
 CAUTION_SD = 1.0
 
 
-# The rules were written against the dev and variant documents, so their rows overstate how often a
-# method is right on a new author's folder; they count for a quarter of a row each.
+# Every annotated corpus here has been read and had rules written against it, so its rows overstate
+# how often a method is right on a new author's folder; they count for a quarter of a row each. A
+# first read (``first_reads.py``: new authors scored before anyone read them) counts in full.
 IN_SAMPLE_WEIGHT = 0.25
+FIRST_READ_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,9 @@ class Corpus:
     name: str
     raw: Path
     gold: Path
-    weight: float = 1.0  # what one row of this corpus counts for
+    weight: float = IN_SAMPLE_WEIGHT  # what one row of this corpus counts for
+    # The dev and variant labels are the vocabularies' own: the section model learns nothing from them.
+    teaches_labels: bool = True
 
     @property
     def available(self) -> bool:
@@ -71,12 +78,12 @@ def training_corpora(root: Path = PROJECT_ROOT) -> list[Corpus]:
     second-author set (beside the project, as CI lays it) and the train half of the fresh set."""
     shared = root.parent / "shared"
     return [
-        Corpus("dev", root / "raw", root / "tests" / "gold", IN_SAMPLE_WEIGHT),
+        Corpus("dev", root / "raw", root / "tests" / "gold", teaches_labels=False),
         Corpus(
             "variants",
             root / "tests" / "corpus" / "variants" / "raw",
             root / "tests" / "corpus" / "variants" / "gold",
-            IN_SAMPLE_WEIGHT,
+            teaches_labels=False,
         ),
         Corpus(
             "second-author",
@@ -100,6 +107,7 @@ class _Annotated:
     weight: float
     source: str  # 'corpus' or 'corrections'
     corpus: str
+    teaches_labels: bool = True
 
 
 def _annotated(corpora: Sequence[Corpus], reviewed: Sequence[ReviewedDocument]) -> list[_Annotated]:
@@ -108,7 +116,11 @@ def _annotated(corpora: Sequence[Corpus], reviewed: Sequence[ReviewedDocument]) 
         files = corpus_files(corpus.raw)
         for stem, expected in load_gold(corpus.gold).items():
             if stem in files:
-                docs.append(_Annotated(files[stem], expected, corpus.weight, "corpus", corpus.name))
+                docs.append(
+                    _Annotated(
+                        files[stem], expected, corpus.weight, "corpus", corpus.name, corpus.teaches_labels
+                    )
+                )
     docs += [_Annotated(d.path, d.reference, 1.0, "corrections", "reviewed") for d in reviewed]
     return docs
 
@@ -147,7 +159,9 @@ def label_examples(doc: _Annotated) -> list[RoleExample]:
             text = fold(piece.text.text)
             votes.update({role for key, role in keys if key in text})
         role = min(votes, key=lambda r: (-votes[r], r)) if votes else NO_ROLE
-        examples.append(RoleExample(zone.label.text, role, doc.weight, doc.source, str(doc.path)))
+        # Every taught label counts alike: the row weight says how far a corpus's rows predict new
+        # authors' rows, which is no concern of what its labels mean.
+        examples.append(RoleExample(zone.label.text, role, 1.0, doc.source, str(doc.path)))
     return examples
 
 
@@ -183,9 +197,9 @@ class TrainedModels:
 
 
 def section_examples(docs: Sequence[_Annotated]) -> list[RoleExample]:
-    """The labels of the documents the rules were not written against: the dev and variant
+    """The labels of the documents the vocabularies were not written from: the dev and variant
     labels are the vocabularies' own (and the variants repeat the dev documents' bodies and titles)."""
-    return role_examples([d for d in docs if d.weight >= 1.0])
+    return role_examples([d for d in docs if d.teaches_labels])
 
 
 @dataclass(frozen=True)
@@ -237,13 +251,30 @@ def corrections_gain(
     return CorrectionsGain(len(learned_from), sorted(reference), len(taught), before, after)
 
 
+def with_first_reads(
+    methods: Mapping[str, Mapping[str, float]], reads: Sequence[FirstRead]
+) -> dict[str, dict[str, float]]:
+    """The in-sample counts per method with the first reads' rows added at ``FIRST_READ_WEIGHT``."""
+    merged = {m: dict(c) for m, c in methods.items()}
+    for method, tally in summed_counts(reads).items():
+        counts = merged.setdefault(method, {"rows": 0.0, "right": 0.0})
+        counts["rows"] = round(counts["rows"] + FIRST_READ_WEIGHT * tally.rows, 4)
+        counts["right"] = round(counts["right"] + FIRST_READ_WEIGHT * tally.right, 4)
+    return dict(sorted(merged.items()))
+
+
 def train(
     corpora: list[Corpus] | None = None,
     *,
     reviewed: Sequence[ReviewedDocument] = (),
+    first_reads: Sequence[FirstRead] | None = None,
     out_dir: Path = MODELS_DIR,
 ) -> TrainedModels:
-    """Fit both components, write their files to ``out_dir`` and return them."""
+    """Fit both components, write their files to ``out_dir`` and return them.
+
+    ``first_reads``: new authors' rows judged before rules were fitted to them (default: the
+    project's ``first_reads.json``)."""
+    reads = load_first_reads() if first_reads is None else list(first_reads)
     usable = [c for c in (corpora if corpora is not None else training_corpora()) if c.available]
     if not usable and not reviewed:
         raise FileNotFoundError("no annotated corpus and no reviewed document found to train on")
@@ -255,8 +286,11 @@ def train(
         "prior_strength": PRIOR_STRENGTH,
         "caution_sd": CAUTION_SD,
         "trained_on": documents,
-        "corpus_weights": {c.name: c.weight for c in usable} | ({"reviewed": 1.0} if reviewed else {}),
-        "methods": count_methods(docs, section_model=section_roles),
+        "corpus_weights": {c.name: c.weight for c in usable}
+        | ({"reviewed": 1.0} if reviewed else {})
+        | ({"first-reads": FIRST_READ_WEIGHT} if reads else {}),
+        "first_reads": {r.label: r.documents for r in reads},
+        "methods": with_first_reads(count_methods(docs, section_model=section_roles), reads),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / MODEL_PATH.name).write_text(
@@ -280,4 +314,5 @@ __all__ = [
     "role_examples",
     "train",
     "training_corpora",
+    "with_first_reads",
 ]
