@@ -31,7 +31,9 @@ from schemas.records import ContactRecord
 
 # An honorific run, then 2-4 capitalised name words (initials and hyphens allowed).
 _NAME = r"(?P<name>(?:[A-Z][a-z]{0,3}\.?\s+|H\.\s?E\.\s+|Professor\s+)*(?:[A-Z][\w'’\-]*\.?\s+){1,3}[A-Z][\w'’\-]+)"
-_WITH_PAREN = re.compile(_NAME + r"\s*\((?P<detail>[^()]{2,140})\)")
+# 'Name (Post, Body)': the detail in brackets right after the name.
+_BRACKETED = r"\s*\((?P<detail>[^()]{2,140})\)"
+_WITH_PAREN = re.compile(_NAME + _BRACKETED)
 _WITH_COMMA = re.compile(
     r"^(?:[^—–:]{0,150}?\s[—–:-]\s+)?" + _NAME + r"\s*(?:,|\s[—–-]\s)\s*(?P<detail>[^;]{2,160})$"
 )
@@ -184,8 +186,7 @@ def _named_after_by(ctx: ExtractionContext, role: str, sentence: OffsetText) -> 
 # 'Mr.', 'H.E.', 'Ambassador': a capitalised word or dotted initials the honorifics name.
 _TITLE_WORD = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?)+|(?<![\w.])[A-Z][a-z]{1,11}\.?(?=\s)")
 _NAME_WORD = re.compile(r"\s+(?P<word>(?:[A-Z]\.){2,4}|[A-Z][\w'’\-]*\.?|(?:[a-z]{1,3}\s+)+[A-Z][\w'’\-]*)")
-# 'Name (Post, Body)': the detail in brackets right after the name.
-_BRACKETED_DETAIL = re.compile(r"\s*\((?P<detail>[^()]{2,140})\)")
+_BRACKETED_DETAIL = re.compile(_BRACKETED)
 # A clause after the person's detail ('who thanked ...', 'presented ...'): the detail ends before it.
 _DETAIL_ENDS = re.compile(r"^(?:and|who|which|whose|[a-z])")
 

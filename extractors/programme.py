@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -279,13 +278,13 @@ def _phase_rows(ctx: ExtractionContext, draft: Draft) -> None:
         cells = rows.setdefault((line.table, line.row), {})
         cells.setdefault(line.col or 0, []).append(line_text(doc, line))
     known = {(d.start, d.end) for d in draft.dates if d.role == "phase"}
-    header_words = programme_rules().phase_columns
+    headers = frozenset(programme_rules().phase_columns)
     phase_tables: set[int] = set()
-    for (table, _row), cells in _rows_rejoined(rows, header_words):
-        texts = [OffsetText.join(parts, " ").strip() for _, parts in sorted(cells.items())]
-        if len(texts) > 1 and any(fold(t.text).strip(" :") in header_words for t in texts):
+    for (table, _row), cells in _rows_rejoined(rows, headers):
+        if _is_header(cells, headers):
             phase_tables.add(table)
             continue
+        texts = [OffsetText.join(parts, " ").strip() for _, parts in sorted(cells.items())]
         if table in phase_tables:
             spans = [(i, m) for i, t in enumerate(texts) if (m := _whole_span(t.text)) is not None]
         elif _PHASE_CELL.match(texts[0].text):
@@ -317,39 +316,37 @@ _DANGLING_DASH = re.compile(r"[-–—]\s*$")
 
 
 def _rows_rejoined(
-    rows: dict[tuple[int, int], dict[int, list[OffsetText]]], header_words: Iterable[str]
+    rows: dict[tuple[int, int], dict[int, list[OffsetText]]], headers: frozenset[str]
 ) -> list[tuple[tuple[int, int], dict[int, list[OffsetText]]]]:
     """The table's rows in order, a row broken over a page joined again: 'Phase I | July 2003 –'
     at a page's foot, the header repeated overleaf, then ' | December 2008 | ...' with no first
     cell is one row."""
-    headers = set(header_words)
     joined: list[tuple[tuple[int, int], dict[int, list[OffsetText]]]] = []
+    last: dict[int, list[OffsetText]] | None = None  # the last row that is not a header
     for key, cells in sorted(rows.items()):
         if _is_header(cells, headers):
             joined.append((key, cells))  # a header row, first or repeated
             continue
-        previous = next((c for _, c in reversed(joined) if not _is_header(c, headers)), None)
-        open_cols = (
-            [
-                col
-                for col, parts in previous.items()
-                if _DANGLING_DASH.search(OffsetText.join(parts, " ").text)
-            ]
-            if previous is not None
-            else []
-        )
-        first_cell = OffsetText.join(cells.get(0, []), " ").text.strip()
-        if previous is not None and not first_cell and any(col in cells for col in open_cols):
+        if (
+            last is not None
+            and not _cell_text(cells.get(0, []))
+            and any(col in cells and _DANGLING_DASH.search(_cell_text(parts)) for col, parts in last.items())
+        ):
             for col, parts in cells.items():
-                previous.setdefault(col, []).extend(parts)
+                last.setdefault(col, []).extend(parts)
             continue
-        joined.append((key, {col: list(parts) for col, parts in cells.items()}))
+        last = {col: list(parts) for col, parts in cells.items()}
+        joined.append((key, last))
     return joined
 
 
-def _is_header(cells: dict[int, list[OffsetText]], headers: set[str]) -> bool:
-    texts = [OffsetText.join(parts, " ").text for parts in cells.values()]
-    return len(texts) > 1 and any(fold(t).strip(" :") in headers for t in texts)
+def _cell_text(parts: list[OffsetText]) -> str:
+    return OffsetText.join(parts, " ").text.strip()
+
+
+def _is_header(cells: dict[int, list[OffsetText]], headers: frozenset[str]) -> bool:
+    """'Phase | Period | Main focus': a row of more than one cell, one of them a phase column's name."""
+    return len(cells) > 1 and any(fold(_cell_text(parts)).strip(" :") in headers for parts in cells.values())
 
 
 def _whole_span(cell: str) -> DateMention | None:

@@ -119,7 +119,7 @@ def _first_read(args: argparse.Namespace) -> int:
     import subprocess
 
     from pipeline.evaluation.corpus import predict_folder
-    from pipeline.evaluation.first_reads import FirstRead, save_first_read, tally_methods
+    from pipeline.evaluation.first_reads import FIRST_READS_PATH, FirstRead, save_first_read, tally_methods
     from pipeline.evaluation.gold import load_gold
     from pipeline.settings import PROJECT_ROOT
 
@@ -141,7 +141,7 @@ def _first_read(args: argparse.Namespace) -> int:
         ).stdout.strip()
     )
     read = FirstRead(label=args.label, commit=commit or "unknown", documents=scored, methods=methods)
-    reads = save_first_read(read, Path(args.into)) if args.into else save_first_read(read)
+    reads = save_first_read(read, Path(args.into) if args.into else FIRST_READS_PATH)
     rows = sum(t.rows for t in methods.values())
     right = sum(t.right for t in methods.values())
     print(f"{args.label}: {scored} documents, {rows} rows, {right} right, on {commit or 'unknown'}")

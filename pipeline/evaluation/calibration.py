@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, computed_field
 
+from extractors.calibration import MethodCounts
 from pipeline.evaluation.facts import FAMILIES, entries_of, gold_facts, predicted_facts
 from pipeline.evaluation.gold import FACT_TABLES
 from pipeline.evaluation.matching import ALIGNMENT, Entry, align, group_entries
@@ -89,6 +91,21 @@ def judged_rows(
             gi = pairs.get(pi)
             judged.append((rows[entry.item.index], gi is not None and entry_right(golds[gi], entry)))
     return judged
+
+
+def method_counts(
+    documents: Iterable[tuple[Mapping[str, Any], Mapping[str, Any], float]],
+) -> dict[str, MethodCounts]:
+    """Rows and right rows per extraction method over (gold, predicted, row weight) documents:
+    what the confidence model and the first reads count."""
+    rows: dict[str, float] = defaultdict(float)
+    right: dict[str, float] = defaultdict(float)
+    for gold, predicted, weight in documents:
+        for row, is_right in judged_rows(gold, predicted):
+            method = str(row.get("method") or "")
+            rows[method] += weight
+            right[method] += weight * is_right
+    return {m: MethodCounts(rows=rows[m], right=right[m]) for m in sorted(rows)}
 
 
 def entry_right(g: Entry, p: Entry) -> bool:

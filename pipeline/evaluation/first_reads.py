@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractors.calibration import MethodCounts
-from pipeline.evaluation.calibration import judged_rows
+from pipeline.evaluation.calibration import method_counts
 from pipeline.settings import PROJECT_ROOT
 
 FIRST_READS_PATH = PROJECT_ROOT / "tests" / "corpus" / "fresh" / "first_reads.json"
@@ -40,16 +40,9 @@ class FirstRead(BaseModel):
 
 def tally_methods(gold: Mapping[str, Any], predicted: Mapping[str, Any]) -> dict[str, MethodCounts]:
     """Rows and right rows per method over the documents both sides hold."""
-    rows: dict[str, int] = defaultdict(int)
-    right: dict[str, int] = defaultdict(int)
-    for stem, expected in gold.items():
-        if stem not in predicted:
-            continue
-        for row, is_right in judged_rows(expected, predicted[stem]):
-            method = str(row.get("method") or "")
-            rows[method] += 1
-            right[method] += int(is_right)
-    return {m: MethodCounts(rows=rows[m], right=right[m]) for m in sorted(rows)}
+    return method_counts(
+        (expected, predicted[stem], 1.0) for stem, expected in gold.items() if stem in predicted
+    )
 
 
 def load_first_reads(path: Path = FIRST_READS_PATH) -> list[FirstRead]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.section_model import NO_ROLE, RoleExample, SectionRoleModel, dump_model, fit
-from pipeline.evaluation.calibration import judged_rows
+from pipeline.evaluation.calibration import method_counts
 from pipeline.evaluation.corpus import corpus_files, predict_files
 from pipeline.evaluation.facts import fold
 from pipeline.evaluation.first_reads import FirstRead, load_first_reads, summed_counts
@@ -176,18 +176,14 @@ def count_methods(
 ) -> dict[str, dict[str, float]]:
     """Rows and right rows per method over the documents (each row at its document's weight),
     extracted with ``section_model``."""
-    rows: dict[str, float] = defaultdict(float)
-    right: dict[str, float] = defaultdict(float)
     predicted = predict_files([d.path for d in docs], section_model=section_model)
-    for doc in docs:
-        stem = doc.path.name.split(".")[0]
-        if stem not in predicted:
-            continue
-        for row, is_right in judged_rows(doc.gold, predicted[stem]):
-            method = str(row.get("method") or "")
-            rows[method] += doc.weight
-            right[method] += doc.weight * is_right
-    return {m: {"rows": round(rows[m], 4), "right": round(right[m], 4)} for m in sorted(rows)}
+    stems = [d.path.name.split(".")[0] for d in docs]
+    counts = method_counts(
+        (doc.gold, predicted[stem], doc.weight)
+        for doc, stem in zip(docs, stems, strict=True)
+        if stem in predicted
+    )
+    return {m: {"rows": round(c.rows, 4), "right": round(c.right, 4)} for m, c in counts.items()}
 
 
 @dataclass(frozen=True)
