@@ -32,9 +32,10 @@ from extractors.common import Draft, ExtractionContext
 from extractors.contacts import is_position, is_postal_line
 from extractors.lists import ListItem, body_items, country_runs
 from extractors.normalize import country_code, country_in_name, country_of_place
+from extractors.partner_names import plausible_body
 from extractors.prose import acronym_map, country_suffix
-from extractors.roles import category_of_label, is_role_label, sentence_role
-from extractors.rules import common_rules, role_rules, sheet_rules
+from extractors.roles import category_of_label, sentence_role
+from extractors.rules import role_rules, sheet_rules
 from extractors.structure import Piece, Zone, document_zones, is_prose
 from extractors.text import (
     OffsetText,
@@ -76,13 +77,6 @@ _GOVERNMENT = re.compile(
     r"(?i)^(?:the\s+)?(?:government|ministry|ministries|department|federal|royal|republic|kingdom|state|national)\b|"
     r"\bgovernment of\b|\bministry of\b|\b(?:city|municipal|metropolitan|prefectur\w*|provincial)\b"
 )
-_DATE_IN = re.compile(
-    r"\b(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b"
-)
-_NOT_BODIES = frozenset(
-    ["none", "none listed", "n/a", "na", "tbd", "tba", "to be confirmed", "various", "others", "etc"]
-)
 # An enumeration in a sentence ends where the sentence goes on about time or place.
 _JOINING_TAIL = re.compile(r"[\s,;]*(?:\b(?:and|or|but|as well as)\b)?[\s,;]*$")
 _ENUMERATION_END = re.compile(
@@ -116,119 +110,6 @@ def _category_by_name(name: str) -> str:
     return "major_group"
 
 
-def plausible_body(name: str) -> bool:
-    """A body's name, not a heading word, a placeholder, a fragment of a sentence or a dated phrase."""
-    text = name.strip()
-    if len(text) < 2 or not (text[0].isupper() or text[0].isdigit()):
-        return False
-    if fold(text).strip(".") in _NOT_BODIES:
-        return False
-    words = text.split()
-    if is_role_label(text):
-        return False  # a heading word ('Background', 'SPEAKERS'), not a body
-    if country_code(text):
-        return True  # 'Côte d'Ivoire', 'Lao PDR'
-
-    if (words[-1][:1].islower() and words[-1] not in _org_heads()) or re.match(
-        r"(?i)^(?:in|on|at|for|with|by|from|to|as|also|this|these|its)\b", text
-    ):
-        return False  # a piece of a sentence ('Asian Development Bank and UN-HABITAT also', 'In addition')
-    if "," in text and is_position(text):
-        return False  # 'Deputy Mayor, Chittagong City Corporation': a person's position and body
-    if ": " in text or (" " not in text and fold(text) in _org_heads()):
-        return False  # a label and its value, or a generic word ('Secretariat', 'University')
-    if re.match(r"^(?:Section|Part|Annex|Table|Page|Chapter)\b", text) or text.endswith(
-        ("&", " and", " of", " for")
-    ):
-        return False
-    if "@" in text or _PHONE_OR_NUMBER.match(text):
-        return False  # an email, a phone number or a form's item number ('B.5')
-    numbered = _ITEM_NUMBER.match(text)
-    if numbered and is_role_label(text[numbered.end() :]):
-        return False  # 'B.1 Governments': a numbered section label
-    return not _DATE_IN.search(text)
-
-
-_PHONE_OR_NUMBER = re.compile(
-    r"(?i)^(?:tel|phone|fax|mobile)\b|^[\d\s()+./-]+$|^[A-Z]?\d{0,2}(?:\.\d{1,2})+\.?$"
-)
-_ITEM_NUMBER = re.compile(r"^(?:[A-Z]|\d{1,2})(?:\.\d{1,2})+\.?\s+|^[A-Z]\.\s+")
-# 'Global Environment Facility (GEF) — Phases I and II', 'NEPAD – endorsement of Phase II':
-# what follows a spaced dash describes the body; 'Coordination — the Ministry of X' names it after a label.
-_SPACED_DASH = re.compile(r"\s+[—–]\s+|\s+-\s+(?=[a-z(])")
-_DESCRIPTION = re.compile(r"^(?:[a-z(]|[Pp]hases?\b|(?:19|20)\d{2}\b)")
-_NAMED_AFTER = re.compile(r"^the\s+(?=[A-Z])")
-_JOINED = re.compile(r"\s+(?:and the|through the|through its|via the)\s+(?=[A-Z])")
-
-
-def tidy_partners(partners: list[PartnerRecord], people: Iterable[str]) -> list[PartnerRecord]:
-    """Last look at every partner's name, whichever stage found it.
-
-    A description after a dash is dropped, a label before one ('Coordination — the Ministry')
-    too; 'A and the B' / 'A through the B' name two bodies; a person among the contacts is no body.
-    """
-    persons = {fold(p) for p in people}
-    tidied: list[PartnerRecord] = []
-    for partner in partners:
-        countries = _country_run(partner.name)
-        if countries:
-            # 'The Bahamas Barbados Belize', 'Tanzania and Uganda in East Africa': countries a
-            # layout or a sentence ran together, each a partner of its own.
-            tidied.extend(
-                partner.model_copy(update={"name": n, "country": c, "acronym": None}) for n, c in countries
-            )
-            continue
-        for name in _names_in(partner.name):
-            if fold(name) in persons:
-                continue
-            acronym = partner.acronym
-            bare, paren = trailing_parenthetical(OffsetText.at(name, 0))
-            if paren is not None and looks_like_acronym(paren.text) and bare.text:
-                name, acronym = bare.text, acronym or paren.text
-            if name != partner.name and not plausible_body(name):
-                continue
-            update = {"name": name, "acronym": acronym} if name != partner.name else {}
-            tidied.append(partner.model_copy(update=update) if update else partner)
-    return tidied
-
-
-_REGION_TAIL = re.compile(r"\s+in\s+(?:the\s+)?[A-Z][\w\s-]{2,40}$")
-
-
-_GOVERNMENTS_OF = re.compile(r"^(?:the\s+)?governments\s+of\s+", re.I)
-
-
-def _country_run(name: str) -> list[tuple[str, str]] | None:
-    """(name, code) of each country, when a partner's name is countries and nothing else."""
-    if country_code(name):
-        return None
-    # 'Governments of Switzerland and Austria': the plural names each country's government.
-    bare = _GOVERNMENTS_OF.sub("", _REGION_TAIL.sub("", name))
-    runs = country_runs(OffsetText.at(bare, 0))
-    if len(runs) < 2:
-        return None
-    rest = bare
-    for item in runs:
-        rest = rest.replace(item.name.text, " ", 1)
-    if re.sub(r"\b(?:and|the|The)\b|[\s,;&]", "", rest):
-        return None  # 'Mexico and the Caribbean Argentina': something besides countries
-    return [(item.name.text, item.country or "") for item in runs if item.country]
-
-
-def _names_in(name: str) -> list[str]:
-    dash = _SPACED_DASH.search(name)
-    if dash:
-        left, right = name[: dash.start()].strip(), name[dash.end() :].strip()
-        if _NAMED_AFTER.match(right) and len(left.split()) <= 3 and not is_org_like(left):
-            name = _NAMED_AFTER.sub("", right)
-        elif _DESCRIPTION.match(right) and not looks_like_acronym(right.split()[0]):
-            name = left
-    parts = _JOINED.split(name)
-    if len(parts) == 2 and all(is_org_like(p) or looks_like_acronym(p.split()[0]) for p in parts):
-        return [p.strip() for p in parts]
-    return [name]
-
-
 def _new_body(text: str, how: str, *, acronym: str | None = None) -> bool:
     """A candidate the structure found names a body: not a person, a position, a group label or an
     instrument ('Poverty Reduction Strategy'). Names met in running text must also look like a body,
@@ -251,11 +132,6 @@ def _new_body(text: str, how: str, *, acronym: str | None = None) -> bool:
 @lru_cache(maxsize=1)
 def _instrument_heads() -> frozenset[str]:
     return frozenset(w.casefold() for w in role_rules().instrument_heads)
-
-
-@lru_cache(maxsize=1)
-def _org_heads() -> frozenset[str]:
-    return frozenset(common_rules().org_head_words)
 
 
 @lru_cache(maxsize=1)
@@ -374,7 +250,7 @@ def mention_candidates(zones: Iterable[Zone]) -> list[Candidate]:
                 continue
             for start, end in sentence_spans(piece.text.text):
                 sentence = piece.text.slice(start, end)
-                roles = _trigger_roles(sentence.text, triggers)
+                roles = _trigger_roles(sentence.text, triggers, role)
                 for item in [*_named_bodies(sentence), *country_runs(sentence)]:
                     at = item.name.start - sentence.start
                     said = [r for position, r in roles if position <= at]
@@ -382,10 +258,29 @@ def mention_candidates(zones: Iterable[Zone]) -> list[Candidate]:
     return candidates
 
 
-def _trigger_roles(sentence: str, triggers: list[tuple[re.Pattern[str], str]]) -> list[tuple[int, str]]:
+@dataclass(frozen=True)
+class Trigger:
+    """A prose trigger of ``roles.json``, compiled."""
+
+    pattern: re.Pattern[str]
+    role: str
+    section_decides: bool
+
+
+def _trigger_roles(sentence: str, triggers: list[Trigger], section_role: str | None) -> list[tuple[int, str]]:
     """Where each trigger phrase of a sentence ends, and the role it names, in text order."""
-    found = [(m.end(), role) for pattern, role in triggers for m in pattern.finditer(sentence)]
+    found = [
+        (m.end(), _said_role(trigger, section_role))
+        for trigger in triggers
+        for m in trigger.pattern.finditer(sentence)
+    ]
     return sorted(r for r in found if r[1] in PARTNER_ROLES)
+
+
+def _said_role(trigger: Trigger, section_role: str | None) -> str:
+    """The role a trigger phrase gives, or its section's where the phrase says less ('supported by'
+    under 'Funding')."""
+    return section_role if trigger.section_decides and section_role in PARTNER_ROLES else trigger.role
 
 
 def _named_bodies(text: OffsetText) -> list[ListItem]:
@@ -412,9 +307,11 @@ def _named_bodies(text: OffsetText) -> list[ListItem]:
     return items
 
 
-def _trigger_patterns(direction: str = "after") -> list[tuple[re.Pattern[str], str]]:
+def _trigger_patterns(direction: str = "after") -> list[Trigger]:
     return [
-        (re.compile(t.pattern, re.I), t.role) for t in role_rules().prose_triggers if t.direction == direction
+        Trigger(re.compile(t.pattern, re.I), t.role, t.section_decides)
+        for t in role_rules().prose_triggers
+        if t.direction == direction
     ]
 
 
@@ -431,12 +328,12 @@ def prose_candidates(zones: Iterable[Zone]) -> list[Candidate]:
             text = piece.text
             for start, end in sentence_spans(text.text):
                 sentence = text.slice(start, end)
-                candidates.extend(_sentence_candidates(sentence, triggers))
+                candidates.extend(_sentence_candidates(sentence, triggers, zone.effective_role))
     return candidates
 
 
 def _sentence_candidates(
-    sentence: OffsetText, triggers: list[tuple[re.Pattern[str], str]]
+    sentence: OffsetText, triggers: list[Trigger], section_role: str | None
 ) -> list[Candidate]:
     found: list[tuple[int, str, int]] = []  # (where the enumeration starts, role, where its trigger starts)
     colon = sentence.text.find(":")
@@ -444,9 +341,9 @@ def _sentence_candidates(
         role = sentence_role(sentence.text[:colon])
         if role in PARTNER_ROLES:
             found.append((colon + 1, role, colon))
-    for pattern, role in triggers:
-        for match in pattern.finditer(sentence.text):
-            found.append((match.end(), role, match.start()))
+    for trigger in triggers:
+        for match in trigger.pattern.finditer(sentence.text):
+            found.append((match.end(), _said_role(trigger, section_role), match.start()))
     candidates: list[Candidate] = _names_before(sentence)
     for position, role, _ in sorted(found):
         rest = sentence.slice(position)
@@ -467,8 +364,9 @@ def _names_before(sentence: OffsetText) -> list[Candidate]:
     """'... took part; the World Bank and UNEP were among the organisations represented': the clause
     before the phrase is the enumeration, and only when every piece of it names a body."""
     candidates: list[Candidate] = []
-    for pattern, role in _trigger_patterns("before"):
-        for match in pattern.finditer(sentence.text):
+    for trigger in _trigger_patterns("before"):
+        role = trigger.role
+        for match in trigger.pattern.finditer(sentence.text):
             head = sentence.slice(0, match.start())
             cut = max(head.text.rfind(";"), head.text.rfind(":"), head.text.rfind(" — "))
             relative = list(_RELATIVE.finditer(head.text))
@@ -593,6 +491,4 @@ __all__ = [
     "add_structural_partners",
     "is_group_label",
     "partner_category",
-    "plausible_body",
-    "tidy_partners",
 ]

@@ -30,17 +30,21 @@ _NAME_TOKEN = re.compile(
 
 
 def looks_like_person(text: str) -> bool:
-    """A personal name: 2-4 capitalised words, no organisation words (spaCy confirms when unsure)."""
-    words = _strip_honorific(text).split()
+    """A personal name: 2-4 capitalised words, with name particles between them ('Braulio Ferreira
+    de Souza Dias'), no organisation words (spaCy confirms when unsure)."""
+    rules = common_rules()
+    particles = set(rules.name_particles)
+    all_words = _strip_honorific(text).split()
+    # Particles join capitalised words; they never start or end a name.
+    words = [w for n, w in enumerate(all_words) if not (0 < n < len(all_words) - 1 and w in particles)]
     if not 2 <= len(words) <= 4 or is_org_like(text):
         return False
     if re.search(r"\d", text) or re.match(r"(?i)\s*p\.?\s?o\.?\s+box\b", text):
         return False  # 'P.O. Box': an address
     if country_code(" ".join(words)) or " ".join(words).casefold() in _REGIONS:
         return False  # 'Costa Rica', 'Central America': places, not people
-    rules = common_rules()
-    if words[-1].casefold() in rules.place_head_words or _names_street(text):
-        return False  # 'Green Lake Hotel', 'Mizingani Street', 'United Nations Avenue'
+    if {words[0].casefold(), words[-1].casefold()} & set(rules.place_head_words) or _names_street(text):
+        return False  # 'Green Lake Hotel', 'Palais des Nations', 'Mizingani Street', 'United Nations Avenue'
     folded = [fold(w).strip(".,;:()") for w in words]
     if ":" in text or any(w in rules.not_name_words for w in folded):
         return False  # 'Symposium III: Governance', 'The Bariloche Declaration'
@@ -344,7 +348,8 @@ def split_leading_organization(text: OffsetText) -> tuple[OffsetText | None, Off
         n = 1
         while (
             n < len(parts)
-            and is_org_like(parts[n].text)
+            # 'GWOPA Secretariat, UN-Habitat, UN Campus, ...': a well-known body needs no head noun
+            and (is_org_like(parts[n].text) or seat_of(parts[n].text.strip()) is not None)
             and not is_address_part(parts[n].text)
             and address_glued_to_office(parts[n].text) is None
         ):
@@ -482,6 +487,10 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
         # An office printed over lines of its own ('TerrAfrica Secretariat' / 'NEPAD Planning and
         # Coordinating Agency' / address): each body line before the address names the office.
         while contact.name is None and len(lines) > 1 and parts and _office_line(parts[0].text):
+            contact.organization = OffsetText.join([contact.organization, parts.pop(0)], ", ")
+        # 'GWOPA Secretariat, UN-Habitat, UN Campus, ...' on one line: a well-known body after the
+        # office is its host, not its address.
+        while len(parts) >= 2 and seat_of(parts[0].text) is not None and not is_address_part(parts[0].text):
             contact.organization = OffsetText.join([contact.organization, parts.pop(0)], ", ")
     if parts:
         # 'Network Secretariat' / 'Korea Environment Institute, 613-2 Bulgwang-dong, ...': the host body.

@@ -11,12 +11,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.bodies import add_structural_partners, tidy_partners
+from extractors.bodies import add_structural_partners
 from extractors.classify import Classification, classify
 from extractors.common import Draft, ExtractionContext, finalise_contacts, websites
 from extractors.contact_zones import contacts_from_zones, merge_contacts
 from extractors.coverage import coverage_reasons
 from extractors.normalize import seat_of
+from extractors.partner_names import tidy_partners
 from extractors.people import add_speakers
 from extractors.programme import extract_programme
 from extractors.prose import split_title_acronym

@@ -141,7 +141,7 @@ def _held_on(ctx: ExtractionContext):
         clock = _TIME_OF_DAY.match(rest.text)
         if clock:
             rest = rest.slice(clock.end())
-        venue = re.match(r"\s*(?:,\s*)?(?:at|in)\s+(?:the\s+)?(?P<v>[^.;(]{3,160})", rest.text)
+        venue = _VENUE_AFTER_DATE.match(rest.text)
         where = clean_value(rest.slice(venue.start("v"), venue.end("v"))) if venue else None
         if where is not None:
             where = collapse_ws(where.slice(0, where.text.find("\n\n") if "\n\n" in where.text else None))
@@ -163,7 +163,12 @@ _VENUE_THEN_DATE = re.compile(
 )
 
 
-_IN_CITY = re.compile(r"\s+in\s+(?=[A-Z])")
+# '... on the campus of the University of X': the venue after the date, however introduced.
+_VENUE_AFTER_DATE = re.compile(
+    r"\s*(?:,\s*)?(?:at|in|on\s+the\s+(?:campus|premises|grounds)\s+of)\s+(?:the\s+)?(?P<v>[^.;(]{3,160})"
+)
+# 'FAO headquarters in Rome', 'the University of X, in the city of Y': the city after the venue.
+_IN_CITY = re.compile(r",?\s+in\s+(?:the\s+(?:city|town|village)\s+of\s+)?(?=[A-Z])")
 
 
 def _apposition_start(text: str) -> int:

@@ -24,7 +24,7 @@ from extractors.contacts import (
     take_attention_line,
 )
 from extractors.labels import Segment
-from extractors.normalize import country_of_place, find_dates
+from extractors.normalize import country_of_place, find_dates, seat_of
 from extractors.roles import contact_kind
 from extractors.text import OffsetText, clean_value, is_org_like
 
@@ -124,8 +124,9 @@ def _office(
             organisation.append(clean_value(rest.slice(0, glued)))
             rest = clean_value(rest.slice(glued))
         # On one line only the first part and its units ("..., Environment Section") name the body.
+        # A well-known body after the office is its host ('GWOPA Secretariat, UN-Habitat, UN Campus').
         starts_address = is_address_part(rest.text) or (
-            one_line and organisation and not is_org_unit(rest.text)
+            one_line and organisation and not is_org_unit(rest.text) and seat_of(rest.text.strip()) is None
         )
         if not address and starts_address and not one_line:
             body, rest = split_leading_organization(clean_value(rest))

@@ -552,7 +552,7 @@ def _partners(ctx: ExtractionContext, draft: Draft) -> None:
                 name, acronym = name[: len(full_folded)], acr
                 break
         if any(
-            p.category == mention.category and fuzz.token_set_ratio(fold(p.name), fold(name)) >= 90
+            p.category == mention.category and fuzz.token_sort_ratio(fold(p.name), fold(name)) >= 90
             for p in draft.partners
         ):
             continue

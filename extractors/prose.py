@@ -159,19 +159,34 @@ def _through_inner_commas(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
+_INDEFINITE = re.compile(r"\s*(?:a|an)\s", re.I)
+# A common noun naming the group before its members are listed: 'the ten Dutch drinking water
+# companies:', 'their international arms,'.
+_GROUP_BEFORE_LIST = re.compile(
+    r"\s*(?:the|its|their|his|her)\s+(?:[\w'’-]+\s+){0,6}?[a-z][\w'’-]*\s*[:,]\s+(?=[A-Z])"
+)
+
+
 def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMention]:
     """'funding from the X (XA) and the Y': every body of the list the phrase introduces."""
     found: list[OrgMention] = []
-    while len(found) < 8:
+    if _INDEFINITE.match(text, position):
+        return found  # 'carried out by a Climate Change Country Team': a description, not a body's name
+    group = _GROUP_BEFORE_LIST.match(text, position)
+    if group is not None:
+        position = group.end()  # 'carried out by the ten Dutch water companies: A, B and C'
+    # Members of a named group are bodies however they are called ('Vitens, Dunea, Oasen').
+    is_body = _names_a_body if group is None else _proper_name
+    while len(found) < (8 if group is None else 20):
         span = capture_name_phrase(text, position)
         if span is None:
             break
         start, end = _through_inner_commas(text, span)
         name = text[start:end].strip()
-        pair = _pair(text, start, name, trigger)
+        pair = _pair(text, start, name, trigger, members=group is not None)
         if pair:
             found.extend(pair)
-        elif _names_a_body(name):
+        elif is_body(name):
             acronym = _ACRONYM_AFTER.match(text, end)
             note = None if acronym else _NOTE_AFTER.match(text, end)
             if note is not None and country_code(note.group("note")):
@@ -205,12 +220,20 @@ def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMent
     return found
 
 
-def _pair(text: str, start: int, name: str, trigger: TriggerRule) -> list[OrgMention]:
+def _pair(text: str, start: int, name: str, trigger: TriggerRule, members: bool = False) -> list[OrgMention]:
     """'X and Y' captured as one phrase: one mention each where the list readers' 'and' splitter
     finds two names and each names a body or a country ('the Asian Development Bank and UNEP',
-    'Japan and China', 'GWP South Asia and GWP Nepal')."""
-    parts = [p for p in split_and(OffsetText.at(name, start)) if p.text]
-    if len(parts) < 2 or not all(_pair_part(_ARTICLE.sub("", p.text)) for p in parts):
+    'Japan and China', 'GWP South Asia and GWP Nepal'). ``members``: the last two of a named
+    group's members ('... the companies: A, B, WMD and Waternet'), whose 'and' always joins two."""
+    phrase = OffsetText.at(name, start)
+    last_and = list(re.finditer(r"\s+(?:and|&)\s+(?=[A-Z])", name))
+    if members and last_and:
+        cut = last_and[-1]
+        parts = [phrase.slice(0, cut.start()), phrase.slice(cut.end())]
+    else:
+        parts = [p for p in split_and(phrase) if p.text]
+    names_body = _proper_name if members else _pair_part
+    if len(parts) < 2 or not all(names_body(_ARTICLE.sub("", p.text)) for p in parts):
         return []
     found = []
     for part in parts:
@@ -267,6 +290,11 @@ def _name_before(text: str, sentences: Sequence[tuple[int, int]], position: int)
         return None
     piece = before.slice(match.start("name"), match.end("name"))
     return piece.start, piece.end
+
+
+def _proper_name(name: str) -> bool:
+    """A capitalised phrase of a few words: how a named group's members are printed."""
+    return len(name) >= 2 and len(name.split()) <= 8 and name[:1].isupper()
 
 
 def _names_a_body(name: str) -> bool:

@@ -468,7 +468,8 @@ def _person_line(value: OffsetText, role: str) -> ContactDraft | None:
         return None
     contact = ContactDraft(role=role, name=name, evidence=[value])
     parts = detail.split_top_level(",")
-    if honorific and not match:
+    if honorific and not match and not (parts and _is_position_text(parts[0].text)):
+        # 'Prof. A, University of X': the honorific is the only post given.
         contact.position = OffsetText(honorific, value.pos[: len(honorific)])
         contact.organization = clean_value(detail)
         return contact

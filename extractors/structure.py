@@ -86,13 +86,18 @@ def _blocks(doc: ParsedDocument) -> list[Block]:
     return blocks
 
 
+_MAX_LEAD_IN_WORDS = 10
+
+
 def _bold_label_edge(prev: TextLine, prev_text: str, line: TextLine, line_text: str) -> bool:
     """A short bold line among plain lines of one block is a label of its own: '<b>Contact</b><br>
-    Secretariat<br>...' or '... E-mail: x<br><b>On the web</b><br>http://...'."""
+    Secretariat<br>...' or '... E-mail: x<br><b>On the web</b><br>http://...'; a bold lead-in ending
+    in a colon may be longer ('<b>For copies of this report, please contact:</b><br>Body<br>...')."""
     if prev.bold == line.bold:
         return False
     text = (prev_text if prev.bold else line_text).strip()
-    return 0 < word_count(text) <= 6 and not text.endswith((".", ",", ";"))
+    limit = _MAX_LEAD_IN_WORDS if text.endswith(":") else 6
+    return 0 < word_count(text) <= limit and not text.endswith((".", ",", ";"))
 
 
 def _is_heading(block: Block) -> bool:
@@ -237,7 +242,8 @@ def _one_running_item(block: Block, value: OffsetText) -> bool:
         block.first.list_item
         and is_prose(value.text)
         and not any(_BULLETED.match(line) for line in lines[1:])
-        and sum(bool(re.search(r"[.;:,]\s*$", line)) for line in lines[:-1]) * 2 < max(len(lines) - 1, 1)
+        # A list ends most lines with a mark; a wrapped paragraph at most half ('... given by Prof. A,').
+        and sum(bool(re.search(r"[.;:,]\s*$", line)) for line in lines[:-1]) * 2 <= max(len(lines) - 1, 1)
     )
 
 

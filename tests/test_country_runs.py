@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.bodies import tidy_partners
+from extractors.partner_names import tidy_partners
 from schemas.records import PartnerRecord
 
 

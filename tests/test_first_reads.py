@@ -77,6 +77,17 @@ def test_a_new_read_of_the_same_documents_replaces_the_old_one(tmp_path: Path) -
     assert summed_counts(reads)["m"] == MethodCounts(rows=6, right=4)
 
 
+def test_adding_a_read_leaves_the_lines_of_the_earlier_reads_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "first_reads.json"
+    one = FirstRead(label="a1-a2", commit="abc", documents=6, methods={"m": MethodCounts(rows=4, right=2)})
+    save_first_read(one, path)
+    before = path.read_text(encoding="utf-8")
+    save_first_read(FirstRead(label="a3-a4", commit="def", documents=3, methods={}), path)
+    # Whole row counts are written as integers, as a reviewer of the file's diff expects.
+    assert '"rows": 4\n' in before
+    assert before.rstrip("]\n") in path.read_text(encoding="utf-8")
+
+
 def test_a_method_that_failed_on_new_authors_promises_less() -> None:
     in_sample = {"report.prose.organizer": {"rows": 100 * IN_SAMPLE_WEIGHT, "right": 98 * IN_SAMPLE_WEIGHT}}
     read = FirstRead(

@@ -160,6 +160,8 @@ class ProseTrigger(_Rules):
     pattern: str
     role: str
     direction: str = Field(default="after", pattern="^(after|before)$")
+    # 'supported by' says less than the section it stands in: under 'Funding' it names funders.
+    section_decides: bool = False
 
     @field_validator("pattern")
     @classmethod

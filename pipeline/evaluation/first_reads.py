@@ -56,9 +56,20 @@ def save_first_read(read: FirstRead, path: Path = FIRST_READS_PATH) -> list[Firs
     reads = [r for r in load_first_reads(path) if r.label != read.label] + [read]
     reads.sort(key=lambda r: r.label)
     path.write_text(
-        json.dumps([r.model_dump() for r in reads], indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        json.dumps([_whole_counts(r.model_dump()) for r in reads], indent=1, sort_keys=True) + "\n",
+        encoding="utf-8",
     )
     return reads
+
+
+def _whole_counts(read: dict[str, Any]) -> dict[str, Any]:
+    """A first read counts whole rows: write them as integers, so that adding a read leaves the
+    lines of the earlier ones unchanged."""
+    for tally in read["methods"].values():
+        for key in ("rows", "right"):
+            if float(tally[key]).is_integer():
+                tally[key] = int(tally[key])
+    return read
 
 
 def summed_counts(reads: Sequence[FirstRead]) -> dict[str, MethodCounts]:

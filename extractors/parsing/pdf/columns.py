@@ -49,7 +49,7 @@ def crosses_gutter(row: Sequence[Word], gutters: Sequence[tuple[float, float]]) 
     return False
 
 
-def find_gutters(rows: Sequence[list[Word]]) -> list[tuple[float, float]]:
+def find_gutters(rows: Sequence[list[Word]], *, min_rows: int = 10, min_words: int = 60) -> list[tuple[float, float]]:
     """The x-ranges between text columns, if the page clearly has two or three.
 
     A gutter is a vertical strip that (almost) no row crosses, with running text on
@@ -58,7 +58,7 @@ def find_gutters(rows: Sequence[list[Word]]) -> list[tuple[float, float]]:
     a form column by column would tear cells and labels from their rows.
     """
     words = [w for row in rows for w in row]
-    if len(rows) < 10 or len(words) < 60:
+    if len(rows) < min_rows or len(words) < min_words:
         return []
     x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
     width = x_max - x_min
@@ -104,3 +104,73 @@ def find_gutters(rows: Sequence[list[Word]]) -> list[tuple[float, float]]:
         if fill < 0.6 or _median([len(seg) for seg in column]) < 3:
             return []
     return gutters
+
+
+# A band of a page set in columns: at least this many rows, and this many words.
+_BAND_ROWS = 6
+_BAND_WORDS = 40
+_GUTTER_WIDTH = 8  # points of white a gutter needs (find_gutters' own minimum)
+
+
+def find_column_bands(rows: Sequence[list[Word]]) -> list[tuple[int, int, list[tuple[float, float]]]]:
+    """Runs of rows set in columns on a page that is not: (first row, end row, gutters).
+
+    Brochures print part of a page in two boxes side by side ('Who runs it | Who funds it')
+    under and over full-width text. Rows that share a strip of white in the middle of the page
+    are a candidate band, found cheaply with one coverage bitmask per row; a band is kept when
+    ``find_gutters`` accepts it as columns of running text, which rejects forms and tables.
+    """
+    words = [w for row in rows for w in row]
+    if len(rows) < _BAND_ROWS or not words:
+        return []
+    x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
+    width = x_max - x_min
+    if not (250 <= width <= 5000) or not math.isfinite(x_min):
+        return []
+    lo, hi = int(x_min + 0.2 * width), int(x_max - 0.2 * width)
+    span = hi - lo + 1
+    middle = (1 << span) - 1
+
+    def covered(row: Sequence[Word]) -> int:
+        mask = 0
+        for w in row:
+            a, b = max(lo, math.floor(w.x0)), min(hi, math.ceil(w.x1))
+            if a <= b:
+                mask |= ((1 << (b - a + 1)) - 1) << (a - lo)
+        return mask
+
+    def has_gutter(free: int) -> bool:
+        run = free
+        for _ in range(_GUTTER_WIDTH - 1):
+            run &= run >> 1
+        return run != 0
+
+    def both_sides(row: Sequence[Word], cut: float) -> bool:
+        return any(w.x1 < cut for w in row) and any(w.x0 > cut for w in row)
+
+    masks = [covered(row) for row in rows]
+    bands: list[tuple[int, int, list[tuple[float, float]]]] = []
+    rejected_end = -1
+    i = 0
+    while i <= len(rows) - _BAND_ROWS:
+        free = middle & ~masks[i]
+        if not has_gutter(free):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(rows) and has_gutter(free & ~masks[j]):
+            free &= ~masks[j]
+            j += 1
+        # The cheap test first: enough rows with text on both sides of the strip's first point.
+        cut = lo + (free & -free).bit_length() - 1 + _GUTTER_WIDTH / 2
+        full = sum(both_sides(row, cut) for row in rows[i:j])
+        # A later start inside a rejected band ending at the same row is the same band, minus a row.
+        if j - i >= _BAND_ROWS and full >= max(_BAND_ROWS, (j - i) // 4) and j != rejected_end:
+            gutters = find_gutters(rows[i:j], min_rows=_BAND_ROWS, min_words=_BAND_WORDS)
+            if gutters:
+                bands.append((i, j, gutters))
+                i = j
+                continue
+            rejected_end = j
+        i += 1
+    return bands
