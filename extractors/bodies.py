@@ -33,9 +33,9 @@ from extractors.contacts import is_position, is_postal_line
 from extractors.lists import ListItem, body_items, country_runs
 from extractors.normalize import country_code, country_in_name, country_of_place
 from extractors.partner_names import plausible_body
-from extractors.prose import acronym_map, country_suffix
+from extractors.prose import acronym_map, country_suffix, through_inner_commas
 from extractors.roles import category_of_label, sentence_role
-from extractors.rules import role_rules, sheet_rules
+from extractors.rules import common_rules, role_rules, sheet_rules
 from extractors.structure import Piece, Zone, document_zones, is_prose
 from extractors.text import (
     OffsetText,
@@ -126,6 +126,8 @@ def _new_body(text: str, how: str, *, acronym: str | None = None) -> bool:
         return acronym is not None or nlp.is_organisation(text)
     if " " not in text and how in ("intro", "heading"):
         return False  # one ordinary word under a heading ('Linkages') names no body
+    if text.split()[-1].casefold() in common_rules().place_head_words:
+        return True  # 'Bayawan Water District', 'Carnegie Hall': a place's word, whatever spaCy says
     return not (len(text.split()) >= 2 and nlp.is_person(text))
 
 
@@ -149,6 +151,10 @@ def _items(piece: Piece, role: str) -> list[ListItem]:
         # 'Switzerland; Italy' lists governments; 'Geological Survey (USGS), United States; ...'
         # says where a body is: each part between semicolons decides by its own items.
         items = [item for part in piece.text.split_top_level(";") for item in body_items(part)]
+    elif piece.kind == "cell" and ";" in piece.text.text:
+        # 'A (AA); Naivasha Water, Sewerage and Sanitation Company (NWSSC); B': a cell that lists
+        # with semicolons keeps its commas inside the names.
+        items = [item for part in piece.text.split_top_level(";") for item in _one_body(part)]
     else:
         items = body_items(piece.text)
     acronym = (
@@ -171,6 +177,19 @@ def _items(piece: Piece, role: str) -> list[ListItem]:
             item = ListItem(item.name, item.acronym, country, "column", item.evidence)
         out.append(item)
     return out
+
+
+def _one_body(part: OffsetText) -> list[ListItem]:
+    """A semicolon list's part: one body, with its commas, unless they set off where it is
+    ('Geological Survey (USGS), United States')."""
+    items = body_items(part)
+    if len(items) < 2 or any(item.country_source == "name" or country_code(item.name.text) for item in items):
+        return items
+    whole = clean_value(part)
+    head, note = trailing_parenthetical(whole)
+    acronym = note.text if note is not None and looks_like_acronym(note.text) else None
+    name = clean_value(head) if acronym else whole
+    return [ListItem(name, acronym, None, None, part, lead=any(item.lead for item in items))]
 
 
 def zone_candidates(zones: Iterable[Zone]) -> list[Candidate]:
@@ -295,7 +314,8 @@ def _named_bodies(text: OffsetText) -> list[ListItem]:
         if span is None or span[1] <= span[0]:
             position = start.end() + 1
             continue
-        end = span[1]
+        # 'the Department for Environment, Food and Rural Affairs (Defra)': commas inside the name
+        end = through_inner_commas(text.text, span)[1]
         acronym = re.match(r"\s*\(([A-Z][\w-]{1,12})\)", text.text[end:])
         phrase = text.slice(span[0], end + (acronym.end() if acronym else 0))
         phrase = phrase.sub(_GENERIC_OF)  # 'Representatives of the Asian Development Bank'
@@ -413,17 +433,27 @@ def _is_known(item: ListItem, known: list[str]) -> bool:
 def _complete_known(draft: Draft, item: ListItem, *, lead: bool, category: str | None) -> None:
     """What the structure adds to a body the type's extractor found: its lead mark, country, acronym."""
     key = fold(item.name.text)
+    acronym = fold(item.acronym) if item.acronym else None
     for i, partner in enumerate(draft.partners):
-        if key not in (fold(partner.name), fold(partner.acronym or "")):
+        # 'Lead partner: FAO' found first, then 'Food and Agriculture Organization of the United
+        # Nations (FAO)' in its section: the body as the section names it, still the lead.
+        named_by_acronym = acronym is not None and fold(partner.name) == acronym
+        if key not in (fold(partner.name), fold(partner.acronym or "")) and not named_by_acronym:
             continue
         update: dict[str, object] = {}
+        if named_by_acronym:
+            update.update(name=item.name.text, acronym=item.acronym)
+        # A sheet's section gives a body found without one its category; a lead partner, printed
+        # in its own field, takes one only from the section row that names it in full.
+        if partner.category is None and category is not None and (named_by_acronym or not partner.lead):
+            update["category"] = category
         if lead and not partner.lead:
             update["lead"] = True
         if item.country and partner.country is None:
             update["country"] = item.country
         if item.acronym and partner.acronym is None:
             update["acronym"] = item.acronym
-        if category and partner.category == "participant":
+        if category in ("organizer", "funder") and partner.category == "participant":
             update["category"] = category
         if update:
             draft.partners[i] = partner.model_copy(update=update)
@@ -458,8 +488,11 @@ def add_structural_partners(ctx: ExtractionContext, doc_type: str, draft: Draft)
                 draft,
                 item,
                 lead=item.lead or (lead and doc_type == "information_sheet"),
-                # An explicit 'organised by' outranks a participation inferred from a presentation.
-                category=category if category in ("organizer", "funder") else None,
+                # An explicit 'organised by' outranks a participation inferred from a presentation;
+                # a sheet's section gives the category its lead row left out.
+                category=category
+                if category in ("organizer", "funder") or doc_type == "information_sheet"
+                else None,
             )
             continue
         category, lead = partner_category(candidate.role, doc_type, name)

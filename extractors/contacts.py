@@ -419,6 +419,36 @@ def take_attention_line(contact: ContactDraft, line: OffsetText) -> bool:
     return True
 
 
+# 'Tel.: (+41) 22 791' / '2111; e-mail: ...': a paragraph's line break inside a phone number.
+_ENDS_IN_DIGITS = re.compile(r"\d[\d ()./-]*$")
+_STARTS_WITH_DIGITS = re.compile(r"^\d{2,}\b")
+_WHOLE_NUMBER_DIGITS = 10  # country code and subscriber number: fewer digits is a number cut short
+
+
+def _numbers_rejoined(lines: list[OffsetText]) -> list[OffsetText]:
+    """The block's lines with a phone number a paragraph's line break cut in two joined again: a
+    line ending in a number too short to be whole ('+41 22 791' / '2111; e-mail: ...'), not a
+    whole number above a postcode ('+41 22 917 8000' / '1211 Geneva 10')."""
+    joined: list[OffsetText] = []
+    for line in lines:
+        if joined and _cut_number(joined[-1].text, line.text):
+            joined[-1] = OffsetText.join([joined[-1].strip(), line.strip()], " ")
+        else:
+            joined.append(line)
+    return joined
+
+
+def _cut_number(before: str, after: str) -> bool:
+    phones = find_phones(before)
+    return bool(
+        phones
+        and _STARTS_WITH_DIGITS.match(after.lstrip())
+        and _ENDS_IN_DIGITS.search(before.rstrip())
+        and phones[-1][2] >= len(before.rstrip()) - 1
+        and len(re.sub(r"\D", "", phones[-1][0])) < _WHOLE_NUMBER_DIGITS
+    )
+
+
 def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     """Fill a contact from an unlabelled block: 'Name, Position, Organisation, Address. Tel: ...; Fax: ...'.
 
@@ -427,7 +457,7 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     fields are cut out first, wherever they stand.
     """
     identity: list[OffsetText] = []
-    for line in lines:
+    for line in _numbers_rejoined(lines):
         rest = cut_inline_fields(contact, line)
         if WEB_LINE.match(rest.text):
             continue  # 'Forum documents and presentations: http://...': a link, no office

@@ -44,7 +44,7 @@ _STARTS_NAME = re.compile(
     r"^(?:The\s+[A-Z]|(?:Institute|University|Association|Ministry|Department|Centre|Center|Council|"
     r"Committee|Agency|Bank|Foundation|Federation|Office|Government|City|Municipality)\s+(?:of|for|on)\b)"
 )
-_SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?):\s*")
+_SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,60}?):\s*")
 _NOTE = re.compile(r"^\d+(\s+\w+)?$|^(approx\.?|about|some|over)\s+\d+", re.I)
 _LEAD_MARK = re.compile(
     r"^(?:the\s+)?(?:co-?)?lead(?:ing)?(?:\s+(?:partner|agency|organi[sz]ation|country))?$", re.I

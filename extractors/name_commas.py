@@ -21,9 +21,11 @@ from extractors.text import (
     trailing_parenthetical,
 )
 
-# 'Ministry of', 'Hellenic Ministry for the', 'Federal Ministry for the': a portfolio list follows.
+# 'Ministry of', 'Hellenic Ministry for the', 'Institute of': a portfolio list may follow ('Ministry
+# of Agriculture, Water and Forestry', 'Institute of Materials, Minerals and Mining').
 _MINISTRY = re.compile(
-    r"^(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}(?:Ministry|Department|Office|Commission|Bureau|Division|Directorate)\s+(?:of|for)\s+"
+    r"^(?:the\s+)?(?:[A-Z][\w-]+\s+){0,3}(?:Ministry|Department|Office|Commission|Bureau|Division|Directorate|"
+    r"Institute|Fund|Centre|Center|Council|Agency|Faculty|School|Society)\s+(?:of|for)\s+"
 )
 
 

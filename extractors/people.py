@@ -23,6 +23,7 @@ from extractors.contacts import (
     split_position_organization,
     strip_honorific,
 )
+from extractors.normalize import seat_of
 from extractors.roles import section_role
 from extractors.rules import common_rules
 from extractors.structure import Piece, Zone, is_prose
@@ -243,6 +244,22 @@ def _post_before_preposition(post: str) -> bool:
     return is_position(head)
 
 
+# 'of the University of Ghana', 'from the Kenya Forestry Research Institute': a body right after a name.
+_OF_BODY = re.compile(
+    r"^\s+(?:of|from)\s+(?:the\s+)?(?P<body>[A-Z][\w'’&.-]*(?:\s+(?:(?:of|for|and|on|de|la|the)\s+)*[A-Z][\w'’&.-]*)*)"
+)
+
+
+def _of_body(tail: OffsetText) -> OffsetText | None:
+    match = _OF_BODY.match(tail.text)
+    if match is None:
+        return None
+    body = match.group("body")
+    if not (is_org_like(body) or looks_like_acronym(body) or seat_of(body) is not None):
+        return None  # 'Ms. A from Kenya': where she is from, which the sentence's country reader reads
+    return tail.slice(match.start("body"), match.end("body"))
+
+
 def _appositive_people(
     ctx: ExtractionContext, sentence_role: str | None, sentence: OffsetText
 ) -> list[ContactRecord]:
@@ -268,6 +285,9 @@ def _appositive_people(
         if bracket is not None:  # 'Mr. Guiqing Han (Heilongjiang Academy of Agricultural Sciences)'
             detail_parts.append(clean_value(tail.slice(bracket.start("detail"), bracket.end("detail"))))
             after = end + bracket.end()
+        elif (body := _of_body(tail)) is not None:  # 'Prof. A of the University of B', 'Ms. C from D'
+            detail_parts.append(body)
+            after = body.end - sentence.start
         elif tail.text.lstrip().startswith(","):
             for part in tail.slice(tail.text.index(",") + 1).split_top_level(","):
                 bare = part.text.strip()

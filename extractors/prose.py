@@ -138,7 +138,7 @@ def _first_reading_of_each_stretch(mentions: list[OrgMention]) -> list[OrgMentio
 _PORTFOLIO_HEAD = re.compile(r"(?:the\s+)?(?:Ministry|Department|Secretariat|Minister)\s+(?:of|for)\s", re.I)
 
 
-def _through_inner_commas(text: str, span: tuple[int, int]) -> tuple[int, int]:
+def through_inner_commas(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """'the United Nations Educational, Scientific and Cultural Organization (UNESCO)': a name
     phrase goes on past a comma when the acronym after the next phrase abbreviates both."""
     start, end = span
@@ -159,6 +159,8 @@ def _through_inner_commas(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
+# A list in a sentence names at most this many bodies ('experts came from' eleven countries).
+_MAX_LISTED = 30
 _INDEFINITE = re.compile(r"\s*(?:a|an)\s", re.I)
 # A common noun naming the group before its members are listed: 'the ten Dutch drinking water
 # companies:', 'their international arms,'.
@@ -177,11 +179,11 @@ def _names_after(text: str, position: int, trigger: TriggerRule) -> list[OrgMent
         position = group.end()  # 'carried out by the ten Dutch water companies: A, B and C'
     # Members of a named group are bodies however they are called ('Vitens, Dunea, Oasen').
     is_body = _names_a_body if group is None else _proper_name
-    while len(found) < (8 if group is None else 20):
+    while len(found) < _MAX_LISTED:
         span = capture_name_phrase(text, position)
         if span is None:
             break
-        start, end = _through_inner_commas(text, span)
+        start, end = through_inner_commas(text, span)
         name = text[start:end].strip()
         pair = _pair(text, start, name, trigger, members=group is not None)
         if pair:
@@ -259,9 +261,9 @@ _CLAUSE_OPENS = re.compile(r",\s+(?:and|while|whereas)\s+|;\s+")
 def _names_listed_before(
     text: str, sentences: Sequence[tuple[int, int]], position: int, trigger: TriggerRule
 ) -> list[OrgMention]:
-    """'The A (AA), the B (BB) and the C (CC) were partners in organising ...': the list of bodies
-    that is the clause's subject, read forward from where the clause opens; only a list that runs
-    right up to the trigger is its subject."""
+    """'The A (AA), the B (BB) and the C (CC) were partners in organising ...', 'The D (DD)
+    co-organised the forum': the bodies that are the clause's subject, read forward from where the
+    clause opens; only a list that runs right up to the trigger is its subject."""
     sentence_start = next((s for s, e in sentences if s <= position <= e), 0)
     at_line_start = sentence_start == 0 or text[sentence_start - 1] == "\n"
     heading = _HEADING_LINE.match(text, sentence_start) if at_line_start else None
@@ -273,7 +275,7 @@ def _names_listed_before(
     ]
     for start in opens:
         found = _names_after(text, start, trigger)
-        if len(found) < 2:
+        if not found:
             continue
         rest = text[found[-1].end : position]
         acronym = _ACRONYM_AFTER.match(rest)

@@ -301,7 +301,11 @@ def document_zones(
                 cells.append(blocks[i])
                 i += 1
             read, header_row = table_zones(
-                cells, zones[-1].effective_role or heading_role, role_of, header_row
+                cells,
+                zones[-1].effective_role or heading_role,
+                role_of,
+                header_row,
+                explicit_breaks=explicit_breaks,
             )
             zones.extend(read)
             continue

@@ -16,12 +16,18 @@ from schemas.document import TextLine
 
 
 def table_zones(
-    cells: list[Block], context_role: str | None, role_of: RoleOf, previous_header: dict[int, Block] | None
+    cells: list[Block],
+    context_role: str | None,
+    role_of: RoleOf,
+    previous_header: dict[int, Block] | None,
+    *,
+    explicit_breaks: bool = False,
 ) -> tuple[list[Zone], dict[int, Block] | None]:
     """The table's zones, and its header row when it has one (the table may go on overleaf).
 
     ``previous_header``: the header of a table just before this one, nothing between them: a
-    table of as many columns with no header of its own is that table continued on a new page."""
+    table of as many columns with no header of its own is that table continued on a new page.
+    ``explicit_breaks``: a line break inside a cell is the writer's (HTML, DOCX), never a wrap."""
     rows: dict[tuple[int, int], dict[int, Block]] = {}
     order: list[tuple[int, int]] = []
     for cell in cells:
@@ -60,14 +66,14 @@ def table_zones(
         grid = grid[1:]
     header = _header_columns(grid[0])
     if header is not None:
-        return _columns_zones(grid, header, context_role, role_of), grid[0]
+        return _columns_zones(grid, header, context_role, role_of, explicit_breaks), grid[0]
     if _countries_under_group_headers(grid):
         # 'South America | Central America and the Caribbean' over lists of countries: the header
         # cells group the countries; the countries are the values, in the role around the table.
         zone = Zone(None, None, "none", parent_role=context_role)
         for row in grid[1:]:
             for cell in row.values():
-                zone.pieces.extend(_cell_pieces(cell))
+                zone.pieces.extend(_cell_pieces(cell, explicit_breaks))
         return [zone], None
     zones: list[Zone] = []
     if width == 2:
@@ -78,7 +84,7 @@ def table_zones(
             role = role_of(clean_value(label.text).text)
             zone = Zone(clean_value(label.text), role, "label", parent_role=context_role)
             if value is not None:
-                zone.pieces.extend(_cell_pieces(value))
+                zone.pieces.extend(_cell_pieces(value, explicit_breaks))
             elif role is not None and len(grid) > 1:
                 # 'C. Contact person' across the table: the rows under it are that section's.
                 context_role = None if role == STOP else role
@@ -87,7 +93,7 @@ def table_zones(
     zone = Zone(None, None, "none", parent_role=context_role)
     for row in grid:
         for cell in row.values():
-            zone.pieces.extend(_cell_pieces(cell))
+            zone.pieces.extend(_cell_pieces(cell, explicit_breaks))
     return [zone], None
 
 
@@ -139,7 +145,7 @@ def _header_columns(row: dict[int, Block]) -> dict[str, int] | None:
     return None
 
 
-def _cell_pieces(cell: Block) -> list[Piece]:
+def _cell_pieces(cell: Block, explicit_breaks: bool) -> list[Piece]:
     """A cell's values: its lines, with the lines a name wraps over joined back.
 
     A line opening with a sub-label ('Launching-phase countries: A; B') starts a value of its own,
@@ -152,7 +158,7 @@ def _cell_pieces(cell: Block) -> list[Piece]:
         groups[-1][1].append(line)
     pieces: list[Piece] = []
     for parts, lines in groups:
-        for value in logical_lines(parts, lines):
+        for value in logical_lines(parts, lines, explicit_breaks=explicit_breaks):
             if not value.text.strip():
                 continue
             pieces.append(item_piece(value, kind="cell"))
@@ -160,7 +166,11 @@ def _cell_pieces(cell: Block) -> list[Piece]:
 
 
 def _columns_zones(
-    grid: list[dict[int, Block]], header: dict[str, int], context_role: str | None, role_of: RoleOf
+    grid: list[dict[int, Block]],
+    header: dict[str, int],
+    context_role: str | None,
+    role_of: RoleOf,
+    explicit_breaks: bool,
 ) -> list[Zone]:
     name_col = header["name"]
     label = clean_value(grid[0][name_col].text) if name_col in grid[0] else None
@@ -192,7 +202,7 @@ def _columns_zones(
                 header.get("acronym"),
             },
         )
-        for piece in [Piece(text, "cell")] if text is not None else _cell_pieces(name):
+        for piece in [Piece(text, "cell")] if text is not None else _cell_pieces(name, explicit_breaks):
             piece.country = clean_value(country.text) if country is not None else None
             piece.category = clean_value(category.text) if category is not None else None
             piece.acronym = clean_value(acronym.text) if acronym is not None else None
@@ -202,7 +212,7 @@ def _columns_zones(
     person_col = header.get("person")
     if person_col is None or person_col == name_col:
         return [zone]
-    return [zone, _people_column(grid, header, person_col, context_role)]
+    return [zone, _people_column(grid, header, person_col, context_role, explicit_breaks)]
 
 
 def _group_row(row: dict[int, Block]) -> bool:
@@ -219,7 +229,11 @@ def _group_row(row: dict[int, Block]) -> bool:
 
 
 def _people_column(
-    grid: list[dict[int, Block]], header: dict[str, int], person_col: int, context_role: str | None
+    grid: list[dict[int, Block]],
+    header: dict[str, int],
+    person_col: int,
+    context_role: str | None,
+    explicit_breaks: bool,
 ) -> Zone:
     """'Time | Session | Speaker | Organisation': the rows are about their organisations, and the
     speakers' column is a zone of its own, each person with the rest of the row beside them."""
@@ -232,7 +246,7 @@ def _people_column(
         if person is None or _header_columns(row) == header:
             continue
         others = _other_cells(row, {person_col})
-        for piece in _cell_pieces(person):
+        for piece in _cell_pieces(person, explicit_breaks):
             piece.others = others
             zone.pieces.append(piece)
     return zone

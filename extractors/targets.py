@@ -121,6 +121,7 @@ def targets_from_zones(ctx: ExtractionContext, zones: Sequence[Zone], draft: Dra
     # know ('2005 | Establish ...', 'Time-bound targets'); the structure reads them.
     taken: list[tuple[int, int]] = [(t.char_start, t.char_end) for t in draft.targets]
     inside = False
+    opened_by_row = False
     section_table: int | None = None  # the table the targets section is printed in
     for zone in zones:
         label = zone.label.text if zone.label is not None else ""
@@ -130,7 +131,15 @@ def targets_from_zones(ctx: ExtractionContext, zones: Sequence[Zone], draft: Dra
         )
         table = label_line.table if label_line is not None else None
         pieces = list(zone.pieces)
-        if table is not None and inside and section_table in (None, table) and zone.pieces:
+        # A form row labelled as targets ('Targets and timeframes | ...') opens no table of
+        # targets: the rows after it in the form's table are other fields.
+        if (
+            table is not None
+            and inside
+            and section_table in (None, table)
+            and zone.pieces
+            and not opened_by_row
+        ):
             # 'Target | Year' then 'Regional review completed | 2003': a row of the section's
             # table, read as a label and its value, is a target, not a section of its own.
             section_table = table
@@ -139,6 +148,7 @@ def targets_from_zones(ctx: ExtractionContext, zones: Sequence[Zone], draft: Dra
         elif zone.source in ("heading", "label") and not year_label:
             inside = bool(_TARGETS_HEADING.search(label)) and len(label.split()) <= 8
             section_table = table if inside else None
+            opened_by_row = inside and table is not None
         elif zone.source == "intro":
             inside = False
         if not inside:

@@ -76,7 +76,7 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,40}?)(?:\s*\(\d+\))?:\s+(?=\S)")
+SUB_LABEL = re.compile(r"^(?P<label>[A-Z][^:()\d]{1,60}?)(?:\s*\(\d+\))?:\s+(?=\S)")
 
 
 def item_piece(text: OffsetText, kind: str = "item") -> Piece:

@@ -1,13 +1,18 @@
-"""Kinds the a46-a48 authors wrote: bodies named before 'co-sponsored the event', experts who
-'came from' countries, a venue 'on the campus of' a university, names with particles, a bold
-lead-in ending in a colon over a contact block, a wrapped numbered paragraph, a group's members
-listed after its common noun, 'supported by' under a funding heading, and an office's well-known
-host on the office's line.
+"""Kinds the a46-a48 authors wrote, reduced to what matters: bodies named before 'co-sponsored the
+event' or 'presented its work', experts who 'came from' eleven countries, a venue 'on the campus of'
+a university, names with particles, a bold lead-in ending in a colon over a contact block, a wrapped
+numbered paragraph, a named group's members after its common noun, 'supported by' under a funding
+heading, an office's well-known host on its line, a phone number cut by a line break; in forms, a
+line break in a Word cell, a long sub-label, a lead named by acronym, semicolon lists that keep
+their commas, a targets row followed by other fields, portfolio commas in names; and the wordings
+that name a meeting's or a programme's bodies in a sentence.
 
-Every text here is made up for the test; each reduces a wording to what matters.
+Every text here is made up for the test.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from extractors.contacts import looks_like_person
 from extractors.extract import extract_document
@@ -42,11 +47,14 @@ def test_experts_who_came_from_countries_are_participants() -> None:
     partners = _partners(
         _extract(
             _REPORT_HEAD + "1. The workshop was held on 3 May 2001 in Nairobi, Kenya. Some forty specialists "
-            "took part. Experts came from Ghana, Peru, Viet Nam and the United Kingdom.\n"
+            "took part. Experts came from Ghana, Peru, Chile, India, Kenya, Mexico, Panama, Norway, Nepal, "
+            "Viet Nam and the United Kingdom.\n"
         )
     )
+    # However long the list: all eleven.
     for country, code in (("Ghana", "GH"), ("Peru", "PE"), ("Viet Nam", "VN"), ("United Kingdom", "GB")):
         assert partners[country] == ("participant", code)
+    assert sum(category == "participant" for category, _ in partners.values()) == 11
 
 
 def test_a_venue_on_the_campus_of_a_university_in_the_city_of() -> None:
@@ -185,3 +193,248 @@ def test_a_well_known_host_on_the_offices_line_is_part_of_the_office() -> None:
             "UN Campus, Platz der Vereinten Nationen 1, 53113 Bonn, Germany",
         )
     ]
+
+
+def _sheet_docx(rows: list[tuple[str, list[str]]]) -> bytes:
+    """A two-column form: each value cell one paragraph, its lines split by line breaks (Shift+Enter)."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Partnership Information Sheet", level=1)
+    table = document.add_table(rows=len(rows), cols=2)
+    for r, (label, lines) in enumerate(rows):
+        table.cell(r, 0).text = label
+        paragraph = table.cell(r, 1).paragraphs[0]
+        for n, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            if n < len(lines) - 1:
+                run.add_break()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_partners(rows: list[tuple[str, list[str]]]) -> dict[str, tuple[str | None, str | None, bool]]:
+    extraction = extract_document(parse_document(_sheet_docx(rows), "sheet.docx"), "d")
+    return {p.name: (p.category, p.country, p.lead) for p in extraction.partners}
+
+
+def test_a_line_break_in_a_word_cell_separates_two_bodies() -> None:
+    partners = _sheet_partners(
+        [
+            ("Name of partnership", ["Seed Vault Alliance"]),
+            ("Other partners", ["Grains Research Corporation (GRC), Australia", "United Nations Foundation"]),
+        ]
+    )
+    assert partners["Grains Research Corporation"][:2] == ("other", "AU")
+    assert partners["United Nations Foundation"][0] == "other"
+    assert not any(name.startswith("Australia") for name in partners)
+
+
+def test_a_long_sub_label_in_a_cell_is_no_part_of_the_first_name() -> None:
+    partners = _sheet_partners(
+        [
+            ("Name of partnership", ["Seed Vault Alliance"]),
+            ("Governments", ["Signatories to the Establishment Agreement: Cape Verde, Ecuador, Samoa"]),
+        ]
+    )
+    assert partners["Cape Verde"][:2] == ("government", "CV")
+    assert partners["Ecuador"][:2] == ("government", "EC")
+
+
+def test_a_lead_named_by_acronym_takes_the_full_name_and_section_of_its_row() -> None:
+    partners = _sheet_partners(
+        [
+            ("Name of partnership", ["Seed Vault Alliance"]),
+            ("Lead partner(s)", ["FAO; IPGRI"]),
+            (
+                "Intergovernmental organizations",
+                [
+                    "Food and Agriculture Organization of the United Nations (FAO)",
+                    "International Plant Genetic Resources Institute (IPGRI)",
+                ],
+            ),
+        ]
+    )
+    assert partners["Food and Agriculture Organization of the United Nations"][0::2] == ("igo", True)
+    assert partners["International Plant Genetic Resources Institute"][0::2] == ("igo", True)
+    assert "FAO" not in partners and "IPGRI" not in partners
+
+
+def test_a_phone_number_cut_by_a_line_break_is_whole_and_a_postcode_below_one_is_not_joined() -> None:
+    from extractors.contacts import ContactDraft, parse_contact_block
+    from extractors.text import OffsetText
+
+    def block(*lines: str) -> ContactDraft:
+        contact, texts, at = ContactDraft(role="secretariat"), [], 0
+        for line in lines:
+            texts.append(OffsetText.at(line, at))
+            at += len(line) + 1
+        parse_contact_block(contact, texts)
+        return contact
+
+    cut = block(
+        "Dr Ana Ruiz, Director, Soil Alliance, Avenue Appia 20, Geneva. Tel.: (+41) 22 791",
+        "2111; e-mail: a@b.org",
+    )
+    assert cut.phone_raw is not None and cut.phone_raw.text == "(+41) 22 791 2111"
+    whole = block("Soil Alliance Secretariat", "Tel: +41 22 917 8000", "1211 Geneva 10, Switzerland")
+    assert whole.phone_raw is not None and whole.phone_raw.text == "+41 22 917 8000"
+    assert whole.address is not None and "1211 Geneva 10" in whole.address.text
+
+
+def test_a_cell_listing_with_semicolons_keeps_the_commas_inside_its_names() -> None:
+    html = (
+        "<html><body><h1>Clean Taps Programme</h1><p>Programme description.</p>"
+        "<h2>Phases</h2><p>Phase 1 (2017-2021): training.</p><h2>Partner utilities</h2>"
+        "<table><tr><th>Country</th><th>Partner utilities</th></tr>"
+        "<tr><td>Kenya</td><td>Nairobi City Water Company (NCWC); Naivasha Water, Sewerage and Sanitation "
+        "Company (NAIVAWASS)</td></tr>"
+        "<tr><td>Philippines</td><td>Bayawan Water District; Carcar Water District</td></tr>"
+        "</table></body></html>"
+    )
+    partners = _partners(_extract(html, "doc.html"))
+    assert partners["Naivasha Water, Sewerage and Sanitation Company"] == ("participant", "KE")
+    assert partners["Nairobi City Water Company"] == ("participant", "KE")
+    # A district's utility is a body, whatever a name model makes of it.
+    assert partners["Bayawan Water District"] == ("participant", "PH")
+    assert partners["Carcar Water District"] == ("participant", "PH")
+
+
+def test_the_rows_after_a_targets_row_of_a_form_are_other_fields_not_targets() -> None:
+    rows = [
+        ("Name of partnership", ["Seed Vault Alliance"]),
+        (
+            "Targets and timeframes",
+            ["2003 - First meeting of all partners", "2005 - Seed of 10% of species banked"],
+        ),
+        ("Financial resources", ["US$12 million per year"]),
+        ("Contact person", ["Mr. Jeff Burn", "Deputy Director", "Tel: +1 202 647 2232"]),
+    ]
+    extraction = extract_document(parse_document(_sheet_docx(rows), "sheet.docx"), "d")
+    assert sorted((t.year, t.text) for t in extraction.targets) == [
+        (2003, "First meeting of all partners"),
+        (2005, "Seed of 10% of species banked"),
+    ]
+
+
+def test_a_span_printed_before_the_phase_it_dates_is_that_phase() -> None:
+    extraction = _extract(
+        _PROGRAMME_HEAD + "The programme was launched in March 2002.\n\nPhases\n\n"
+        "- 2002-2004: Pilot phase in ten schools\n- 2005–2008: Phase 2, national roll-out\n"
+        "- 2009–2012 Phase III consolidation\n- 2013: review of the curriculum\n"
+    )
+    phases = sorted((d.start, d.end) for d in extraction.dates if d.role == "phase")
+    # A single year before an activity dates no phase.
+    assert phases == [("2002", "2004"), ("2005", "2008"), ("2009", "2012")]
+
+
+def test_one_body_with_its_acronym_before_co_organised_the_forum_is_an_organiser() -> None:
+    partners = _partners(
+        _extract(
+            _REPORT_HEAD + "1. The workshop was held on 3 May 2001 in Nairobi, Kenya. The Soil Fauna Society "
+            "of Africa (SFSA) co-organised the pre-conference forum on beetles.\n"
+        )
+    )
+    assert partners["Soil Fauna Society of Africa"][0] == "organizer"
+
+
+def test_a_body_that_presented_its_work_took_part() -> None:
+    partners = _partners(
+        _extract(
+            _REPORT_HEAD
+            + "1. The workshop was held on 3 May 2001 in Nairobi, Kenya. The Regional Centre for "
+            "Soil Biology (RCSB) presented its work on beetle counts.\n"
+        )
+    )
+    assert partners["Regional Centre for Soil Biology"][0] == "participant"
+
+
+def test_a_bodys_portfolio_commas_stay_in_its_name_whatever_its_head() -> None:
+    partners = _sheet_partners(
+        [
+            ("Name of partnership", ["Seed Vault Alliance"]),
+            (
+                "Other partners",
+                ["Institute of Materials, Minerals and Mining", "Centre for Seeds, UNEP and FAO"],
+            ),
+        ]
+    )
+    assert partners["Institute of Materials, Minerals and Mining"][0] == "other"
+    # Acronyms after the comma are bodies of their own.
+    assert {"Centre for Seeds", "UNEP", "FAO"} <= set(partners)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        ("Among the participants were the Soil Data Institute and the Lake Basin Commission.", "participant"),
+        ("The Soil Data Institute and the Lake Basin Commission co-convened the forum.", "organizer"),
+        (
+            "The Soil Data Institute and the Lake Basin Commission provided financial support for the forum.",
+            "funder",
+        ),
+        (
+            "The forum was also joined by the Soil Data Institute and the Lake Basin Commission.",
+            "participant",
+        ),
+        ("The Soil Data Institute and the Lake Basin Commission were represented.", "participant"),
+        ("Speakers came from the Soil Data Institute and the Lake Basin Commission.", "participant"),
+    ],
+)
+def test_wordings_that_name_a_meetings_bodies_in_a_sentence(sentence: str, category: str) -> None:
+    partners = _partners(
+        _extract(_REPORT_HEAD + "1. The forum was held on 3 May 2011 in Accra, Ghana.\n\n2. " + sentence)
+    )
+    assert partners["Soil Data Institute"][0] == category
+    assert partners["Lake Basin Commission"][0] == category
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        ("The Soil Data Institute and the Lake Basin Commission run the programme.", "organizer"),
+        (
+            "The programme is a joint initiative of the Soil Data Institute and the Lake Basin Commission.",
+            "organizer",
+        ),
+        ("The Soil Data Institute and the Lake Basin Commission fund the programme.", "funder"),
+        (
+            "The Soil Data Institute and the Lake Basin Commission provide funding for the second phase.",
+            "funder",
+        ),
+    ],
+)
+def test_wordings_that_name_who_runs_and_funds_a_programme(sentence: str, category: str) -> None:
+    partners = _partners(_extract(_PROGRAMME_HEAD + sentence + "\n\nPhases\nPhase 1 (2002-2004): pilot.\n"))
+    assert partners["Soil Data Institute"][0] == category
+    assert partners["Lake Basin Commission"][0] == category
+
+
+def test_a_programme_run_by_a_body_is_not_read_backwards() -> None:
+    # 'is run by' names the runner after the verb; the subject before it is the programme.
+    partners = _partners(
+        _extract(
+            _PROGRAMME_HEAD + "The Clean Taps Programme is run by the Soil Data Institute.\n\nPhases\n"
+            "Phase 1 (2002-2004): pilot.\n"
+        )
+    )
+    assert partners["Soil Data Institute"][0] == "organizer"
+    assert "Clean Taps Programme" not in partners
+
+
+def test_a_speaker_of_or_from_a_body_has_it_as_organisation() -> None:
+    speakers = {
+        c.name: c.organization
+        for c in _extract(
+            _REPORT_HEAD + "1. The workshop was held on 3 May 2001 in Nairobi, Kenya.\n\nProceedings\n\n"
+            "2. The keynote address by Prof. Kwame Mensah of the University of Ghana set out the state of soil "
+            "data. Ms. Lucy Wanjiru from the Kenya Forestry Research Institute spoke about forest soils. "
+            "Mr. Tom Hale from Kenya presented beetle counts.\n"
+        ).contacts
+    }
+    assert speakers["Kwame Mensah"] == "University of Ghana"
+    assert speakers["Lucy Wanjiru"] == "Kenya Forestry Research Institute"
+    assert speakers.get("Tom Hale") is None  # a country he comes from is no body he works for

@@ -221,6 +221,44 @@ def test_pdf_justified_two_columns_are_read_column_by_column() -> None:
     assert order == ["Seminar", *[f"L{i}" for i in range(20)], *[f"R{i}" for i in range(20)]]
 
 
+def _full_width(tag: str, i: int) -> str:
+    """A line of running text across the page, as above and below a boxed part."""
+    return f"{tag}{i} " + " ".join(WORDS * 2)[:80]
+
+
+def test_pdf_two_boxes_side_by_side_between_full_width_text_are_read_box_by_box() -> None:
+    texts: list[Text] = [(72, 60, 16, "F2", "Programme Overview")]
+    texts += [(72, 90 + i * 14, 10, "F1", _full_width("A", i)) for i in range(6)]
+    top = 90 + 6 * 14 + 14
+    texts += [(72, top, 10, "F2", "Who runs it"), (320, top, 10, "F2", "Who funds it")]
+    texts += [(72, top + 14 + i * 14, 10, "F1", prose("L", i)) for i in range(8)]
+    texts += [(320, top + 14 + i * 14, 10, "F1", prose("R", i)) for i in range(8)]
+    top += 14 + 8 * 14 + 14
+    texts += [(72, top + i * 14, 10, "F1", _full_width("B", i)) for i in range(6)]
+    order = [t.split()[0] for t in texts_of(make_pdf([texts]))]
+    assert order == [
+        "Programme",
+        *[f"A{i}" for i in range(6)],
+        "Who",
+        *[f"L{i}" for i in range(8)],
+        "Who",
+        *[f"R{i}" for i in range(8)],
+        *[f"B{i}" for i in range(6)],
+    ]
+
+
+def test_pdf_a_form_between_full_width_text_keeps_each_label_with_its_value() -> None:
+    labels = ["Name:", "Phone:", "Fax:", "E-mail:", "Address:", "Position:", "Country:", "City:"]
+    texts: list[Text] = [(72, 90 + i * 14, 10, "F1", _full_width("A", i)) for i in range(6)]
+    for i, label in enumerate(labels):
+        texts.append((72, 190 + i * 16, 10, "F2", label))
+        texts.append((330, 190 + i * 16, 10, "F1", f"value number {i} of the form field goes here"))
+    texts += [(72, 330 + i * 14, 10, "F1", _full_width("B", i)) for i in range(6)]
+    lines = texts_of(make_pdf([texts]))
+    for i, label in enumerate(labels):
+        assert f"{label} value number {i} of the form field goes here" in lines
+
+
 def test_tight_paragraph_spacing_starts_new_blocks() -> None:
     texts: list[Text] = []
     top = 100.0

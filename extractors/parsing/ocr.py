@@ -174,6 +174,11 @@ def _add_page(
     margin = min(words["left"][i] for ids in lines.values() for i in ids)
     heights = sorted(words["height"][i] for ids in lines.values() for i in ids)
     body = heights[len(heights) // 2] or 1
+    # A line's height is its tallest word's; the body's, the median over lines of running text.
+    # A short line set clearly taller than those is a heading ('Member Parties' at 12 pt over
+    # 9.8 pt text), which the word median above, thrown by x-heights, lets through.
+    text_lines = sorted(max(words["height"][i] for i in ids) for ids in lines.values() if len(ids) >= 4)
+    body_line = text_lines[len(text_lines) // 2] if text_lines else body
 
     boxes = [
         (
@@ -222,7 +227,9 @@ def _add_page(
             LineAttrs(
                 size=round(height * 72 / RENDER_DPI, 1),
                 indent=(min(words["left"][i] for i in ids) - margin) * 72 / RENDER_DPI,
-                heading_level=1 if height > 1.6 * body and cell is None else 0,
+                heading_level=1
+                if cell is None and (height > 1.6 * body or (height >= 1.18 * body_line and len(ids) <= 8))
+                else 0,
                 list_item=looks_like_list_item(text),
                 table=table,
                 row=row,

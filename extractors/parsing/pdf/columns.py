@@ -13,6 +13,16 @@ def _median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
+def _middle_strip(words: Sequence[Word]) -> tuple[int, int] | None:
+    """The x-range (whole points) where a gutter may lie: the middle 60% of the text's width."""
+    x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
+    width = x_max - x_min
+    # One bin or bit per point: absurd coordinates (broken files) must not size them.
+    if not (250 <= width <= 5000) or not math.isfinite(x_min):
+        return None
+    return int(x_min + 0.2 * width), int(x_max - 0.2 * width)
+
+
 def prose_like(segment: Sequence[Word]) -> bool:
     """Words set as running text: no gap wider than about an em (tables have wide gaps),
     or a justified line: words whose gaps were all stretched alike."""
@@ -49,7 +59,9 @@ def crosses_gutter(row: Sequence[Word], gutters: Sequence[tuple[float, float]]) 
     return False
 
 
-def find_gutters(rows: Sequence[list[Word]], *, min_rows: int = 10, min_words: int = 60) -> list[tuple[float, float]]:
+def find_gutters(
+    rows: Sequence[list[Word]], *, min_rows: int = 10, min_words: int = 60
+) -> list[tuple[float, float]]:
     """The x-ranges between text columns, if the page clearly has two or three.
 
     A gutter is a vertical strip that (almost) no row crosses, with running text on
@@ -58,14 +70,10 @@ def find_gutters(rows: Sequence[list[Word]], *, min_rows: int = 10, min_words: i
     a form column by column would tear cells and labels from their rows.
     """
     words = [w for row in rows for w in row]
-    if len(rows) < min_rows or len(words) < min_words:
+    strip = _middle_strip(words) if len(rows) >= min_rows and len(words) >= min_words else None
+    if strip is None:
         return []
-    x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
-    width = x_max - x_min
-    # The histogram below has one bin per point: absurd coordinates (broken files) must not size it.
-    if not (250 <= width <= 5000) or not math.isfinite(x_min):
-        return []
-    lo, hi = int(x_min + 0.2 * width), int(x_max - 0.2 * width)
+    lo, hi = strip
     counts = [0] * (hi - lo + 1)
     for row in rows:
         covered: set[int] = set()
@@ -121,13 +129,10 @@ def find_column_bands(rows: Sequence[list[Word]]) -> list[tuple[int, int, list[t
     ``find_gutters`` accepts it as columns of running text, which rejects forms and tables.
     """
     words = [w for row in rows for w in row]
-    if len(rows) < _BAND_ROWS or not words:
+    strip = _middle_strip(words) if len(rows) >= _BAND_ROWS and words else None
+    if strip is None:
         return []
-    x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
-    width = x_max - x_min
-    if not (250 <= width <= 5000) or not math.isfinite(x_min):
-        return []
-    lo, hi = int(x_min + 0.2 * width), int(x_max - 0.2 * width)
+    lo, hi = strip
     span = hi - lo + 1
     middle = (1 << span) - 1
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from extractors.parsing.pdf.borderless_tables import COLUMN_TOLERANCE, find_borderless_tables
 from extractors.parsing.pdf.bullets import mark_bulleted_lines
-from extractors.parsing.pdf.columns import crosses_gutter, find_gutters, split_at
+from extractors.parsing.pdf.columns import crosses_gutter, find_column_bands, find_gutters, split_at
 from extractors.parsing.pdf.lines import Line, group_lines
 from extractors.parsing.pdf.ruled_tables import RuledTable, find_ruled_tables, place_words
 from extractors.parsing.pdf.words import Word, WordReader
@@ -57,12 +57,19 @@ class PageReader:
     def _flow_lines(self, flow: list[Word], tables: list[RuledTable], page_no: int) -> list[Line]:
         rows = group_lines(flow)
         gutters = find_gutters(rows)
-        cuts = [(g0 + g1) / 2 for g0, g1 in gutters]
         margin = min((w.x0 for w in flow), default=0.0)
         items: list[tuple[float, list[Word] | RuledTable | list[Line]]] = []
         in_table: set[int] = set()
+        # Rows of a band set in columns on a page that is not, by row number: the band's gutters.
+        band_of: dict[int, tuple[int, list[tuple[float, float]]]] = {}
         if not gutters:
+            # Columns of running text outrank a borderless table seen in them: two boxes of prose
+            # side by side also start their lines at two x positions.
+            for first, end, band_gutters in find_column_bands(rows):
+                band_of.update((n, (first, band_gutters)) for n in range(first, end))
             for first, end, columns, table_rows in find_borderless_tables(rows):
+                if any(n in band_of for n in range(first, end)):
+                    continue
                 in_table.update(range(first, end))
                 items.append(
                     (
@@ -73,8 +80,11 @@ class PageReader:
         items += [(min(w.top for w in row), row) for n, row in enumerate(rows) if n not in in_table]
         items += [(t.top, t) for t in tables]
         items.sort(key=lambda item: item[0])
+        row_number = {id(row): n for n, row in enumerate(rows)}
         lines: list[Line] = []
         split_rows: list[list[Word]] = []
+        cuts = [(g0 + g1) / 2 for g0, g1 in gutters]
+        band: int | None = None  # the band whose rows split_rows holds, if any
         region = 0
 
         def flush_columns() -> None:
@@ -114,7 +124,15 @@ class PageReader:
             else:
                 # Neither a table nor a borderless table's lines: a row of words.
                 word_row = cast("list[Word]", item)
-                if gutters and not crosses_gutter(word_row, gutters):
+                in_band = band_of.get(row_number[id(word_row)])
+                if in_band is not None and in_band[0] != band:
+                    flush_columns()  # a new band: its own cuts
+                    band, cuts = in_band[0], [(g0 + g1) / 2 for g0, g1 in in_band[1]]
+                elif in_band is None and band is not None:
+                    flush_columns()  # past the band: full-width text again
+                    band, cuts = None, [(g0 + g1) / 2 for g0, g1 in gutters]
+                row_gutters = in_band[1] if in_band is not None else gutters
+                if row_gutters and not crosses_gutter(word_row, row_gutters):
                     split_rows.append(word_row)
                     region = 0
                 else:
