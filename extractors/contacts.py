@@ -33,7 +33,7 @@ def looks_like_person(text: str) -> bool:
     """A personal name: 2-4 capitalised words, with name particles between them ('Braulio Ferreira
     de Souza Dias'), no organisation words (spaCy confirms when unsure)."""
     rules = common_rules()
-    particles = set(rules.name_particles)
+    particles, place_heads = _word_sets()
     all_words = _strip_honorific(text).split()
     # Particles join capitalised words; they never start or end a name.
     words = [w for n, w in enumerate(all_words) if not (0 < n < len(all_words) - 1 and w in particles)]
@@ -43,7 +43,7 @@ def looks_like_person(text: str) -> bool:
         return False  # 'P.O. Box': an address
     if country_code(" ".join(words)) or " ".join(words).casefold() in _REGIONS:
         return False  # 'Costa Rica', 'Central America': places, not people
-    if {words[0].casefold(), words[-1].casefold()} & set(rules.place_head_words) or _names_street(text):
+    if {words[0].casefold(), words[-1].casefold()} & place_heads or _names_street(text):
         return False  # 'Green Lake Hotel', 'Palais des Nations', 'Mizingani Street', 'United Nations Avenue'
     folded = [fold(w).strip(".,;:()") for w in words]
     if ":" in text or any(w in rules.not_name_words for w in folded):
@@ -54,6 +54,13 @@ def looks_like_person(text: str) -> bool:
     if all(_NAME_TOKEN.match(w) or w.isupper() and len(w) > 1 for w in words):
         return True
     return nlp.is_person(text)
+
+
+@lru_cache(maxsize=1)
+def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """Name particles and places' head words, as sets: ``looks_like_person`` runs on every candidate."""
+    rules = common_rules()
+    return frozenset(rules.name_particles), frozenset(rules.place_head_words)
 
 
 _REGIONS = frozenset(

@@ -228,10 +228,9 @@ def _pair(text: str, start: int, name: str, trigger: TriggerRule, members: bool 
     'Japan and China', 'GWP South Asia and GWP Nepal'). ``members``: the last two of a named
     group's members ('... the companies: A, B, WMD and Waternet'), whose 'and' always joins two."""
     phrase = OffsetText.at(name, start)
-    last_and = list(re.finditer(r"\s+(?:and|&)\s+(?=[A-Z])", name))
-    if members and last_and:
-        cut = last_and[-1]
-        parts = [phrase.slice(0, cut.start()), phrase.slice(cut.end())]
+    last_and = list(re.finditer(r"\s+(?:and|&)\s+(?=[A-Z])", name))[-1:] if members else []
+    if last_and:
+        parts = [phrase.slice(0, last_and[0].start()), phrase.slice(last_and[0].end())]
     else:
         parts = [p for p in split_and(phrase) if p.text]
     names_body = _proper_name if members else _pair_part

@@ -60,15 +60,16 @@ class PageReader:
         margin = min((w.x0 for w in flow), default=0.0)
         items: list[tuple[float, list[Word] | RuledTable | list[Line]]] = []
         in_table: set[int] = set()
-        # Rows of a band set in columns on a page that is not, by row number: the band's gutters.
+        # Rows of a band set in columns on a page that is not (by the row's identity, as the items
+        # below hold the rows themselves): the band's first row and its gutters.
         band_of: dict[int, tuple[int, list[tuple[float, float]]]] = {}
         if not gutters:
             # Columns of running text outrank a borderless table seen in them: two boxes of prose
             # side by side also start their lines at two x positions.
             for first, end, band_gutters in find_column_bands(rows):
-                band_of.update((n, (first, band_gutters)) for n in range(first, end))
+                band_of.update((id(row), (first, band_gutters)) for row in rows[first:end])
             for first, end, columns, table_rows in find_borderless_tables(rows):
-                if any(n in band_of for n in range(first, end)):
+                if any(id(row) in band_of for row in rows[first:end]):
                     continue
                 in_table.update(range(first, end))
                 items.append(
@@ -80,7 +81,6 @@ class PageReader:
         items += [(min(w.top for w in row), row) for n, row in enumerate(rows) if n not in in_table]
         items += [(t.top, t) for t in tables]
         items.sort(key=lambda item: item[0])
-        row_number = {id(row): n for n, row in enumerate(rows)}
         lines: list[Line] = []
         split_rows: list[list[Word]] = []
         cuts = [(g0 + g1) / 2 for g0, g1 in gutters]
@@ -124,7 +124,7 @@ class PageReader:
             else:
                 # Neither a table nor a borderless table's lines: a row of words.
                 word_row = cast("list[Word]", item)
-                in_band = band_of.get(row_number[id(word_row)])
+                in_band = band_of.get(id(word_row))
                 if in_band is not None and in_band[0] != band:
                     flush_columns()  # a new band: its own cuts
                     band, cuts = in_band[0], [(g0 + g1) / 2 for g0, g1 in in_band[1]]
