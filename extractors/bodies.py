@@ -30,7 +30,8 @@ from rapidfuzz import fuzz
 from extractors import nlp
 from extractors.common import Draft, ExtractionContext
 from extractors.contacts import is_position, is_postal_line
-from extractors.lists import ListItem, body_items, country_runs
+from extractors.country_runs import country_runs
+from extractors.lists import ListItem, body_items
 from extractors.normalize import country_code, country_in_name, country_of_place
 from extractors.partner_names import plausible_body
 from extractors.prose import acronym_map, country_suffix, through_inner_commas
@@ -411,10 +412,21 @@ def _enumeration(text: OffsetText) -> list[ListItem]:
     """The names an enumeration lists, up to the first piece that names nothing."""
     items = []
     for item in body_items(text):
+        clause = _CLAUSE_BEFORE_BODY.match(item.name.text)
+        if clause is not None:
+            # '..., the Advisory Committee includes the International Organisation of Employers (IOE)
+            # and ...': a clause inside the enumeration; its object is the body listed.
+            item = replace(item, name=item.name.slice(clause.end()))
         if is_prose(item.name.text):
             break
         items.append(item)
     return items
+
+
+# A capitalised subject, a verb ('includes', 'comprised') and 'the' before a capitalised name.
+_CLAUSE_BEFORE_BODY = re.compile(
+    r"^[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,4}\s+(?!(?:des|les|los|las|dos|das|its|this|plus)\b)[a-z]{3,}(?:s|ed)\s+the\s+(?=[A-Z])"
+)
 
 
 def _known(draft: Draft) -> list[str]:

@@ -18,10 +18,12 @@ import re
 from collections.abc import Sequence
 
 from extractors.contacts import (
+    POSITION_THEN_PERSON,
     WEB_LINE,
     ContactDraft,
     cut_inline_fields,
     is_address_part,
+    is_org_unit,
     is_position,
     looks_like_person,
     parse_contact_block,
@@ -34,11 +36,10 @@ from extractors.contacts import (
 from extractors.labels import line_text
 from extractors.roles import contact_kind, field_kind
 from extractors.structure import Zone, is_prose
-from extractors.text import OffsetText, clean_value, fold
+from extractors.text import OffsetText, clean_value, fold, looks_like_acronym
 from schemas.document import ParsedDocument, TextLine
 from schemas.records import ContactRecord
 
-_POSITION_THEN_PERSON = re.compile(r"^(?P<position>[A-Z][^:]{2,80}?)\s*:\s*(?P<rest>\S.*)$")
 _ORG_THEN_PERSON = re.compile(r"^(?P<org>[^—–]{3,120}?)\s+[—–]\s+(?P<rest>\S.*)$")
 _HAS_FIELD = re.compile(r"@|\b(?:tel|phone|fax|telephone|p\.?\s?o\.?\s+box)\b|\+?\d[\d ()./-]{6,}", re.I)
 
@@ -52,6 +53,7 @@ def contacts_from_zones(
     kind: str | None = None
     current: ContactDraft | None = None
     read_tables: set[int] = set()  # tables read whole as contact grids
+    office: OffsetText | None = None  # a heading that names the office itself ('APSP 2023 Secretariat')
     for index, zone in enumerate(zones):
         label = clean_value(zone.label).text if zone.label is not None else ""
         field = field_kind(label) if zone.source == "label" else None
@@ -79,6 +81,7 @@ def contacts_from_zones(
             kind, current = named, None
             if kind is None:
                 continue
+            office = clean_value(zone.label) if zone.label is not None and _names_an_office(label) else None
             if secretariat_only and kind != "form_filler":
                 kind = "secretariat"
         elif kind is None:
@@ -96,6 +99,10 @@ def contacts_from_zones(
         for lines in _blocks_of(doc, zone, following):
             draft = _block_contact(lines, kind)
             if draft is not None:
+                if office is not None and draft.name is None:
+                    # The block under it gives the office's host and address, not the office.
+                    draft.organization = OffsetText.join([o for o in (office, draft.organization) if o], ", ")
+                    office = None
                 found.append(draft)
     return [d for d in _people_joined_to_their_office(found) if _is_contact(d)]
 
@@ -221,6 +228,13 @@ def _fill(draft: ContactDraft, field: str, value: OffsetText) -> None:
         setattr(draft, field, value)
 
 
+def _names_an_office(label: str) -> bool:
+    """'APSP 2023 Secretariat', 'ICID Central Office': an office's own name over its block, with
+    an acronym and an office word, not a section's label ('Secretariat', 'Conference Secretariat')."""
+    words = label.split()
+    return len(words) >= 2 and is_org_unit(words[-1]) and any(looks_like_acronym(w) for w in words[:-1])
+
+
 def _zone_lines(doc: ParsedDocument, zone: Zone, following: Zone | None) -> list[TextLine]:
     if not zone.pieces:
         return []
@@ -287,7 +301,7 @@ def _block_contact(lines: list[OffsetText], kind: str) -> ContactDraft | None:
     first = clean_value(lines[0])
     if is_prose(first.text) and not _HAS_FIELD.search(first.text) and len(lines) == 1:
         return None  # 'Report prepared by the Secretariat, February 2005.' is a sentence
-    titled = _POSITION_THEN_PERSON.match(first.text)
+    titled = POSITION_THEN_PERSON.match(first.text)
     if titled and is_position(titled.group("position")) and starts_with_person(titled.group("rest")):
         # 'Head of the Conference Secretariat: Franz-Josef Batz'
         draft = ContactDraft(role=kind)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors import nlp
+from extractors.contact_numbers import numbers_rejoined
 from extractors.name_commas import merge_commas_in_names
 from extractors.normalize import (
     country_code,
@@ -399,6 +400,9 @@ def address_glued_to_office(text: str) -> int | None:
 
 _LINK = re.compile(r"https?://|\bwww\.", re.I)
 _ATTENTION = re.compile(r"^(?:attn|attention|for the attention of)\.?\s*:?\s*", re.I)
+# 'Director General: Mr. A B', 'Head of the Conference Secretariat: A B': a post as the label of
+# the person holding it.
+POSITION_THEN_PERSON = re.compile(r"^(?P<position>[A-Z][^:]{2,80}?)\s*:\s*(?P<rest>\S.*)$")
 _HOSTED = re.compile(r"(?i)^(?:hosted|housed|based|located)\s+(?:by|at|in|with)\s+(?:the\s+)?[A-Z]|^c/o\s")
 
 
@@ -409,51 +413,31 @@ def starts_with_person(text: str) -> bool:
 
 
 def take_attention_line(contact: ContactDraft, line: OffsetText) -> bool:
-    """'Attn.: Dr. A B, Project Manager' under an office's name: the person the block is for.
-    Fills the contact's name (and position) and says whether the line was one."""
+    """The person a block is for, on a line of their own under an office's name: 'Attn.: Dr. A B,
+    Project Manager', or their post before them ('Director General: Mr. A B'). Fills the
+    contact's name (and position) and says whether the line was one."""
     attention = _ATTENTION.match(line.text)
-    if not attention:
+    post = None if attention else POSITION_THEN_PERSON.match(line.text)
+    if post is not None and not is_position(post.group("position")):
+        post = None
+    if attention is not None:
+        attended = line.slice(attention.end())
+    elif post is not None:
+        attended = line.slice(post.start("rest"))
+    else:
         return False
-    attended = line.slice(attention.end())
     who, _, what = attended.text.partition(",")
     named, _ = strip_honorific(attended.slice(0, len(who)).strip())
     if not looks_like_person(named.text):
         return False
     contact.name = named
-    if what.strip() and contact.position is None:
-        contact.position = clean_value(attended.slice(len(who) + 1))
+    if contact.position is None:
+        if post is not None:
+            contact.position = clean_value(line.slice(0, post.end("position")))
+        elif what.strip():
+            contact.position = clean_value(attended.slice(len(who) + 1))
     contact.evidence.append(line)
     return True
-
-
-# 'Tel.: (+41) 22 791' / '2111; e-mail: ...': a paragraph's line break inside a phone number.
-_ENDS_IN_DIGITS = re.compile(r"\d[\d ()./-]*$")
-_STARTS_WITH_DIGITS = re.compile(r"^\d{2,}\b")
-_WHOLE_NUMBER_DIGITS = 10  # country code and subscriber number: fewer digits is a number cut short
-
-
-def _numbers_rejoined(lines: list[OffsetText]) -> list[OffsetText]:
-    """The block's lines with a phone number a paragraph's line break cut in two joined again: a
-    line ending in a number too short to be whole ('+41 22 791' / '2111; e-mail: ...'), not a
-    whole number above a postcode ('+41 22 917 8000' / '1211 Geneva 10')."""
-    joined: list[OffsetText] = []
-    for line in lines:
-        if joined and _cut_number(joined[-1].text, line.text):
-            joined[-1] = OffsetText.join([joined[-1].strip(), line.strip()], " ")
-        else:
-            joined.append(line)
-    return joined
-
-
-def _cut_number(before: str, after: str) -> bool:
-    phones = find_phones(before)
-    return bool(
-        phones
-        and _STARTS_WITH_DIGITS.match(after.lstrip())
-        and _ENDS_IN_DIGITS.search(before.rstrip())
-        and phones[-1][2] >= len(before.rstrip()) - 1
-        and len(re.sub(r"\D", "", phones[-1][0])) < _WHOLE_NUMBER_DIGITS
-    )
 
 
 def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
@@ -464,7 +448,7 @@ def parse_contact_block(contact: ContactDraft, lines: list[OffsetText]) -> None:
     fields are cut out first, wherever they stand.
     """
     identity: list[OffsetText] = []
-    for line in _numbers_rejoined(lines):
+    for line in numbers_rejoined(lines):
         rest = cut_inline_fields(contact, line)
         if WEB_LINE.match(rest.text):
             continue  # 'Forum documents and presentations: http://...': a link, no office

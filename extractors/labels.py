@@ -34,10 +34,11 @@ _NOTE = r"(?:\s*\([^()\n]{1,40}\))?"
 
 
 def _label_regex(label: str) -> str:
-    """A label's words with any spacing or '/' between them and an optional 'the' before each
-    ('Name of the partnership / initiative' also reads 'Name of partnership/initiative')."""
+    """A label's words with any spacing, '/' or hyphen between them and an optional 'the' before
+    each ('Name of the partnership / initiative' also reads 'Name of partnership/initiative',
+    'Time frame' reads 'Time-frame')."""
     tokens = [t for t in re.split(r"[\s/]+", label.strip()) if t and t.casefold() != "the"]
-    return r"\s*[/\s]\s*(?:the\s+)?".join(re.escape(t) for t in tokens)
+    return r"\s*[/\s-]\s*(?:the\s+)?".join(re.escape(t) for t in tokens)
 
 
 @dataclass(frozen=True)

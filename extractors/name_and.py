@@ -27,14 +27,18 @@ def split_and(part: OffsetText) -> list[OffsetText]:
     # 'the Swiss Agency for Development and Cooperation (SDC) and the Aga Khan Development Network':
     # after a name's acronym, 'and' joins the next name, whatever 'and' the name itself holds.
     # 'the Global Soil Partnership (GSP) and its Technical Panel': 'its' or 'their' opens a body too.
-    # 'financed by the X (A) and by the Y': a repeated 'by' always opens the next body.
-    repeated = re.search(r",?\s+and\s+(?:by|from|through)\s+(?:the\s+)?(?=[A-Z])", part.text)
+    # 'financed by the X (A) and by the Y', 'officials of the X and of the Y': a repeated
+    # preposition always opens the next body.
+    repeated = re.search(r",?\s+and\s+(?:(?:by|from|through)\s+(?:the\s+)?|of\s+the\s+)(?=[A-Z])", part.text)
     if repeated:
         left, right = part.slice(0, repeated.start()).strip(), part.slice(repeated.end()).strip()
         if left.text and right.text:
             return [*split_and(left), *split_and(right)]
-    match = re.search(r"(?<=\))\s+(?:and|&)\s+((?i:the|its|their)\s+)?(?=[A-Z])", part.text) or re.search(
-        r"\s+(?:and|&)\s+((?i:the)\s+)?(?=[A-Z])", part.text
+    # 'McKinsey & Company and Swiss Re': an ampersand is more often inside a name than 'and' is.
+    match = (
+        re.search(r"(?<=\))\s+(?:and|&)\s+((?i:the|its|their)\s+)?(?=[A-Z])", part.text)
+        or re.search(r"\s+and\s+((?i:the)\s+)?(?=[A-Z])", part.text)
+        or re.search(r"\s+&\s+((?i:the)\s+)?(?=[A-Z])", part.text)
     )
     if not match or _acronym_covers(part.text):
         return [part]
@@ -61,12 +65,19 @@ def split_and(part: OffsetText) -> list[OffsetText]:
     ):
         # 'Intel Corporation and Development Alternatives of India': a body, then one with its country
         return [left, *split_and(right)]
+    if _LEGAL_FORM_END.search(left.text) and _short_name(right.text) and not is_org_like(right.text):
+        # 'McKinsey & Company and Swiss Re': a company's name ends at its legal form; a short name
+        # after 'and' is another body ('Senckenberg Research Institute and Natural History Museum'
+        # is one).
+        return [left, *split_and(right)]
     if _acronym_led(right.text) and _short_name(left.text):
         # 'GWP South Asia and GWP Nepal', 'Geneva Water Hub and UNESCO-IHE Institute for Water
         # Education': a name does not go on with 'and' then another body's acronym.
         return [left, *split_and(right)]
     return [part]
 
+
+_LEGAL_FORM_END = re.compile(r"\b(?:Company|Co\.|Ltd\.?|Limited|Inc\.?|plc|PLC|GmbH|AG|S\.A\.|LLC|LLP)$")
 
 # 'the Green Belt Movement of Kenya', 'MAMA-86 of Ukraine': a body, then its country. A name whose
 # head needs its 'of' ('Government of Kenya', 'University of Ghana') keeps it (common.json).

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from extractors.contacts import is_position
-from extractors.lists import country_runs
+from extractors.country_runs import country_runs
 from extractors.normalize import country_code
 from extractors.roles import is_role_label
 from extractors.rules import common_rules

@@ -27,11 +27,19 @@ from extractors.normalize import seat_of
 from extractors.roles import section_role
 from extractors.rules import common_rules
 from extractors.structure import Piece, Zone, is_prose
-from extractors.text import OffsetText, clean_value, fold, is_org_like, looks_like_acronym, sentence_spans
+from extractors.text import (
+    UPPER,
+    OffsetText,
+    clean_value,
+    fold,
+    is_org_like,
+    looks_like_acronym,
+    sentence_spans,
+)
 from schemas.records import ContactRecord
 
 # An honorific run, then 2-4 capitalised name words (initials and hyphens allowed).
-_NAME = r"(?P<name>(?:[A-Z][a-z]{0,3}\.?\s+|H\.\s?E\.\s+|Professor\s+)*(?:[A-Z][\w'’\-]*\.?\s+){1,3}[A-Z][\w'’\-]+)"
+_NAME = rf"(?P<name>(?:[A-Z][a-z]{{0,3}}\.?\s+|H\.\s?E\.\s+|Professor\s+)*(?:{UPPER}[\w'’\-]*\.?\s+){{1,3}}{UPPER}[\w'’\-]+)"
 # 'Name (Post, Body)': the detail in brackets right after the name.
 _BRACKETED = r"\s*\((?P<detail>[^()]{2,140})\)"
 _WITH_PAREN = re.compile(_NAME + _BRACKETED)
@@ -186,7 +194,9 @@ def _named_after_by(ctx: ExtractionContext, role: str, sentence: OffsetText) -> 
 
 # 'Mr.', 'H.E.', 'Ambassador': a capitalised word or dotted initials the honorifics name.
 _TITLE_WORD = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?)+|(?<![\w.])[A-Z][a-z]{1,11}\.?(?=\s)")
-_NAME_WORD = re.compile(r"\s+(?P<word>(?:[A-Z]\.){2,4}|[A-Z][\w'’\-]*\.?|(?:[a-z]{1,3}\s+)+[A-Z][\w'’\-]*)")
+_NAME_WORD = re.compile(
+    rf"\s+(?P<word>(?:[A-Z]\.){{2,4}}|{UPPER}[\w'’\-]*\.?|(?:[a-z]{{1,3}}\s+)+{UPPER}[\w'’\-]*)"
+)
 _BRACKETED_DETAIL = re.compile(_BRACKETED)
 # A clause after the person's detail ('who thanked ...', 'presented ...'): the detail ends before it.
 _DETAIL_ENDS = re.compile(r"^(?:and|who|which|whose|[a-z])")
@@ -212,8 +222,10 @@ def _titled_names(text: str) -> list[tuple[int, int, int]]:
             if any(w not in particles for w in small) or (end == start and small):
                 break
             end = step.end()
-        if end > start:
-            found.append((title.start(), end - len(text[start:end].lstrip()), end))
+        name_start = end - len(text[start:end].lstrip())
+        # 'Director General of the General Directorate of ...': a title word before a body's name.
+        if end > start and looks_like_person(text[name_start:end].rstrip(".")):
+            found.append((title.start(), name_start, end))
     # 'Sam Johnston, Senior Research Fellow at UNU-IAS, then reviewed ...': no title, but a
     # person's name opening a clause and a post after the comma say as much.
     for match in _UNTITLED.finditer(text):
@@ -229,7 +241,7 @@ def _titled_names(text: str) -> list[tuple[int, int, int]]:
 # A clause's opening name (sentence start, after 'and', 'by', ';' or a comma), then ', Post'.
 _UNTITLED = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\band\s)|(?<=\bby\s)|(?<=,\s))"
-    r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+)){1,3}),\s+(?P<post>[^,;]{3,120})"
+    rf"(?P<name>{UPPER}[\w'’-]+(?:\s+(?:[A-Z]\.|{UPPER}[\w'’-]+)){{1,3}}),\s+(?P<post>[^,;]{{3,120}})"
 )
 
 

@@ -21,6 +21,11 @@ _QUOTES = str.maketrans(
 _WS = re.compile(r"\s+")
 
 
+# An upper-case letter of the Latin alphabets, accented too ('Özkaldı', 'Ángel', 'Łukasz'): names
+# begin with one, and ASCII 'A-Z' misses them.
+UPPER = "[A-Z" + "".join(ch for ch in map(chr, range(0xC0, 0x250)) if ch.isupper()) + "]"
+
+
 def fold(text: str) -> str:
     """Case-, quote-, dash- and white-space-insensitive form for comparisons."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
@@ -189,7 +194,14 @@ def acronym_matches(acronym: str, name: str) -> bool:
     if letters == full:
         return True
     # UNESCAP = UN + ESCAP: 'United Nations' contributes 'UN' as a prefix.
-    return len(letters) >= 3 and (full.replace("UN", "", 1) == letters.replace("UN", "", 1) and "UN" in full)
+    if len(letters) >= 3 and (full.replace("UN", "", 1) == letters.replace("UN", "", 1) and "UN" in full):
+        return True
+    # 'UN Economic Commission for Latin America and the Caribbean (ECLAC)': the prefix dropped.
+    unprefixed = _UN_PREFIX.sub("", name, count=1)
+    return len(letters) >= 3 and unprefixed != name and initials(unprefixed) == letters
+
+
+_UN_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:UN|United\s+Nations)\s+(?=[A-Z])", re.I)
 
 
 def is_org_like(text: str) -> bool:

@@ -170,3 +170,46 @@ def test_titled_people_in_a_table_of_their_details_are_the_meetings_speakers() -
         "</table>"
     )
     assert [c.name for c in extraction.contacts if c.role == "speaker"] == ["Salma Al-Harthy"]
+
+
+def test_a_heading_naming_the_office_is_the_first_part_of_its_organisation() -> None:
+    extraction = _extract_html(
+        "<h1>Report of the Regional Workshop on Social Protection</h1>"
+        "<p>The workshop was held from 25 to 28 September 2023 in Manila, Philippines, and brought "
+        "together 300 participants from ministries and agencies.</p>"
+        "<h2>RSPW 2023 Secretariat</h2>"
+        "<p>Social Development Group, Asian Development Bank<br>6 ADB Avenue, Mandaluyong City 1550, "
+        "Philippines<br>Tel. +63 2 8632 4444 · E-mail: rspw@example.org</p>"
+    )
+    (office,) = [c for c in extraction.contacts if c.email == "rspw@example.org"]
+    assert office.organization == "RSPW 2023 Secretariat, Social Development Group, Asian Development Bank"
+    assert office.address == "6 ADB Avenue, Mandaluyong City 1550, Philippines"
+
+
+def test_a_section_label_over_a_block_is_not_taken_for_the_office() -> None:
+    extraction = _extract_html(
+        "<h1>Report of the Regional Workshop on Social Protection</h1>"
+        "<p>The workshop was held from 25 to 28 September 2023 in Manila, Philippines, and brought "
+        "together 300 participants from ministries and agencies.</p>"
+        "<h2>Secretariat</h2>"
+        "<p>Social Development Group, Asian Development Bank<br>6 ADB Avenue, Mandaluyong City 1550, "
+        "Philippines<br>E-mail: rspw@example.org</p>"
+    )
+    (office,) = [c for c in extraction.contacts if c.email == "rspw@example.org"]
+    assert office.organization == "Social Development Group, Asian Development Bank"
+
+
+def test_an_office_then_a_dash_then_an_engineer_gives_the_person_and_the_office() -> None:
+    extraction = _extract_text(
+        "Irrigation Forum 2013\n\nThe forum was held from 29 September to 3 October 2013 in Mardin, Turkey.\n\n"
+        "Further information\n\n"
+        "ICID Central Office — Er. Ravi K. Menon, Secretary General\n"
+        "48 Nyaya Marg, Chanakyapuri, New Delhi 110 021, India\n"
+        "Tel: +91 11 2611 6837 · E-mail: office@example.org\n"
+    )
+    (person,) = [c for c in extraction.contacts if c.email == "office@example.org"]
+    assert (person.name, person.position, person.organization) == (
+        "Ravi K. Menon",
+        "Secretary General",
+        "ICID Central Office",
+    )

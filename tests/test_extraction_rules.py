@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.contacts import (
     ContactDraft,
     is_address_part,
@@ -194,3 +196,24 @@ def test_an_attention_line_under_an_office_names_the_person_the_block_is_for() -
     assert found["position"] == "Project Manager"
     assert found["organization"] == "AfSIS Project Office, Columbia Global Centers | Africa"
     assert found["address"] == "ICRAF House, United Nations Avenue, Gigiri, Nairobi, Kenya"
+
+
+@pytest.mark.parametrize(
+    ("post_line", "name", "position"),
+    [
+        ("Director General: Mr. Omar Diallo", "Omar Diallo", "Director General"),
+        ("Executive Secretary: Dr. Ana Lopes", "Ana Lopes", "Executive Secretary"),
+    ],
+)
+def test_a_post_labelling_a_name_under_an_office_gives_the_person_and_position(
+    post_line: str, name: str, position: str
+) -> None:
+    found = _fields(_block("Pool Secretariat", post_line, "12 Harbour Road, Accra, Ghana"))
+    assert (found["name"], found["position"]) == (name, position)
+    assert found["organization"] == "Pool Secretariat"
+    assert found["address"] == "12 Harbour Road, Accra, Ghana"
+
+
+def test_a_field_label_before_a_value_is_no_post() -> None:
+    found = _fields(_block("Pool Secretariat", "Address: 12 Harbour Road", "Accra, Ghana"))
+    assert found["name"] is None

@@ -400,6 +400,11 @@ def test_wordings_that_name_a_meetings_bodies_in_a_sentence(sentence: str, categ
             "The programme is a joint initiative of the Soil Data Institute and the Lake Basin Commission.",
             "organizer",
         ),
+        (
+            "The programme is a research-for-development initiative of the Soil Data Institute and the Lake "
+            "Basin Commission.",
+            "organizer",
+        ),
         ("The Soil Data Institute and the Lake Basin Commission fund the programme.", "funder"),
         (
             "The Soil Data Institute and the Lake Basin Commission provide funding for the second phase.",

@@ -24,7 +24,12 @@ def _spans(text: str) -> list[tuple[str, str | None, str]]:
         ("OCTOBER 2002", "2002-10", None),
         # a span whose ends are printed at different precisions keeps each
         ("May 2004 - 2010", "2004-05", "2010"),
+        ("21 September 2016 – 2030", "2016-09-21", "2030"),
         ("from March 2003 to 2005", "2003-03", "2005"),
+        # a season or fiscal year printed with a slash spans two years, and is no day of December
+        ("2014/2015", "2014", "2015"),
+        ("Risk Pool II covered the 2015/16 season.", "2015", "2016"),
+        ("1999/00", "1999", "2000"),
         # points at day precision
         ("2 July 2004", "2004-07-02", None),
         ("July 2, 2004", "2004-07-02", None),
@@ -122,6 +127,7 @@ def test_several_dates_in_order() -> None:
         "3-9-30 Asano, Kokurakita-ku",
         "Bangkok 10200 Thailand",
         "Agenda 21",
+        "Resolution 2014/2017",  # a slash between years that do not follow each other is no season
         "Chapter 28 of Agenda 21",
         "Agenda 2030",
         "within five years",

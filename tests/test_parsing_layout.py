@@ -12,6 +12,7 @@ import pytest
 
 from extractors.parsing import parse_document, parse_pdf
 from extractors.parsing.pdf.columns import prose_like
+from extractors.parsing.pdf.spaced_grids import find_spaced_grids
 from extractors.parsing.pdf.words import Word
 
 from .test_parsing import WORDS, assert_invariants, make_pdf, prose
@@ -259,6 +260,56 @@ def test_pdf_a_form_between_full_width_text_keeps_each_label_with_its_value() ->
         assert f"{label} value number {i} of the form field goes here" in lines
 
 
+def test_pdf_a_form_table_with_centred_cells_keeps_each_label_with_its_value() -> None:
+    # LibreOffice prints an HTML form without its borders and centres each cell in its row: a
+    # one-line label beside the middle of a three-line value, a wrapped label beside one line.
+    rows = [
+        (["1. Name of", "partnership"], ["Alpine Lakes Insurance Facility (ALIF)"]),
+        (
+            ["2. Lead partner"],
+            ["Institute for Mountain Risk,", "University of the Alps,", "Innsbruck, Austria"],
+        ),
+        (["3. Governments"], ["Austria; Switzerland"]),
+        (["4. Date of", "initiation"], ["April 2005"]),
+    ]
+    texts: list[Text] = [(72, 60, 14, "F2", "PARTNERSHIP INFORMATION SHEET")]
+    top = 100.0
+    for label, value in rows:
+        height = max(len(label), len(value)) * 12
+        for cell, x in ((label, 72), (value, 250)):
+            start = top + (height - len(cell) * 12) / 2
+            texts += [(x, start + n * 12, 10, "F1", line) for n, line in enumerate(cell)]
+        top += height + 30
+    lines = texts_of(make_pdf([texts]))
+    expected = [
+        "PARTNERSHIP INFORMATION SHEET",
+        *[line for label, value in rows for line in (*label, *value)],
+    ]
+    assert lines == expected
+
+
+def test_pdf_a_speakers_table_with_centred_cells_reads_row_by_row() -> None:
+    # Chromium centres a cell in its row too: a one-line name beside a two-line organisation.
+    rows = [
+        (["Speaker"], ["Position"], ["Organisation"]),
+        (["Walter Lind"], ["Director General"], ["Nordic Agency for Development", "and Cooperation"]),
+        (["Daan Broek"], ["Principal Knowledge", "Specialist"], ["Lowland Development Bank"]),
+        (["Sridhar Y.", "Ramaswamy"], ["Director, Marketing"], ["Delta Corporation"]),
+        (["Asha Kumar"], ["Chief Economist"], ["Development Alternatives,", "India"]),
+    ]
+    texts: list[Text] = [(72, 60, 10, "F1", "The panel was composed as follows:")]
+    top = 90.0
+    for cells in rows:
+        height = max(len(cell) for cell in cells) * 12
+        for cell, x in zip(cells, (72, 170, 330), strict=True):
+            start = top + (height - len(cell) * 12) / 2
+            texts += [(x, start + n * 12, 10, "F1", line) for n, line in enumerate(cell)]
+        top += height + 8
+    lines = texts_of(make_pdf([texts]))
+    expected = [line for cells in rows for cell in cells for line in cell]
+    assert lines == ["The panel was composed as follows:", *expected]
+
+
 def test_tight_paragraph_spacing_starts_new_blocks() -> None:
     texts: list[Text] = []
     top = 100.0
@@ -313,3 +364,23 @@ def test_variant_justified_columns_are_read_in_order() -> None:
     assert texts[i + 1] == "Bangkok Metropolitan Administration"
     assert texts[i + 2].startswith("(Thailand); National Parks Board")
     assert texts.index("Speakers") < texts.index("Discussion") < texts.index("For further information")
+
+
+def test_a_bulleted_list_with_wrapped_items_is_no_spaced_table() -> None:
+    # The white after hung bullets runs down the list like a gutter; the bullets are no column.
+    def word(x: float, top: float, text: str) -> Word:
+        return Word(text, x, x + 6 * len(text), top, top + 10, 10, False, False)
+
+    rows = []
+    for n in range(5):
+        top = 84.0 + 32 * n
+        rows.append(
+            [word(80, top, "•"), word(92, top, "Regional"), word(146, top, f"Body{n}"), word(190, top, "for")]
+        )
+        rows.append(
+            [word(92, top + 12, "Ozone"), word(130, top + 12, "Protection"), word(200, top + 12, "and")]
+        )
+    rows.append(
+        [word(72, 260, "Further"), word(120, 260, "text"), word(150, 260, "closes"), word(330, 260, "here.")]
+    )
+    assert find_spaced_grids(rows) == []

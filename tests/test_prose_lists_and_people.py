@@ -163,3 +163,20 @@ def test_a_dateline_span_outranks_a_sentence_dating_its_first_day() -> None:
     assert [(d.start, d.end) for d in extraction.dates if d.role == "event"] == [("2014-05-27", "2014-05-30")]
     # Dotted initials inside a name do not end it.
     assert _people(extraction)["Alhaj A.R.M. Abdul Kadir"][:2] == ("speaker", "Minister of Water")
+
+
+def test_a_name_with_accented_capitals_and_a_post_naming_a_general_directorate() -> None:
+    people = _people(
+        _extract_text(
+            _REPORT_HEAD + "Inaugural addresses were delivered by Mr Ümit Özkaya, Director General of the "
+            "General Directorate of River Works (DRW); Dr Élodie Ängström, President of the Basin Council; "
+            "and Ms. Łucja Świątek, Secretary of the Data Network.\n"
+        )
+    )
+    assert people["Ümit Özkaya"][:2] == (
+        "speaker",
+        "Director General of the General Directorate of River Works (DRW)",
+    )
+    assert people["Élodie Ängström"][0] == "speaker"
+    assert people["Łucja Świątek"][0] == "speaker"
+    assert not any(name and name.startswith("Directorate") for name in people)

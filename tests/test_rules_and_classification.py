@@ -47,6 +47,7 @@ def test_minimal_sheet_in_plain_text_is_a_sheet() -> None:
         ("Focal point: Ana Cruz", "focal_point", "Ana Cruz"),
         ("Web-site (if available): http://x.org", "websites", "http://x.org"),
         ("**Partners Involved:**", "partners", ""),
+        ("Time-frame: 21 September 2016 – 2030", "duration", "21 September 2016 – 2030"),
     ],
 )
 def test_label_variants_match_and_leave_the_value(line: str, key: str, value: str) -> None:

@@ -146,8 +146,9 @@ def _year_span(match: re.Match[str]) -> tuple[str, str | None] | None:
 
 
 def _month_to_year_span(match: re.Match[str]) -> tuple[str, str | None] | None:
-    """'May 2004 - 2010': each end at the precision it is printed with."""
-    return _span(_iso(int(match.group("y1")), _month(match, "m1")), _iso(int(match.group("y2"))))
+    """'May 2004 - 2010', '21 September 2016 – 2030': each end at the precision it is printed with."""
+    start = _iso(int(match.group("y1")), _month(match, "m1"), _int(match, "d1"))
+    return _span(start, _iso(int(match.group("y2"))))
 
 
 def _short_year_span(match: re.Match[str]) -> tuple[str, str | None] | None:
@@ -158,6 +159,16 @@ def _short_year_span(match: re.Match[str]) -> tuple[str, str | None] | None:
     if end <= y1:
         end += 100
     return _span(_iso(y1), _iso(end))
+
+
+def _season_span(match: re.Match[str]) -> tuple[str, str | None] | None:
+    """'2014/2015', '2014/15': a season or fiscal year over two years, never a day of December."""
+    y1 = int(match.group("y1"))
+    second = match.group("y2")
+    end = int(second) if len(second) == 4 else y1 // 100 * 100 + int(second)
+    if end != y1 + 1 and not (len(second) == 2 and end + 100 == y1 + 1):
+        return None
+    return _span(_iso(y1), _iso(y1 + 1))
 
 
 def _point(match: re.Match[str]) -> tuple[str, str | None] | None:
@@ -213,9 +224,11 @@ _PATTERNS: list[tuple[str, str, _Handler]] = [
     ("dmy", rf"{_d('d1')}(?:{_OF}|-){_m('m1')}(?:{_CS}|-){_y('y1')}", _point),
     ("mdy", rf"{_m('m1')}\s+{_d('d1')}{_CS}{_y('y1')}", _point),
     ("ymd_words", rf"{_y('y1')}{_CS}{_m('m1')}\s+{_d('d1')}(?![\d,])", _point),
+    ("dmy_y", rf"{_d('d1')}{_OF}{_m('m1')}{_CS}{_y('y1')}{_SEP}{_y('y2')}", _month_to_year_span),
     ("my_y", rf"{_m('m1')}{_CS}{_y('y1')}{_SEP}{_y('y2')}", _month_to_year_span),
     ("y_y", rf"{_y('y1')}{_SEP}{_y('y2')}", _year_span),
     ("y_yy", rf"{_y('y1')}{_SEP}(?P<yy>\d\d)(?!\d)", _short_year_span),
+    ("y_season", rf"{_y('y1')}/(?P<y2>(?:19|20)\d\d|\d\d)(?!\d|[/.\-]\d)", _season_span),
     ("quarter",
      rf"(?<![^\W\d_])(?:(?P<qw>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+quarter(?:\s+of)?(?:\s+the\s+year)?"
      rf"|Q(?P<qn>[1-4]))[\s,]+{_y('y1')}", _quarter),
@@ -227,10 +240,10 @@ _PATTERNS: list[tuple[str, str, _Handler]] = [
     ("y", _y("y1"), _point),
 ]  # fmt: skip
 _COMPILED = [(kind, re.compile(pattern, re.I), handler) for kind, pattern, handler in _PATTERNS]
-_YEAR_KINDS = frozenset({"y", "y_y", "y_yy"})
+_YEAR_KINDS = frozenset({"y", "y_y", "y_yy", "y_season"})
 # Patterns whose failure means an impossible date rather than a different reading.
 _CALENDAR_KINDS = frozenset(
-    {"dm_dmy", "md_mdy", "d_dmy", "md_dy", "my_my", "my_y", "ymd", "dmy", "mdy", "ymd_words", "y_y"}
+    {"dm_dmy", "md_mdy", "d_dmy", "md_dy", "my_my", "dmy_y", "my_y", "ymd", "dmy", "mdy", "ymd_words", "y_y"}
 )
 
 _JOIN = re.compile(rf"^(?:\s*[{_DASH_CHARS}]{{1,2}}\s*|\s+(?:to|until|till|through|thru)\s+)$", re.I)

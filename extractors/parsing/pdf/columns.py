@@ -13,7 +13,7 @@ def _median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
-def _middle_strip(words: Sequence[Word]) -> tuple[int, int] | None:
+def middle_strip(words: Sequence[Word]) -> tuple[int, int] | None:
     """The x-range (whole points) where a gutter may lie: the middle 60% of the text's width."""
     x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
     width = x_max - x_min
@@ -70,7 +70,7 @@ def find_gutters(
     a form column by column would tear cells and labels from their rows.
     """
     words = [w for row in rows for w in row]
-    strip = _middle_strip(words) if len(rows) >= min_rows and len(words) >= min_words else None
+    strip = middle_strip(words) if len(rows) >= min_rows and len(words) >= min_words else None
     if strip is None:
         return []
     lo, hi = strip
@@ -120,6 +120,41 @@ _BAND_WORDS = 40
 _GUTTER_WIDTH = 8  # points of white a gutter needs (find_gutters' own minimum)
 
 
+def coverage_mask(row: Sequence[Word], lo: int, hi: int) -> int:
+    """The points from ``lo`` to ``hi`` the row's words cover, one bit per point."""
+    mask = 0
+    for w in row:
+        a, b = max(lo, math.floor(w.x0)), min(hi, math.ceil(w.x1))
+        if a <= b:
+            mask |= ((1 << (b - a + 1)) - 1) << (a - lo)
+    return mask
+
+
+def has_gutter(free: int, width: int = _GUTTER_WIDTH) -> bool:
+    """Whether a mask of free points holds a run of white at least ``width`` points wide."""
+    run = free
+    for _ in range(width - 1):
+        run &= run >> 1
+    return run != 0
+
+
+def free_runs(free: int, lo: int, width: int = _GUTTER_WIDTH) -> list[tuple[float, float]]:
+    """The x-ranges of white at least ``width`` points wide in a mask of free points from ``lo``."""
+    runs: list[tuple[float, float]] = []
+    x, start = 0, None
+    while free >> x:
+        if (free >> x) & 1:
+            start = x if start is None else start
+        elif start is not None:
+            if x - start >= width:
+                runs.append((float(lo + start), float(lo + x)))
+            start = None
+        x += 1
+    if start is not None and x - start >= width:
+        runs.append((float(lo + start), float(lo + x)))
+    return runs
+
+
 def find_column_bands(rows: Sequence[list[Word]]) -> list[tuple[int, int, list[tuple[float, float]]]]:
     """Runs of rows set in columns on a page that is not: (first row, end row, gutters).
 
@@ -129,31 +164,17 @@ def find_column_bands(rows: Sequence[list[Word]]) -> list[tuple[int, int, list[t
     ``find_gutters`` accepts it as columns of running text, which rejects forms and tables.
     """
     words = [w for row in rows for w in row]
-    strip = _middle_strip(words) if len(rows) >= _BAND_ROWS and words else None
+    strip = middle_strip(words) if len(rows) >= _BAND_ROWS and words else None
     if strip is None:
         return []
     lo, hi = strip
     span = hi - lo + 1
     middle = (1 << span) - 1
 
-    def covered(row: Sequence[Word]) -> int:
-        mask = 0
-        for w in row:
-            a, b = max(lo, math.floor(w.x0)), min(hi, math.ceil(w.x1))
-            if a <= b:
-                mask |= ((1 << (b - a + 1)) - 1) << (a - lo)
-        return mask
-
-    def has_gutter(free: int) -> bool:
-        run = free
-        for _ in range(_GUTTER_WIDTH - 1):
-            run &= run >> 1
-        return run != 0
-
     def both_sides(row: Sequence[Word], cut: float) -> bool:
         return any(w.x1 < cut for w in row) and any(w.x0 > cut for w in row)
 
-    masks = [covered(row) for row in rows]
+    masks = [coverage_mask(row, lo, hi) for row in rows]
     bands: list[tuple[int, int, list[tuple[float, float]]]] = []
     rejected_end = -1
     i = 0

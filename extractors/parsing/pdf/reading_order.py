@@ -1,4 +1,4 @@
-"""A page's lines in reading order: text directions, ruled and borderless tables, columns, regions."""
+"""A page's lines in reading order: text directions, ruled, borderless and spaced tables, columns, regions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from extractors.parsing.pdf.bullets import mark_bulleted_lines
 from extractors.parsing.pdf.columns import crosses_gutter, find_column_bands, find_gutters, split_at
 from extractors.parsing.pdf.lines import Line, group_lines
 from extractors.parsing.pdf.ruled_tables import RuledTable, find_ruled_tables, place_words
+from extractors.parsing.pdf.spaced_grids import SpacedGrid, find_spaced_grids
 from extractors.parsing.pdf.words import Word, WordReader
 
 
@@ -68,8 +69,14 @@ class PageReader:
             # side by side also start their lines at two x positions.
             for first, end, band_gutters in find_column_bands(rows):
                 band_of.update((id(row), (first, band_gutters)) for row in rows[first:end])
+            # A table whose cells interleave (centred in their rows) first: read as rows of words,
+            # its cells' first lines would look like a borderless table's rows.
+            banded = {n for n, row in enumerate(rows) if id(row) in band_of}
+            for grid in find_spaced_grids(rows, skip=banded):
+                in_table.update(range(grid.first, grid.end))
+                items.append((min(w.top for w in rows[grid.first]), self._grid_lines(grid, page_no)))
             for first, end, columns, table_rows in find_borderless_tables(rows):
-                if any(id(row) in band_of for row in rows[first:end]):
+                if any(id(row) in band_of for row in rows[first:end]) or in_table & set(range(first, end)):
                     continue
                 in_table.update(range(first, end))
                 items.append(
@@ -161,6 +168,20 @@ class PageReader:
                 )
         # Cells in reading order: row by row, each cell's lines together.
         lines.sort(key=lambda line: (line.row or 0, line.col or 0, line.top))
+        return lines
+
+    def _grid_lines(self, grid: SpacedGrid, page_no: int) -> list[Line]:
+        index = self.tables
+        self.tables += 1
+        lines: list[Line] = []
+        for r, cells in enumerate(grid.rows):
+            for c, words in enumerate(cells):
+                if not words:
+                    continue
+                region, margin = self._region(), min(w.x0 for w in words)
+                lines.extend(
+                    Line(ws, page_no, region, margin, table=index, row=r, col=c) for ws in group_lines(words)
+                )
         return lines
 
     def _table_lines(self, table: RuledTable, page_no: int) -> list[Line]:
