@@ -172,14 +172,21 @@ def test_titled_people_in_a_table_of_their_details_are_the_meetings_speakers() -
     assert [c.name for c in extraction.contacts if c.role == "speaker"] == ["Salma Al-Harthy"]
 
 
+_WORKSHOP_REPORT = (
+    "<h1>Report of the Regional Workshop on Social Protection</h1>"
+    "<p>The workshop was held from 25 to 28 September 2023 in Manila, Philippines, and brought "
+    "together 300 participants from ministries and agencies.</p>"
+)
+# An office's host and address under a heading, with or without its phone.
+_BLOCK = (
+    "<p>Social Development Group, Asian Development Bank<br>6 ADB Avenue, Mandaluyong City 1550, "
+    "Philippines<br>{tel}E-mail: rspw@example.org</p>"
+)
+
+
 def test_a_heading_naming_the_office_is_the_first_part_of_its_organisation() -> None:
     extraction = _extract_html(
-        "<h1>Report of the Regional Workshop on Social Protection</h1>"
-        "<p>The workshop was held from 25 to 28 September 2023 in Manila, Philippines, and brought "
-        "together 300 participants from ministries and agencies.</p>"
-        "<h2>RSPW 2023 Secretariat</h2>"
-        "<p>Social Development Group, Asian Development Bank<br>6 ADB Avenue, Mandaluyong City 1550, "
-        "Philippines<br>Tel. +63 2 8632 4444 · E-mail: rspw@example.org</p>"
+        _WORKSHOP_REPORT + "<h2>RSPW 2023 Secretariat</h2>" + _BLOCK.format(tel="Tel. +63 2 8632 4444 · ")
     )
     (office,) = [c for c in extraction.contacts if c.email == "rspw@example.org"]
     assert office.organization == "RSPW 2023 Secretariat, Social Development Group, Asian Development Bank"
@@ -187,14 +194,7 @@ def test_a_heading_naming_the_office_is_the_first_part_of_its_organisation() -> 
 
 
 def test_a_section_label_over_a_block_is_not_taken_for_the_office() -> None:
-    extraction = _extract_html(
-        "<h1>Report of the Regional Workshop on Social Protection</h1>"
-        "<p>The workshop was held from 25 to 28 September 2023 in Manila, Philippines, and brought "
-        "together 300 participants from ministries and agencies.</p>"
-        "<h2>Secretariat</h2>"
-        "<p>Social Development Group, Asian Development Bank<br>6 ADB Avenue, Mandaluyong City 1550, "
-        "Philippines<br>E-mail: rspw@example.org</p>"
-    )
+    extraction = _extract_html(_WORKSHOP_REPORT + "<h2>Secretariat</h2>" + _BLOCK.format(tel=""))
     (office,) = [c for c in extraction.contacts if c.email == "rspw@example.org"]
     assert office.organization == "Social Development Group, Asian Development Bank"
 

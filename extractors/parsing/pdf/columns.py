@@ -13,13 +13,22 @@ def _median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
+def text_extent(words: Sequence[Word]) -> tuple[float, float] | None:
+    """The words' left and right edges, when the width between them can size one bin or bit per
+    point: absurd coordinates (broken files) must not."""
+    x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
+    if not (250 <= x_max - x_min <= 5000) or not math.isfinite(x_min):
+        return None
+    return x_min, x_max
+
+
 def middle_strip(words: Sequence[Word]) -> tuple[int, int] | None:
     """The x-range (whole points) where a gutter may lie: the middle 60% of the text's width."""
-    x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
-    width = x_max - x_min
-    # One bin or bit per point: absurd coordinates (broken files) must not size them.
-    if not (250 <= width <= 5000) or not math.isfinite(x_min):
+    extent = text_extent(words)
+    if extent is None:
         return None
+    x_min, x_max = extent
+    width = x_max - x_min
     return int(x_min + 0.2 * width), int(x_max - 0.2 * width)
 
 

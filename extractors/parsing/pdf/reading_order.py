@@ -67,16 +67,17 @@ class PageReader:
         if not gutters:
             # Columns of running text outrank a borderless table seen in them: two boxes of prose
             # side by side also start their lines at two x positions.
+            banded: set[int] = set()
             for first, end, band_gutters in find_column_bands(rows):
                 band_of.update((id(row), (first, band_gutters)) for row in rows[first:end])
+                banded.update(range(first, end))
             # A table whose cells interleave (centred in their rows) first: read as rows of words,
             # its cells' first lines would look like a borderless table's rows.
-            banded = {n for n, row in enumerate(rows) if id(row) in band_of}
             for grid in find_spaced_grids(rows, skip=banded):
                 in_table.update(range(grid.first, grid.end))
                 items.append((min(w.top for w in rows[grid.first]), self._grid_lines(grid, page_no)))
             for first, end, columns, table_rows in find_borderless_tables(rows):
-                if any(id(row) in band_of for row in rows[first:end]) or in_table & set(range(first, end)):
+                if (banded | in_table) & set(range(first, end)):
                     continue
                 in_table.update(range(first, end))
                 items.append(

@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractors.parsing.pdf.columns import coverage_mask, free_runs, has_gutter
+from extractors.parsing.pdf.columns import coverage_mask, free_runs, has_gutter, text_extent
 from extractors.parsing.pdf.words import Word
 
 _MIN_LINES = 6  # lines a grid spans at least
@@ -44,12 +44,10 @@ def find_spaced_grids(
 ) -> list[SpacedGrid]:
     """Runs of a page's lines that form a table told apart by white space; lines whose index is
     in ``skip`` (a table or a band of columns already read) belong to none."""
-    words = [w for row in rows for w in row]
-    if len(rows) < _MIN_LINES:
+    extent = text_extent([w for row in rows for w in row]) if len(rows) >= _MIN_LINES else None
+    if extent is None:
         return []
-    x_min, x_max = min(w.x0 for w in words), max(w.x1 for w in words)
-    if not (250 <= x_max - x_min <= 5000) or not math.isfinite(x_min):
-        return []  # one bit per point: absurd coordinates (broken files) must not size the masks
+    x_min, x_max = extent
     # Rows share white somewhere inside the page's text edges (a margin is white every row shares).
     lo, hi = math.floor(x_min + _EDGE * (x_max - x_min)), math.ceil(x_max - _EDGE * (x_max - x_min))
     inside = (1 << (hi - lo + 1)) - 1
